@@ -1,0 +1,155 @@
+import type { LampCommand } from '../commands/command-dispatch.js';
+import type { ApiContext } from '../context.js';
+import { builder } from './builder.js';
+import { DeviceRef } from './devices.js';
+import { forbidden, invalidArgument } from './errors.js';
+
+/*
+ * Operations for device adapters, over their authenticated graphql-ws link. People and apps
+ * have no use for them; they need the adapter token.
+ */
+
+const LAMP_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+const MAX_DEBUG_TEXT = 1000;
+
+const LampCommandRef = builder.objectRef<LampCommand>('LampCommand').implement({
+  description: 'A command for an adapter to write to its lamps (adapters only).',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    packet: t.exposeString('packet'),
+    deviceIds: t.idList({
+      nullable: true,
+      description: 'The lamps to send it to; null for every connected lamp.',
+      resolve: (c) => c.deviceIds,
+    }),
+  }),
+});
+
+const LampAdmissionRef = builder
+  .objectRef<{ accepted: boolean; reason: string | null; device: import('../devices/device-registry.js').Device | null }>(
+    'LampAdmission',
+  )
+  .implement({
+    description: 'Whether a lamp\'s handshake secret let it in (adapters only).',
+    fields: (t) => ({
+      accepted: t.exposeBoolean('accepted'),
+      reason: t.exposeString('reason', { nullable: true }),
+      device: t.field({ type: DeviceRef, nullable: true, resolve: (a) => a.device }),
+    }),
+  });
+
+const LampSessionInput = builder.inputType('LampSessionInput', {
+  fields: (t) => ({
+    id: t.id({ required: true }),
+    secret: t.string({ required: true, description: 'The secret the lamp sent in its handshake.' }),
+    remoteAddress: t.string({ required: true }),
+    connectedAt: t.field({ type: 'DateTime', required: true }),
+    lastSeenAt: t.field({ type: 'DateTime', required: true }),
+  }),
+});
+
+const LampSightingInput = builder.inputType('LampSightingInput', {
+  fields: (t) => ({
+    id: t.id({ required: true }),
+    at: t.field({ type: 'DateTime', required: true }),
+  }),
+});
+
+function linkedAdapter(context: ApiContext): string {
+  if (!context.adapterId) throw forbidden('adapter operations need a graphql-ws link opened with an adapterId');
+  return context.adapterId;
+}
+
+function lampId(id: string, argument: string): string {
+  if (!LAMP_ID.test(id)) throw invalidArgument(argument, 'must be 1-100 letters, digits or . _ : -');
+  return id;
+}
+
+builder.mutationFields((t) => ({
+  admitLamp: t.field({
+    type: LampAdmissionRef,
+    description: 'Checks a lamp\'s handshake secret and, when it is right, records the lamp as connected.',
+    authScopes: { adapter: true },
+    args: { lamp: t.arg({ type: LampSessionInput, required: true }) },
+    resolve: (_root, { lamp }, context) => {
+      const adapterId = linkedAdapter(context);
+      const identity = context.services.lampCredentials.identify(lamp.secret);
+      if (!identity) return { accepted: false, reason: 'invalid secret', device: null };
+      const device = context.services.devices.connect(adapterId, {
+        id: lampId(lamp.id, 'lamp.id'),
+        name: identity.name,
+        remoteAddress: lamp.remoteAddress,
+        connectedAt: lamp.connectedAt,
+        lastSeenAt: lamp.lastSeenAt,
+      });
+      return { accepted: true, reason: null, device };
+    },
+  }),
+  syncLamps: t.idList({
+    description:
+      'Reports every lamp an adapter holds, after its link to the API (re)opens. Returns the ids of lamps whose secret no longer lets them in; the adapter closes those.',
+    authScopes: { adapter: true },
+    args: { lamps: t.arg({ type: [LampSessionInput], required: true }) },
+    resolve: (_root, { lamps }, context) => {
+      const adapterId = linkedAdapter(context);
+      const refused: string[] = [];
+      const admitted = [];
+      for (const lamp of lamps) {
+        const identity = context.services.lampCredentials.identify(lamp.secret);
+        if (!identity) {
+          refused.push(lamp.id);
+          continue;
+        }
+        admitted.push({ ...lamp, id: lampId(lamp.id, 'lamps.id'), name: identity.name });
+      }
+      context.services.devices.sync(adapterId, admitted);
+      return refused;
+    },
+  }),
+  reportLampDisconnected: t.boolean({
+    authScopes: { adapter: true },
+    args: { id: t.arg.id({ required: true }), reason: t.arg.string({ required: true }) },
+    resolve: (_root, { id, reason }, context) =>
+      context.services.devices.disconnect(linkedAdapter(context), id, reason.slice(0, 200)),
+  }),
+  reportLampsSeen: t.boolean({
+    description: 'Batched signs of life (pings and messages) from lamps.',
+    authScopes: { adapter: true },
+    args: { sightings: t.arg({ type: [LampSightingInput], required: true }) },
+    resolve: (_root, { sightings }, context) => {
+      const adapterId = linkedAdapter(context);
+      for (const { id, at } of sightings) context.services.devices.seen(adapterId, id, at);
+      return true;
+    },
+  }),
+  reportLampDebugMessage: t.boolean({
+    authScopes: { adapter: true },
+    args: {
+      id: t.arg.id({ required: true }),
+      text: t.arg.string({ required: true }),
+      at: t.arg({ type: 'DateTime', required: true }),
+    },
+    resolve: (_root, { id, text, at }, context) =>
+      context.services.devices.addDebugMessage(linkedAdapter(context), id, {
+        at,
+        text: text.slice(0, MAX_DEBUG_TEXT),
+      }) !== undefined,
+  }),
+  confirmLampCommand: t.boolean({
+    description: 'Tells the API which lamps a command was written to.',
+    authScopes: { adapter: true },
+    args: { commandId: t.arg.id({ required: true }), deviceIds: t.arg.idList({ required: true }) },
+    resolve: (_root, { commandId, deviceIds }, context) =>
+      context.services.commands.confirm(linkedAdapter(context), commandId, deviceIds),
+  }),
+}));
+
+builder.subscriptionField('lampCommands', (t) =>
+  t.field({
+    type: LampCommandRef,
+    description: 'Commands for this adapter\'s lamps (adapters only).',
+    authScopes: { adapter: true },
+    subscribe: (_root, _args, context) => context.services.commands.commandsFor(linkedAdapter(context)),
+    resolve: (command) => command,
+  }),
+);

@@ -1,0 +1,29 @@
+import SchemaBuilder from '@pothos/core';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import { DateTimeResolver } from 'graphql-scalars';
+import type { ApiContext } from '../context.js';
+import type { Access } from '../access/principal.js';
+import { forbidden } from './errors.js';
+
+export const builder = new SchemaBuilder<{
+  Context: ApiContext;
+  AuthScopes: Access;
+  DefaultFieldNullability: false;
+  Scalars: {
+    DateTime: { Input: Date; Output: Date };
+    ID: { Input: string; Output: string };
+  };
+}>({
+  plugins: [ScopeAuthPlugin],
+  defaultFieldNullability: false,
+  scopeAuth: {
+    authScopes: (context) => context.access,
+    unauthorizedError: (_parent, _context, info) => forbidden(`not allowed to use ${info.parentType.name}.${info.fieldName}`),
+  },
+});
+
+builder.addScalarType('DateTime', DateTimeResolver);
+
+builder.queryType({});
+builder.mutationType({});
+builder.subscriptionType({});

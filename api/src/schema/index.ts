@@ -1,0 +1,14 @@
+import type { GraphQLSchema } from 'graphql';
+import { builder } from './builder.js';
+import './display-state.js';
+import './devices.js';
+import './commands.js';
+import './adapter-link.js';
+
+let schema: GraphQLSchema | undefined;
+
+/** The API's schema, built once from every domain module imported above. */
+export function buildSchema(): GraphQLSchema {
+  schema ??= builder.toSchema();
+  return schema;
+}

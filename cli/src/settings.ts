@@ -1,0 +1,57 @@
+import { z } from 'zod';
+
+/** One environment variable: how it is documented, its default, and how it is read. */
+export interface Setting<T> {
+  env: string;
+  description: string;
+  /** The default as a person reads it in --help and the README. */
+  defaultText: string;
+  /** What a valid value looks like, for the one-line error. */
+  expected: string;
+  schema: z.ZodType<T, string | undefined>;
+}
+
+export class SettingError extends Error {
+  override name = 'SettingError';
+}
+
+const port = z.string().regex(/^\d{1,5}$/).transform(Number).pipe(z.number().max(65535));
+const seconds = z.string().regex(/^\d+(\.\d+)?$/).transform(Number).pipe(z.number().positive().max(86_400));
+const nonEmpty = z.string().trim().min(1);
+
+function setting<T>(
+  env: string,
+  description: string,
+  defaultText: string,
+  expected: string,
+  schema: z.ZodType<T, string | undefined>,
+): Setting<T> {
+  return { env, description, defaultText, expected, schema };
+}
+
+export const HTTP_PORT = setting('CC_HTTP_PORT', 'HTTP port: GraphQL, GraphiQL, subscriptions and the web UI (0 picks a free port)', '4000', 'a port number from 0 to 65535', port.default(4000));
+export const DEVICE_PORT = setting('CC_DEVICE_PORT', 'Device port lamps connect to over WebSocket (0 picks a free port)', '8080', 'a port number from 0 to 65535', port.default(8080));
+export const HOST = setting('CC_HOST', 'Address both ports bind to', '0.0.0.0 (every IPv4 interface)', 'an IP address or host name', nonEmpty.default('0.0.0.0'));
+export const DEVICE_SECRET = setting('CC_DEVICE_SECRET', 'The shared secret lamps send first', 'generated on first start and kept in <data dir>/device-secret', 'a non-empty secret', nonEmpty.optional());
+export const DATA_DIR = setting('CC_DATA_DIR', 'Where generated secrets (and later the database) are kept', './data', 'a directory path', nonEmpty.default('./data'));
+export const API_URL = setting('CC_API_URL', 'GraphQL endpoint a separately run adapter follows', 'http://127.0.0.1:4000/graphql', 'an http(s):// or ws(s):// URL', z.string().url().refine((u) => /^(https?|wss?):/.test(u)).default('http://127.0.0.1:4000/graphql'));
+export const ADAPTER_TOKEN = setting('CC_ADAPTER_TOKEN', 'Bearer token adapters use to reach the API', 'generated on first start and kept in <data dir>/adapter-token', 'a non-empty token', nonEmpty.optional());
+export const HEARTBEAT_TIMEOUT = setting('CC_HEARTBEAT_TIMEOUT', 'Seconds without a ping or message before a lamp is dropped', '20', 'a number of seconds from 0 to 86400', seconds.default(20));
+export const LOG_LEVEL = setting('CC_LOG_LEVEL', 'Log detail: fatal, error, warn, info, debug, trace or silent', 'info', 'one of fatal, error, warn, info, debug, trace, silent', z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'));
+
+/** Reads one setting from `env`; throws a SettingError that names the variable. */
+export function read<T>(spec: Setting<T>, env: NodeJS.ProcessEnv): T {
+  const raw = env[spec.env];
+  const value = raw === '' ? undefined : raw;
+  const result = spec.schema.safeParse(value);
+  if (!result.success) {
+    throw new SettingError(`${spec.env} must be ${spec.expected}, got ${JSON.stringify(raw)}`);
+  }
+  return result.data;
+}
+
+export function helpText(command: string, summary: string, specs: Setting<unknown>[]): string {
+  const width = Math.max(...specs.map((s) => s.env.length));
+  const lines = specs.map((s) => `  ${s.env.padEnd(width)}  ${s.description}\n  ${' '.repeat(width)}  default: ${s.defaultText}`);
+  return `Usage: ${command} [--help]\n\n${summary}\n\nConfiguration (environment variables):\n${lines.join('\n')}\n`;
+}

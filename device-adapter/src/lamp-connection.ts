@@ -1,0 +1,240 @@
+import type { WebSocket } from 'ws';
+import { LampCloseCode } from '@cloud-cloud/protocol/close-codes';
+import { HANDSHAKE_OK, parseDeviceMessage, PONG } from '@cloud-cloud/protocol/device-message';
+import type { Logger } from 'pino';
+import { Outbox } from './outbox.js';
+import { RateLimit } from './rate-limit.js';
+
+/** What a lamp's handshake secret amounts to, as the API decides. */
+export type Admission = { accepted: true; name: string | null } | { accepted: false; reason: string };
+
+export class AdmissionUnavailable extends Error {
+  override name = 'AdmissionUnavailable';
+}
+
+/** The adapter-side services a connection needs; passed in so connections stay testable. */
+export interface LampConnectionHost {
+  admit(lamp: LampConnection, secret: string): Promise<Admission>;
+  /** The display packet a newly admitted lamp gets right after `ok`. */
+  currentDisplayPacket(): string;
+  onOpen(lamp: LampConnection): void;
+  onClose(lamp: LampConnection, reason: string, wasOpen: boolean): void;
+  onDebugMessage(lamp: LampConnection, text: string, at: Date): void;
+  logger: Logger;
+}
+
+export interface LampConnectionOptions {
+  id: string;
+  remoteAddress: string;
+  handshakeTimeoutMs: number;
+  now: () => Date;
+}
+
+type Phase = 'awaiting-secret' | 'admitting' | 'open' | 'closed';
+
+/**
+ * One lamp's connection: the handshake, heartbeat bookkeeping, and a write path that never
+ * lets a slow lamp build a queue. The wire format itself is in the protocol package.
+ */
+export class LampConnection {
+  readonly id: string;
+  readonly remoteAddress: string;
+  readonly connectedAt: Date;
+  lastSeenAt: Date;
+  name: string | null = null;
+  /** Kept so the adapter can have the API re-check the lamp after the API link comes back. */
+  secret: string | null = null;
+  /** The newest display packet handed to this lamp (written or waiting). */
+  lastDisplayPacket: string | null = null;
+
+  #phase: Phase = 'awaiting-secret';
+  #writing = false;
+  readonly #outbox = new Outbox();
+  readonly #handshakeTimer: NodeJS.Timeout;
+  readonly #unexpectedLog = new RateLimit(5, 60_000);
+  readonly #debugForward = new RateLimit(100, 5_000);
+  #debugDropped = 0;
+  readonly #logger: Logger;
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly host: LampConnectionHost,
+    private readonly options: LampConnectionOptions,
+  ) {
+    this.id = options.id;
+    this.remoteAddress = options.remoteAddress;
+    this.connectedAt = options.now();
+    this.lastSeenAt = this.connectedAt;
+    this.#logger = host.logger.child({ lamp: this.id, remoteAddress: this.remoteAddress });
+    this.#handshakeTimer = setTimeout(
+      () => this.close(LampCloseCode.HandshakeTimeout, 'no secret received in time'),
+      options.handshakeTimeoutMs,
+    );
+    socket.on('message', (data, isBinary) => this.#receive(data as Buffer, isBinary));
+    socket.on('ping', () => this.#sawLife());
+    socket.on('pong', () => this.#sawLife());
+    socket.on('close', (code, reason) => this.#closed(`closed by lamp (${code}${reason.length ? ` ${reason}` : ''})`));
+    socket.on('error', (error) => {
+      this.#logger.warn({ err: error.message }, 'lamp socket error');
+      this.#closed(`socket error: ${error.message}`);
+    });
+  }
+
+  get isOpen(): boolean {
+    return this.#phase === 'open';
+  }
+
+  /** Packets waiting to be written; bounded by one display packet plus pending commands. */
+  get pendingPackets(): number {
+    return this.#outbox.size;
+  }
+
+  /** Hands the lamp a display packet unless it already has exactly this one. */
+  showDisplay(packet: string): void {
+    if (this.#phase !== 'open' || packet === this.lastDisplayPacket) return;
+    this.lastDisplayPacket = packet;
+    this.#outbox.pushDisplay(packet);
+    this.#flush();
+  }
+
+  sendCommand(packet: string): boolean {
+    if (this.#phase !== 'open') return false;
+    this.#outbox.pushCommand(packet);
+    this.#flush();
+    return true;
+  }
+
+  close(code: number, reason: string): void {
+    if (this.#phase === 'closed') return;
+    this.#logger.info({ code, reason }, 'closing lamp connection');
+    this.socket.close(code, reason);
+    // A lamp that has gone silent may never complete the closing handshake.
+    setTimeout(() => this.socket.terminate(), 1000).unref();
+    this.#closed(reason);
+  }
+
+  #receive(data: Buffer, isBinary: boolean): void {
+    this.#sawLife();
+    if (isBinary) {
+      if (this.#phase === 'awaiting-secret') {
+        this.close(LampCloseCode.UnsupportedData, 'binary frames are not part of the protocol');
+      } else {
+        this.#unexpected(`binary frame of ${data.length} bytes`);
+      }
+      return;
+    }
+    const text = data.toString('utf8');
+    switch (this.#phase) {
+      case 'awaiting-secret':
+        void this.#admit(text);
+        return;
+      case 'admitting':
+        this.#unexpected('message before the handshake finished');
+        return;
+      case 'open':
+        this.#handle(text);
+        return;
+      case 'closed':
+        return;
+    }
+  }
+
+  async #admit(secret: string): Promise<void> {
+    clearTimeout(this.#handshakeTimer);
+    this.#phase = 'admitting';
+    let admission: Admission;
+    try {
+      admission = await this.host.admit(this, secret);
+    } catch (error) {
+      if (error instanceof AdmissionUnavailable) {
+        this.close(LampCloseCode.TryAgainLater, 'server not ready, try again later');
+        return;
+      }
+      this.#logger.error({ err: error }, 'lamp admission failed');
+      this.close(LampCloseCode.TryAgainLater, 'server error, try again later');
+      return;
+    }
+    if (this.#phase !== 'admitting') {
+      // The lamp went away while the API was deciding; the host reports it.
+      if (admission.accepted) this.host.onClose(this, 'closed during the handshake', true);
+      return;
+    }
+    if (!admission.accepted) {
+      this.close(LampCloseCode.Unauthorized, admission.reason);
+      return;
+    }
+    this.secret = secret;
+    this.name = admission.name;
+    this.#phase = 'open';
+    this.#outbox.pushCommand(HANDSHAKE_OK);
+    this.#showDisplayAfterHandshake();
+    this.host.onOpen(this);
+  }
+
+  #showDisplayAfterHandshake(): void {
+    const packet = this.host.currentDisplayPacket();
+    this.lastDisplayPacket = packet;
+    this.#outbox.pushDisplay(packet);
+    this.#flush();
+  }
+
+  #handle(text: string): void {
+    const message = parseDeviceMessage(text);
+    switch (message.kind) {
+      case 'ping':
+        this.#outbox.pushCommand(PONG);
+        this.#flush();
+        return;
+      case 'debug': {
+        const at = this.options.now();
+        if (this.#debugForward.take(at.getTime())) {
+          if (this.#debugDropped > 0) {
+            this.host.onDebugMessage(this, `(${this.#debugDropped} debug lines dropped: too many too fast)`, at);
+            this.#debugDropped = 0;
+          }
+          this.host.onDebugMessage(this, message.text, at);
+        } else {
+          this.#debugDropped += 1;
+        }
+        return;
+      }
+      case 'unexpected':
+        this.#unexpected(`unexpected message ${JSON.stringify(message.text.slice(0, 80))}`);
+        return;
+    }
+  }
+
+  #unexpected(what: string): void {
+    if (this.#unexpectedLog.take(this.options.now().getTime())) this.#logger.warn(`${what}; ignored`);
+  }
+
+  #sawLife(): void {
+    this.lastSeenAt = this.options.now();
+  }
+
+  /** One write in flight at a time: the next packet is chosen only once the socket took the last. */
+  #flush(): void {
+    if (this.#writing || this.#phase === 'closed') return;
+    const packet = this.#outbox.shift();
+    if (packet === undefined) return;
+    this.#writing = true;
+    this.socket.send(packet, (error) => {
+      this.#writing = false;
+      if (error) {
+        this.#closed(`write failed: ${error.message}`);
+        return;
+      }
+      this.#flush();
+    });
+  }
+
+  #closed(reason: string): void {
+    if (this.#phase === 'closed') return;
+    const wasOpen = this.#phase === 'open';
+    const wasAdmitting = this.#phase === 'admitting';
+    this.#phase = 'closed';
+    clearTimeout(this.#handshakeTimer);
+    // An admission still in flight reports its own outcome when it returns.
+    if (!wasAdmitting) this.host.onClose(this, reason, wasOpen);
+  }
+}

@@ -35,6 +35,8 @@ export interface Adapter {
   stop(): Promise<void>;
   readonly port: number;
   readonly adapterId: string;
+  /** True while the API link is up and the current display packet is known: lamps can be admitted. */
+  readonly ready: boolean;
   /** Every connection on the device port, including those still in their handshake. */
   connections(): LampConnection[];
 }
@@ -161,6 +163,9 @@ export function buildAdapter(options: AdapterOptions): Adapter {
   let port = 0;
   return {
     adapterId,
+    get ready() {
+      return link.connected && currentPacket !== null;
+    },
     get port() {
       return port;
     },

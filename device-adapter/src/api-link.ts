@@ -57,6 +57,8 @@ export class ApiLink {
       url: toWebSocketUrl(options.url),
       webSocketImpl: WebSocket,
       lazy: false,
+      // Connection failures are logged by the closed handler; the client keeps retrying.
+      onNonLazyError: () => {},
       keepAlive: 10_000,
       retryAttempts: Number.POSITIVE_INFINITY,
       shouldRetry: () => !this.#stopped,
@@ -110,7 +112,8 @@ export class ApiLink {
   async stop(): Promise<void> {
     this.#stopped = true;
     for (const unsubscribe of this.#unsubscribe) unsubscribe();
-    await this.#client.dispose();
+    // dispose() rethrows the last failed connection attempt; when stopping, that is moot.
+    await Promise.resolve(this.#client.dispose()).catch(() => {});
   }
 
   admitLamp(lamp: LampReport): Promise<{ accepted: boolean; reason: string | null; device: { name: string | null } | null }> {

@@ -119,7 +119,11 @@ export function parseColorInput(input: ColorArgument): Rgb {
   for (const channel of ['r', 'g', 'b'] as const) {
     const value = input[channel];
     if (value == null) {
-      throw invalidArgument(`color.${channel}`, `is required with the other channels (0-${COLOR_CHANNEL_MAX})`, `0-${COLOR_CHANNEL_MAX}`);
+      throw invalidArgument(
+        `color.${channel}`,
+        `is missing: give r, g and b together, each an integer from 0 to ${COLOR_CHANNEL_MAX}`,
+        `0-${COLOR_CHANNEL_MAX}`,
+      );
     }
     rgb[channel] = requireIntegerInRange(`color.${channel}`, value, 0, COLOR_CHANNEL_MAX);
   }

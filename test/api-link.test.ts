@@ -1,0 +1,117 @@
+import { buildApi } from '@cloud-cloud/api/app';
+import { MemoryStateStore } from '@cloud-cloud/api/store/memory-state-store';
+import { LampCloseCode } from '@cloud-cloud/protocol/close-codes';
+import { describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { graphql, graphqlData } from './support/graphql.js';
+import { TestLamp } from './support/lamp.js';
+import { ADAPTER_TOKEN, DEVICE_SECRET, silentLogger, startAdapter, startApi, waitUntil } from './support/system.js';
+
+describe('the adapter\'s link to the API', () => {
+  it('survives an API restart: lamps stay connected and get the current packet once it is back', async () => {
+    const first = startApi();
+    const port = await first.started;
+    const adapter = await startAdapter(port);
+    await waitUntil(() => adapter.ready);
+    const { lamp } = await TestLamp.handshake(adapter.port, DEVICE_SECRET);
+    await graphqlData(port, 'mutation { setColor(color: { r: 9, g: 9, b: 9 }) { frame } }');
+    expect(await lamp.next()).toBe('[cc:2:9,9,9:0]');
+
+    await first.api.stop();
+    await waitUntil(() => !adapter.ready, 3000, 'the adapter to notice');
+    // While the API is away, the lamp stays connected and new lamps are told to come back later.
+    const early = await TestLamp.connect(adapter.port);
+    early.send(DEVICE_SECRET);
+    expect((await early.closed).code).toBe(LampCloseCode.TryAgainLater);
+    lamp.send('ping');
+    expect(await lamp.next()).toBe('pong');
+
+    // The new API keeps state in memory only, so it starts OFF: the lamp must be told.
+    const second = buildApi({
+      host: '127.0.0.1', port, store: new MemoryStateStore(), deviceSecret: DEVICE_SECRET, adapterToken: ADAPTER_TOKEN, logger: silentLogger,
+    });
+    await second.start();
+    expect(await lamp.next(5000)).toBe('[cc:0:?:?]');
+    expect(lamp.socket.readyState).toBe(WebSocket.OPEN);
+
+    // The adapter listed its lamps again, and changes flow as before.
+    await waitUntil(() => second.services.devices.count() === 1, 3000, 'the lamp to be listed again');
+    await graphqlData(port, 'mutation { setColor(color: { r: 1, g: 1, b: 1 }) { frame } }');
+    expect(await lamp.next()).toBe('[cc:2:1,1,1:0]');
+    expect((await graphqlData(port, 'mutation { sendCommand(command: RESET) { lampsReached } }')).sendCommand.lampsReached).toBe(1);
+
+    lamp.close();
+    await adapter.stop();
+    await second.stop();
+  });
+
+  it('sends nothing to a lamp whose packet did not change while the link was down', async () => {
+    const { api, started } = startApi();
+    const port = await started;
+    const adapter = await startAdapter(port);
+    await waitUntil(() => adapter.ready);
+    const { lamp, packet } = await TestLamp.handshake(adapter.port, DEVICE_SECRET);
+    expect(packet).toBe('[cc:0:?:?]');
+    await api.stop();
+    await waitUntil(() => !adapter.ready);
+    const again = buildApi({
+      host: '127.0.0.1', port, store: new MemoryStateStore(), deviceSecret: DEVICE_SECRET, adapterToken: ADAPTER_TOKEN, logger: silentLogger,
+    });
+    await again.start();
+    await waitUntil(() => adapter.ready, 5000);
+    await waitUntil(() => again.services.devices.count() === 1);
+    expect(await lamp.drain(200)).toEqual([]);
+    lamp.close();
+    await adapter.stop();
+    await again.stop();
+  });
+
+  it('serves several adapters from one API', async () => {
+    const { api, started } = startApi();
+    const port = await started;
+    const adapters = [await startAdapter(port), await startAdapter(port)];
+    await waitUntil(() => adapters.every((a) => a.ready));
+    const lamps = await Promise.all(adapters.map((a) => TestLamp.handshake(a.port, DEVICE_SECRET)));
+    await waitUntil(() => api.services.devices.count() === 2);
+    await graphqlData(port, 'mutation { setPulse(pulse: 3) { frame } }');
+    for (const { lamp } of lamps) expect(await lamp.next()).toBe('[cc:2:255,255,255:3]');
+    const reset = (await graphqlData(port, 'mutation { sendCommand(command: RESET) { lampsReached } }')).sendCommand;
+    expect(reset.lampsReached).toBe(2);
+
+    await adapters[0]!.stop();
+    await waitUntil(() => api.services.devices.count() === 1, 3000, 'the stopped adapter\'s lamp to be gone');
+    await adapters[1]!.stop();
+    await api.stop();
+  });
+
+  it('refuses an adapter with the wrong token; its lamps are told to try later', async () => {
+    const { api, started } = startApi();
+    const port = await started;
+    const adapter = await startAdapter(port, { adapterToken: 'wrong' });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(adapter.ready).toBe(false);
+    const lamp = await TestLamp.connect(adapter.port);
+    lamp.send(DEVICE_SECRET);
+    expect((await lamp.closed).code).toBe(LampCloseCode.TryAgainLater);
+    await adapter.stop();
+    await api.stop();
+  });
+
+  it('keeps adapter operations away from everyone else', async () => {
+    const { api, started } = startApi();
+    const port = await started;
+    const anonymous = await graphql(port, 'mutation { reportLampDisconnected(id: "x", reason: "y") }');
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const badToken = await graphql(port, '{ displayState { frame } }', undefined, { authorization: 'Bearer nope' });
+    expect(badToken.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    const adapterOverHttp = await graphql(port, 'mutation { reportLampDisconnected(id: "x", reason: "y") }', undefined, {
+      authorization: `Bearer ${ADAPTER_TOKEN}`,
+    });
+    expect(adapterOverHttp.errors?.[0]?.message).toMatch(/graphql-ws link/);
+    const cannotControl = await graphql(port, 'mutation { setMode(mode: OFF) { frame } }', undefined, {
+      authorization: `Bearer ${ADAPTER_TOKEN}`,
+    });
+    expect(cannotControl.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    await api.stop();
+  });
+});

@@ -1,0 +1,95 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graphql, graphqlData, subscribe, wsClient } from './support/graphql.js';
+import { startSystem, waitUntil, type RunningSystem } from './support/system.js';
+
+let running: RunningSystem;
+beforeAll(async () => {
+  running = await startSystem();
+});
+afterAll(() => running.stop());
+
+const SEND = 'mutation($c: DeviceCommand!, $ids: [ID!]) { sendCommand(command: $c, deviceIds: $ids) { packet lampsReached deviceIds unconfirmedAdapters } }';
+
+describe('one-shot commands', () => {
+  it('sends RESET and UPDATE to every connected lamp and says how many it reached', async () => {
+    const a = await running.lamp();
+    const b = await running.lamp();
+    await waitUntil(() => running.system.api.services.devices.count() === 2);
+
+    const reset = (await graphqlData(running.http, SEND, { c: 'RESET' })).sendCommand;
+    expect(reset).toMatchObject({ packet: '[cc:r:?:?]', lampsReached: 2, unconfirmedAdapters: 0 });
+    expect(await a.lamp.next()).toBe('[cc:r:?:?]');
+    expect(await b.lamp.next()).toBe('[cc:r:?:?]');
+
+    const update = (await graphqlData(running.http, SEND, { c: 'UPDATE' })).sendCommand;
+    expect(update.lampsReached).toBe(2);
+    expect(await a.lamp.next()).toBe('[cc:u:?:?]');
+    expect(await b.lamp.next()).toBe('[cc:u:?:?]');
+
+    // One-shot: a lamp connecting afterwards gets the display packet only.
+    const late = await running.lamp();
+    expect(late.packet).toMatch(/^\[cc:[012]:/);
+    expect(await late.lamp.drain(150)).toEqual([]);
+
+    for (const lamp of [a, b, late]) lamp.lamp.close();
+    await waitUntil(() => running.system.api.services.devices.count() === 0);
+  });
+
+  it('can aim at chosen lamps', async () => {
+    const a = await running.lamp();
+    const b = await running.lamp();
+    await waitUntil(() => running.system.api.services.devices.count() === 2);
+    const [first] = running.system.api.services.devices.list();
+    const result = (await graphqlData(running.http, SEND, { c: 'RESET', ids: [first!.id] })).sendCommand;
+    expect(result).toMatchObject({ lampsReached: 1, deviceIds: [first!.id] });
+    expect(await a.lamp.next()).toBe('[cc:r:?:?]');
+    expect(await b.lamp.drain(150)).toEqual([]);
+
+    const unknown = await graphql(running.http, SEND, { c: 'RESET', ids: ['nope'] });
+    expect(unknown.errors?.[0]).toMatchObject({ message: 'deviceIds: no connected lamp with id nope', extensions: { code: 'BAD_USER_INPUT', argument: 'deviceIds' } });
+    a.lamp.close();
+    b.lamp.close();
+    await waitUntil(() => running.system.api.services.devices.count() === 0);
+  });
+
+  it('reports zero lamps reached when none is connected', async () => {
+    expect((await graphqlData(running.http, SEND, { c: 'RESET' })).sendCommand.lampsReached).toBe(0);
+  });
+
+  it('rejects an unknown command', async () => {
+    const result = await graphql(running.http, SEND, { c: 'EXPLODE' });
+    expect(result.errors?.[0]?.message).toContain('EXPLODE');
+  });
+});
+
+describe('debug messages', () => {
+  it('switches debug on and off, remembers the choice, and streams the lamps\' d: lines', async () => {
+    const { lamp } = await running.lamp();
+    await waitUntil(() => running.system.api.services.devices.count() === 1);
+    const client = wsClient(running.http);
+    const events = subscribe(client, 'subscription { deviceEvents { kind device { id } message { text } } }');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+
+    const on = (await graphqlData(running.http, 'mutation { setDebug(enabled: true) { packet lampsReached } }')).setDebug;
+    expect(on).toEqual({ packet: '[cc:d:1:?]', lampsReached: 1 });
+    expect(await lamp.next()).toBe('[cc:d:1:?]');
+    expect((await graphqlData(running.http, '{ debugEnabled }')).debugEnabled).toBe(true);
+
+    lamp.send('d:heap 20312');
+    lamp.send('d:wifi rssi -61');
+    const first = await events.next();
+    const second = await events.next();
+    expect([first.deviceEvents.message.text, second.deviceEvents.message.text]).toEqual(['heap 20312', 'wifi rssi -61']);
+    expect(first.deviceEvents.kind).toBe('DEBUG_MESSAGE');
+    const { devices } = await graphqlData(running.http, '{ devices { debugMessages(last: 1) { text } } }');
+    expect(devices[0].debugMessages).toEqual([{ text: 'wifi rssi -61' }]);
+
+    await graphqlData(running.http, 'mutation { setDebug(enabled: false) { packet } }');
+    expect(await lamp.next()).toBe('[cc:d:0:?]');
+    expect((await graphqlData(running.http, '{ debugEnabled }')).debugEnabled).toBe(false);
+
+    events.stop();
+    await client.dispose();
+    lamp.close();
+  });
+});

@@ -1,0 +1,134 @@
+import type { Adapter } from '@cloud-cloud/device-adapter/adapter';
+import { LampCloseCode } from '@cloud-cloud/protocol/close-codes';
+import type { Api } from '@cloud-cloud/api/app';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { graphqlData, subscribe, wsClient } from './support/graphql.js';
+import { TestLamp } from './support/lamp.js';
+import { DEVICE_SECRET, startAdapter, startApi, waitUntil } from './support/system.js';
+
+let api: Api;
+let httpPort: number;
+let adapter: Adapter;
+
+beforeAll(async () => {
+  const started = startApi();
+  api = started.api;
+  httpPort = await started.started;
+  adapter = await startAdapter(httpPort, { handshakeTimeoutMs: 300, heartbeatTimeoutMs: 600, maxFrameBytes: 1024 });
+  await waitUntil(() => adapter.ready);
+});
+afterAll(async () => {
+  await adapter.stop();
+  await api.stop();
+});
+
+const lamp = () => TestLamp.connect(adapter.port);
+
+describe('handshake', () => {
+  it('closes on a wrong secret with 4401, and sends no display packet', async () => {
+    const intruder = await lamp();
+    intruder.send('not-the-secret');
+    expect(await intruder.closed).toEqual({ code: LampCloseCode.Unauthorized, reason: 'invalid secret' });
+    expect(intruder.received).toEqual([]);
+  });
+
+  it('closes on a binary first frame with 1003', async () => {
+    const intruder = await lamp();
+    intruder.socket.send(Buffer.from(DEVICE_SECRET));
+    expect((await intruder.closed).code).toBe(LampCloseCode.UnsupportedData);
+    expect(intruder.received).toEqual([]);
+  });
+
+  it('closes a silent connection after the handshake timeout with 4408', async () => {
+    const silent = await lamp();
+    const started = Date.now();
+    expect((await silent.closed).code).toBe(LampCloseCode.HandshakeTimeout);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    expect(silent.received).toEqual([]);
+  });
+
+  it('does not count a wrong secret as a device', async () => {
+    const intruder = await lamp();
+    intruder.send('guess');
+    await intruder.closed;
+    expect((await graphqlData(httpPort, '{ devices { id } }')).devices).toEqual([]);
+  });
+
+  it('answers the right secret with ok and the current display packet', async () => {
+    const { setColor } = await graphqlData(httpPort, 'mutation { setColor(color: { r: 1, g: 2, b: 3 }) { frame } }');
+    const good = await lamp();
+    good.send(DEVICE_SECRET);
+    expect(await good.next()).toBe('ok');
+    expect(await good.next()).toBe(setColor.frame);
+    good.close();
+  });
+});
+
+describe('an open connection', () => {
+  it('answers text ping with pong, and ping frames with pong frames carrying the payload', async () => {
+    const { lamp: open } = await TestLamp.handshake(adapter.port, DEVICE_SECRET);
+    open.send('ping');
+    expect(await open.next()).toBe('pong');
+    const pong = new Promise<Buffer>((resolve) => open.socket.once('pong', resolve));
+    open.socket.ping(Buffer.from('are-you-there'));
+    expect((await pong).toString()).toBe('are-you-there');
+    open.close();
+  });
+
+  it('logs and ignores unexpected messages, binary frames included, and stays open', async () => {
+    const { lamp: open } = await TestLamp.handshake(adapter.port, DEVICE_SECRET);
+    open.send('hello?');
+    open.send('[cc:2:1,2,3:0]');
+    open.socket.send(Buffer.from([1, 2, 3]));
+    open.send('ping');
+    expect(await open.next()).toBe('pong');
+    expect(open.socket.readyState).toBe(WebSocket.OPEN);
+    open.close();
+  });
+
+  it('closes a frame larger than the limit with 1009', async () => {
+    const { lamp: open } = await TestLamp.handshake(adapter.port, DEVICE_SECRET);
+    open.send('d:' + 'x'.repeat(2000));
+    expect((await open.closed).code).toBe(LampCloseCode.MessageTooBig);
+  });
+
+  it('drops a lamp that goes silent and reports it disconnected', async () => {
+    const client = wsClient(httpPort);
+    const events = subscribe(client, 'subscription { deviceEvents { kind reason device { id } } }');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const { lamp: quiet } = await TestLamp.handshake(adapter.port, DEVICE_SECRET);
+    const connected = await events.next();
+    expect(connected.deviceEvents.kind).toBe('CONNECTED');
+    // ws answers ping frames by itself, so only stopping pings (as a dead lamp does) counts.
+    expect((await quiet.closed).code).toBe(LampCloseCode.HeartbeatTimeout);
+    const gone = await events.next();
+    expect(gone.deviceEvents).toMatchObject({ kind: 'DISCONNECTED', device: { id: connected.deviceEvents.device.id } });
+    expect(gone.deviceEvents.reason).toMatch(/no sign of life/);
+    events.stop();
+    await client.dispose();
+  });
+
+  it('keeps a lamp that pings more often than the heartbeat timeout', async () => {
+    const { lamp: alive } = await TestLamp.handshake(adapter.port, DEVICE_SECRET);
+    const pinger = setInterval(() => alive.send('ping'), 200);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    clearInterval(pinger);
+    expect(alive.socket.readyState).toBe(WebSocket.OPEN);
+    alive.close();
+  });
+});
+
+describe('devices', () => {
+  it('lists connected lamps with address and times, and forgets them when they leave', async () => {
+    const { lamp: one } = await TestLamp.handshake(adapter.port, DEVICE_SECRET);
+    let devices: any[] = [];
+    await waitUntil(() => api.services.devices.count() === 1);
+    devices = (await graphqlData(httpPort, '{ devices { id name remoteAddress connectedAt lastSeenAt } }')).devices;
+    expect(devices).toHaveLength(1);
+    expect(devices[0]).toMatchObject({ name: null, remoteAddress: '127.0.0.1' });
+    expect(Date.parse(devices[0].connectedAt)).toBeLessThanOrEqual(Date.parse(devices[0].lastSeenAt));
+    one.close();
+    await waitUntil(() => api.services.devices.count() === 0, 3000, 'the lamp to be reported gone');
+  });
+});

@@ -1,0 +1,102 @@
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+
+export interface GraphqlResponse<T = Record<string, any>> {
+  data?: T | null;
+  errors?: { message: string; extensions?: Record<string, any>; path?: string[] }[];
+}
+
+/** A GraphQL request over plain HTTP, as curl or a script would send it. */
+export async function graphql<T = Record<string, any>>(
+  httpPort: number,
+  query: string,
+  variables?: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<GraphqlResponse<T>> {
+  const response = await fetch(`http://127.0.0.1:${httpPort}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  return (await response.json()) as GraphqlResponse<T>;
+}
+
+/** Like `graphql`, but fails the test on any GraphQL error. */
+export async function graphqlData<T = Record<string, any>>(
+  httpPort: number,
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<T> {
+  const result = await graphql<T>(httpPort, query, variables);
+  if (result.errors?.length || !result.data) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors)}`);
+  return result.data;
+}
+
+export function wsClient(httpPort: number, connectionParams?: Record<string, unknown>): Client {
+  return createClient({
+    url: `ws://127.0.0.1:${httpPort}/graphql`,
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    ...(connectionParams ? { connectionParams } : {}),
+  });
+}
+
+/** A live subscription whose events a test takes one by one. */
+export interface Subscription<T> {
+  next(timeoutMs?: number): Promise<T>;
+  /** Everything that arrives within `ms`. */
+  drain(ms: number): Promise<T[]>;
+  stop(): void;
+  readonly error: Promise<unknown>;
+}
+
+export function subscribe<T = Record<string, any>>(
+  client: Client,
+  query: string,
+  variables?: Record<string, unknown>,
+): Subscription<T> {
+  const queue: T[] = [];
+  let wake: (() => void) | undefined;
+  let fail: (error: unknown) => void = () => {};
+  const error = new Promise<unknown>((resolve) => {
+    fail = resolve;
+  });
+  const stop = client.subscribe<T>(
+    { query, ...(variables ? { variables } : {}) },
+    {
+      next: (result) => {
+        if (result.errors) fail(result.errors);
+        if (result.data) queue.push(result.data as T);
+        wake?.();
+      },
+      error: (e) => {
+        fail(e);
+        wake?.();
+      },
+      complete: () => {},
+    },
+  );
+  return {
+    error,
+    stop,
+    async next(timeoutMs = 3000) {
+      const deadline = Date.now() + timeoutMs;
+      while (queue.length === 0) {
+        const remaining = deadline - Date.now();
+        if (remaining <= 0) throw new Error(`no subscription event within ${timeoutMs} ms`);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, remaining);
+          wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+      }
+      return queue.shift()!;
+    },
+    async drain(ms) {
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      return queue.splice(0);
+    },
+  };
+}

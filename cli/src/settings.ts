@@ -36,7 +36,7 @@ export const DEVICE_SECRET = setting('CC_DEVICE_SECRET', 'The shared secret lamp
 export const DATA_DIR = setting('CC_DATA_DIR', 'Where generated secrets (and later the database) are kept', './data', 'a directory path', nonEmpty.default('./data'));
 export const API_URL = setting('CC_API_URL', 'GraphQL endpoint a separately run adapter follows', 'http://127.0.0.1:4000/graphql', 'an http(s):// or ws(s):// URL', z.string().url().refine((u) => /^(https?|wss?):/.test(u)).default('http://127.0.0.1:4000/graphql'));
 export const ADAPTER_TOKEN = setting('CC_ADAPTER_TOKEN', 'Bearer token adapters use to reach the API', 'generated on first start and kept in <data dir>/adapter-token', 'a non-empty token', nonEmpty.optional());
-export const HEARTBEAT_TIMEOUT = setting('CC_HEARTBEAT_TIMEOUT', 'Seconds without a ping or message before a lamp is dropped', '20', 'a number of seconds from 0 to 86400', seconds.default(20));
+export const HEARTBEAT_TIMEOUT = setting('CC_HEARTBEAT_TIMEOUT', 'Seconds without a ping or message before a lamp is dropped', '20', 'a number of seconds above 0 and up to 86400', seconds.default(20));
 export const LOG_LEVEL = setting('CC_LOG_LEVEL', 'Log detail: fatal, error, warn, info, debug, trace or silent', 'info', 'one of fatal, error, warn, info, debug, trace, silent', z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'));
 
 /** Reads one setting from `env`; throws a SettingError that names the variable. */

@@ -1,0 +1,165 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { LampCloseCode } from '@cloud-cloud/protocol/close-codes';
+import { graphqlData } from '../../test/support/graphql.js';
+import { TestLamp } from '../../test/support/lamp.js';
+
+/* The two commands as a person runs them: real processes, real ports, real signals. */
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const TSX = join(ROOT, 'node_modules/.bin/tsx');
+const children: ChildProcess[] = [];
+const dataDirs: string[] = [];
+
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  for (const dir of dataDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+function dataDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'cloud-cloud-cli-'));
+  dataDirs.push(dir);
+  return dir;
+}
+
+interface Run {
+  child: ChildProcess;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+}
+
+function run(script: string, env: Record<string, string>, args: string[] = []): Run {
+  const child = spawn(TSX, [join(ROOT, script), ...args], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, CC_LOG_LEVEL: 'warn', ...env },
+  });
+  children.push(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk) => (stdout += chunk));
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, stdout: () => stdout, stderr: () => stderr, exited };
+}
+
+async function listening(started: Run, pattern: RegExp): Promise<RegExpMatchArray> {
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    const match = pattern.exec(started.stdout());
+    if (match) return match;
+    if (started.child.exitCode !== null) throw new Error(`exited early: ${started.stderr()}`);
+    if (Date.now() > deadline) throw new Error(`no listening line; stderr: ${started.stderr()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const LISTENING = /^cloud-cloud listening http=(\d+) device=(\d+)$/m;
+const local = { CC_HOST: '127.0.0.1', CC_HTTP_PORT: '0', CC_DEVICE_PORT: '0' };
+
+describe('cloud-cloud (npm start)', () => {
+  it('starts with no secrets configured, generates and keeps the device secret, and stops cleanly on SIGTERM', async () => {
+    const data = dataDir();
+    const first = run('cli/src/main.ts', { ...local, CC_DATA_DIR: data });
+    const [, http, device] = await listening(first, LISTENING);
+    const secret = readFileSync(join(data, 'device-secret'), 'utf8').trim();
+    expect(secret.length).toBeGreaterThanOrEqual(24);
+    expect(statSync(join(data, 'device-secret')).mode & 0o777).toBe(0o600);
+    expect(first.stdout()).toContain(`device secret        ${secret}`);
+
+    const { lamp, packet } = await TestLamp.handshake(Number(device), secret);
+    expect(packet).toBe('[cc:0:?:?]');
+    await graphqlData(Number(http), 'mutation { setPulse(pulse: 5) { frame } }');
+    expect(await lamp.next()).toBe('[cc:2:255,255,255:5]');
+
+    first.child.kill('SIGTERM');
+    expect((await lamp.closed).code).toBe(LampCloseCode.GoingAway);
+    expect(await first.exited).toBe(0);
+
+    const second = run('cli/src/main.ts', { ...local, CC_DATA_DIR: data });
+    await listening(second, LISTENING);
+    expect(second.stdout()).toContain(secret);
+    second.child.kill('SIGINT');
+    expect(await second.exited).toBe(0);
+  });
+
+  it('serves GraphiQL that needs no internet, and a page at /', async () => {
+    const started = run('cli/src/main.ts', { ...local, CC_DATA_DIR: dataDir() });
+    const [, http] = await listening(started, LISTENING);
+    const graphiql = await fetch(`http://127.0.0.1:${http}/graphql`, { headers: { accept: 'text/html' } });
+    expect(graphiql.status).toBe(200);
+    const html = await graphiql.text();
+    expect(html).toContain('GraphiQL');
+    // Everything is inline: no script or stylesheet comes from another host.
+    expect(html).not.toMatch(/<(script|link)[^>]+(src|href)="(https?:)?\/\//);
+    const page = await fetch(`http://127.0.0.1:${http}/`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('cloud-cloud');
+  });
+
+  it('uses CC_DEVICE_SECRET when given', async () => {
+    const started = run('cli/src/main.ts', { ...local, CC_DATA_DIR: dataDir(), CC_DEVICE_SECRET: 'my-own-secret' });
+    const [, , device] = await listening(started, LISTENING);
+    const { packet } = await TestLamp.handshake(Number(device), 'my-own-secret');
+    expect(packet).toBe('[cc:0:?:?]');
+  });
+
+  it('lists every setting in --help', async () => {
+    const help = run('cli/src/main.ts', {}, ['--help']);
+    expect(await help.exited).toBe(0);
+    for (const name of ['CC_HTTP_PORT', 'CC_DEVICE_PORT', 'CC_HOST', 'CC_DEVICE_SECRET', 'CC_DATA_DIR', 'CC_ADAPTER_TOKEN']) {
+      expect(help.stdout()).toContain(name);
+    }
+  });
+
+  it.each([
+    ['CC_HTTP_PORT', 'abc', 'CC_HTTP_PORT must be a port number from 0 to 65535, got "abc"'],
+    ['CC_DEVICE_PORT', '70000', 'CC_DEVICE_PORT must be a port number from 0 to 65535, got "70000"'],
+    ['CC_HEARTBEAT_TIMEOUT', '-3', 'CC_HEARTBEAT_TIMEOUT must be a number of seconds above 0 and up to 86400, got "-3"'],
+    ['CC_LOG_LEVEL', 'loud', 'CC_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "loud"'],
+  ])('exits with a one-line error for %s=%s', async (name, value, message) => {
+    const bad = run('cli/src/main.ts', { ...local, CC_DATA_DIR: dataDir(), [name]: value });
+    expect(await bad.exited).toBe(2);
+    expect(bad.stderr()).toBe(`cloud-cloud: ${message}\n`);
+    expect(bad.stdout()).toBe('');
+  });
+});
+
+describe('cloud-cloud-adapter (npm run adapter)', () => {
+  it('runs an adapter on its own against a running API', async () => {
+    const data = dataDir();
+    const server = run('cli/src/main.ts', { ...local, CC_DATA_DIR: data });
+    const [, http] = await listening(server, LISTENING);
+    const adapter = run('cli/src/adapter-main.ts', {
+      CC_HOST: '127.0.0.1',
+      CC_DEVICE_PORT: '0',
+      CC_API_URL: `http://127.0.0.1:${http}/graphql`,
+      CC_ADAPTER_TOKEN: readFileSync(join(data, 'adapter-token'), 'utf8').trim(),
+      CC_DATA_DIR: data,
+    });
+    const [, device] = await listening(adapter, /^cloud-cloud-adapter listening device=(\d+)/m);
+    const secret = readFileSync(join(data, 'device-secret'), 'utf8').trim();
+    // The adapter may still be linking; a lamp told to try later does exactly that.
+    let connected: Awaited<ReturnType<typeof TestLamp.handshake>> | undefined;
+    for (let attempt = 0; attempt < 50 && !connected; attempt++) {
+      connected = await TestLamp.handshake(Number(device), secret).catch(() => undefined);
+      if (!connected) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(connected?.packet).toBe('[cc:0:?:?]');
+    await graphqlData(Number(http), 'mutation { setColor(color: { hex: "#102030" }) { frame } }');
+    expect(await connected!.lamp.next()).toBe('[cc:2:16,32,48:0]');
+    adapter.child.kill('SIGTERM');
+    expect((await connected!.lamp.closed).code).toBe(LampCloseCode.GoingAway);
+    expect(await adapter.exited).toBe(0);
+  });
+
+  it('needs the adapter token', async () => {
+    const adapter = run('cli/src/adapter-main.ts', { CC_DEVICE_PORT: '0', CC_DATA_DIR: dataDir() });
+    expect(await adapter.exited).toBe(2);
+    expect(adapter.stderr()).toMatch(/^cloud-cloud-adapter: CC_ADAPTER_TOKEN must be set/);
+  });
+});

@@ -4,7 +4,7 @@ import { TestLamp } from './support/lamp.js';
 import { DEVICE_SECRET, startSystem, type RunningSystem } from './support/system.js';
 
 /*
- * The example exchange from protocol.md, played by a raw WebSocket lamp against the real API
+ * The example exchange from the protocol specification, played by a raw WebSocket lamp against the real API
  * and adapter, with a GraphQL client making the changes the example shows.
  */
 

@@ -29,15 +29,74 @@ function setting<T>(
   return { env, description, defaultText, expected, schema };
 }
 
-export const HTTP_PORT = setting('CC_HTTP_PORT', 'HTTP port: GraphQL, GraphiQL, subscriptions and the web UI (0 picks a free port)', '4000', 'a port number from 0 to 65535', port.default(4000));
-export const DEVICE_PORT = setting('CC_DEVICE_PORT', 'Device port lamps connect to over WebSocket (0 picks a free port)', '8080', 'a port number from 0 to 65535', port.default(8080));
-export const HOST = setting('CC_HOST', 'Address both ports bind to', '0.0.0.0 (every IPv4 interface)', 'an IP address or host name', nonEmpty.default('0.0.0.0'));
-export const DEVICE_SECRET = setting('CC_DEVICE_SECRET', 'The shared secret lamps send first', 'generated on first start and kept in <data dir>/device-secret', 'a non-empty secret', nonEmpty.optional());
-export const DATA_DIR = setting('CC_DATA_DIR', 'Where generated secrets (and later the database) are kept', './data', 'a directory path', nonEmpty.default('./data'));
-export const API_URL = setting('CC_API_URL', 'GraphQL endpoint a separately run adapter follows', 'http://127.0.0.1:4000/graphql', 'an http(s):// or ws(s):// URL', z.string().url().refine((u) => /^(https?|wss?):/.test(u)).default('http://127.0.0.1:4000/graphql'));
-export const ADAPTER_TOKEN = setting('CC_ADAPTER_TOKEN', 'Bearer token adapters use to reach the API', 'generated on first start and kept in <data dir>/adapter-token', 'a non-empty token', nonEmpty.optional());
-export const HEARTBEAT_TIMEOUT = setting('CC_HEARTBEAT_TIMEOUT', 'Seconds without a ping or message before a lamp is dropped', '20', 'a number of seconds above 0 and up to 86400', seconds.default(20));
-export const LOG_LEVEL = setting('CC_LOG_LEVEL', 'Log detail: fatal, error, warn, info, debug, trace or silent', 'info', 'one of fatal, error, warn, info, debug, trace, silent', z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'));
+export const HTTP_PORT = setting(
+  'CC_HTTP_PORT',
+  'HTTP port: GraphQL, GraphiQL, subscriptions and the web UI (0 picks a free port)',
+  '4000',
+  'a port number from 0 to 65535',
+  port.default(4000),
+);
+export const DEVICE_PORT = setting(
+  'CC_DEVICE_PORT',
+  'Device port lamps connect to over WebSocket (0 picks a free port)',
+  '8080',
+  'a port number from 0 to 65535',
+  port.default(8080),
+);
+export const HOST = setting(
+  'CC_HOST',
+  'Address both ports bind to',
+  '0.0.0.0 (every IPv4 interface)',
+  'an IP address or host name',
+  nonEmpty.default('0.0.0.0'),
+);
+export const DEVICE_SECRET = setting(
+  'CC_DEVICE_SECRET',
+  'The shared secret lamps send first',
+  'generated on first start and kept in <data dir>/device-secret',
+  'a non-empty secret',
+  nonEmpty.optional(),
+);
+export const DATA_DIR = setting(
+  'CC_DATA_DIR',
+  'Where generated secrets are kept',
+  './data',
+  'a directory path',
+  nonEmpty.default('./data'),
+);
+export const API_URL = setting(
+  'CC_API_URL',
+  'GraphQL endpoint a separately run adapter follows',
+  'http://127.0.0.1:4000/graphql',
+  'an http(s):// or ws(s):// URL',
+  z
+    .string()
+    .url()
+    .refine((url) => /^(https?|wss?):/.test(url))
+    .default('http://127.0.0.1:4000/graphql'),
+);
+export const ADAPTER_TOKEN = setting(
+  'CC_ADAPTER_TOKEN',
+  'Bearer token adapters use to reach the API',
+  'generated on first start and kept in <data dir>/adapter-token',
+  'a non-empty token',
+  nonEmpty.optional(),
+);
+export const HEARTBEAT_TIMEOUT = setting(
+  'CC_HEARTBEAT_TIMEOUT',
+  'Seconds without a ping or message before a lamp is dropped',
+  '20',
+  'a number of seconds above 0 and up to 86400',
+  seconds.default(20),
+);
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const LOG_LEVEL = setting(
+  'CC_LOG_LEVEL',
+  `Log detail: ${LOG_LEVELS.join(', ')}`,
+  'info',
+  `one of ${LOG_LEVELS.join(', ')}`,
+  z.enum(LOG_LEVELS).default('info'),
+);
 
 /** Reads one setting from `env`; throws a SettingError that names the variable. */
 export function read<T>(spec: Setting<T>, env: NodeJS.ProcessEnv): T {

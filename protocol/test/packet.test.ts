@@ -11,7 +11,7 @@ import {
 import { parseDeviceMessage } from '../src/device-message.js';
 
 describe('display packets', () => {
-  it('formats every mode as protocol.md shows it', () => {
+  it('formats every mode as the protocol specifies', () => {
     expect(formatDisplayPacket({ mode: 'off' })).toBe('[cc:0:?:?]');
     expect(formatDisplayPacket({ mode: 'manual', color: { r: 255, g: 65, b: 174 }, pulse: 0 })).toBe('[cc:2:255,65,174:0]');
     expect(formatDisplayPacket({ mode: 'manual', color: { r: 0, g: 0, b: 0 }, pulse: 9 })).toBe('[cc:2:0,0,0:9]');

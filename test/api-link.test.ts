@@ -1,14 +1,32 @@
 import { buildApi } from '@cloud-cloud/api/app';
-import { MemoryStateStore } from '@cloud-cloud/api/store/memory-state-store';
+import { openDatabase } from '@cloud-cloud/api/store/database';
 import { LampCloseCode } from '@cloud-cloud/protocol/close-codes';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { graphql, graphqlData } from './support/graphql.js';
+import { ADMIN_TOKEN, graphql, graphqlData } from './support/graphql.js';
 import { TestLamp } from './support/lamp.js';
-import { ADAPTER_TOKEN, DEVICE_SECRET, silentLogger, startAdapter, startApi, waitUntil } from './support/system.js';
+import {
+  ADAPTER_TOKEN, DEVICE_SECRET, silentLogger, startAdapter, startApi, temporaryDataDir, waitUntil,
+} from './support/system.js';
+
+/** An API on a given port over the database file given, for restarts. */
+function apiOn(port: number, databaseFile: string) {
+  const database = openDatabase(databaseFile);
+  const api = buildApi({
+    host: '127.0.0.1', port, database, deviceSecret: DEVICE_SECRET, adapterToken: ADAPTER_TOKEN, apiToken: ADMIN_TOKEN, logger: silentLogger,
+  });
+  return {
+    api,
+    start: () => api.start(),
+    stop: async () => {
+      await api.stop();
+      database.close();
+    },
+  };
+}
 
 describe('the adapter\'s link to the API', () => {
-  it('survives an API restart: lamps stay connected and get the current packet once it is back', async () => {
+  it('survives the API going away: lamps stay connected and get the new API\'s packet once it is back', async () => {
     const first = startApi();
     const port = await first.started;
     const adapter = await startAdapter(port);
@@ -17,7 +35,7 @@ describe('the adapter\'s link to the API', () => {
     await graphqlData(port, 'mutation { setColor(color: { r: 9, g: 9, b: 9 }) { frame } }');
     expect(await lamp.next()).toBe('[cc:2:9,9,9:0]');
 
-    await first.api.stop();
+    await first.stop();
     await waitUntil(() => !adapter.ready, 3000, 'the adapter to notice');
     // While the API is away, the lamp stays connected and new lamps are told to come back later.
     const early = await TestLamp.connect(adapter.port);
@@ -26,16 +44,15 @@ describe('the adapter\'s link to the API', () => {
     lamp.send('ping');
     expect(await lamp.next()).toBe('pong');
 
-    // The new API keeps state in memory only, so it starts OFF: the lamp must be told.
-    const second = buildApi({
-      host: '127.0.0.1', port, store: new MemoryStateStore(), deviceSecret: DEVICE_SECRET, adapterToken: ADAPTER_TOKEN, logger: silentLogger,
-    });
+    // Another API comes up at the same address with a database of its own (state OFF): the lamp must be told.
+    const data = temporaryDataDir();
+    const second = apiOn(port, data.databaseFile);
     await second.start();
     expect(await lamp.next(5000)).toBe('[cc:0:?:?]');
     expect(lamp.socket.readyState).toBe(WebSocket.OPEN);
 
     // The adapter listed its lamps again, and changes flow as before.
-    await waitUntil(() => second.services.devices.count() === 1, 3000, 'the lamp to be listed again');
+    await waitUntil(() => second.api.services.devices.count() === 1, 3000, 'the lamp to be listed again');
     await graphqlData(port, 'mutation { setColor(color: { r: 1, g: 1, b: 1 }) { frame } }');
     expect(await lamp.next()).toBe('[cc:2:1,1,1:0]');
     expect((await graphqlData(port, 'mutation { sendCommand(command: RESET) { lampsReached } }')).sendCommand.lampsReached).toBe(1);
@@ -43,31 +60,34 @@ describe('the adapter\'s link to the API', () => {
     lamp.close();
     await adapter.stop();
     await second.stop();
+    data.remove();
   });
 
-  it('sends nothing to a lamp whose packet did not change while the link was down', async () => {
-    const { api, started } = startApi();
-    const port = await started;
+  it('survives an API restart on the same database: lamps keep their packet and get nothing new', async () => {
+    const data = temporaryDataDir();
+    const first = apiOn(0, data.databaseFile);
+    const { port } = await first.start();
     const adapter = await startAdapter(port);
     await waitUntil(() => adapter.ready);
-    const { lamp, packet } = await TestLamp.handshake(adapter.port, DEVICE_SECRET);
-    expect(packet).toBe('[cc:0:?:?]');
-    await api.stop();
+    const { lamp } = await TestLamp.handshake(adapter.port, DEVICE_SECRET);
+    await graphqlData(port, 'mutation { setColor(color: { hex: "#abcdef" }) { frame } }');
+    expect(await lamp.next()).toBe('[cc:2:171,205,239:0]');
+    await first.stop();
     await waitUntil(() => !adapter.ready);
-    const again = buildApi({
-      host: '127.0.0.1', port, store: new MemoryStateStore(), deviceSecret: DEVICE_SECRET, adapterToken: ADAPTER_TOKEN, logger: silentLogger,
-    });
+
+    const again = apiOn(port, data.databaseFile);
     await again.start();
     await waitUntil(() => adapter.ready, 5000);
-    await waitUntil(() => again.services.devices.count() === 1);
+    await waitUntil(() => again.api.services.devices.count() === 1);
     expect(await lamp.drain(200)).toEqual([]);
     lamp.close();
     await adapter.stop();
     await again.stop();
+    data.remove();
   });
 
   it('serves several adapters from one API', async () => {
-    const { api, started } = startApi();
+    const { api, started, stop } = startApi();
     const port = await started;
     const adapters = [await startAdapter(port), await startAdapter(port)];
     await waitUntil(() => adapters.every((a) => a.ready));
@@ -81,11 +101,11 @@ describe('the adapter\'s link to the API', () => {
     await adapters[0]!.stop();
     await waitUntil(() => api.services.devices.count() === 1, 3000, 'the stopped adapter\'s lamp to be gone');
     await adapters[1]!.stop();
-    await api.stop();
+    await stop();
   });
 
   it('refuses an adapter with the wrong token; its lamps are told to try later', async () => {
-    const { api, started } = startApi();
+    const { started, stop } = startApi();
     const port = await started;
     const adapter = await startAdapter(port, { adapterToken: 'wrong' });
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -94,14 +114,16 @@ describe('the adapter\'s link to the API', () => {
     lamp.send(DEVICE_SECRET);
     expect((await lamp.closed).code).toBe(LampCloseCode.TryAgainLater);
     await adapter.stop();
-    await api.stop();
+    await stop();
   });
 
   it('keeps adapter operations away from everyone else', async () => {
-    const { api, started } = startApi();
+    const { started, stop } = startApi();
     const port = await started;
-    const anonymous = await graphql(port, 'mutation { reportLampDisconnected(id: "x", reason: "y") }');
-    expect(anonymous.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const anonymous = await graphql(port, 'mutation { reportLampDisconnected(id: "x", reason: "y") }', undefined, {});
+    expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    const admin = await graphql(port, 'mutation { reportLampDisconnected(id: "x", reason: "y") }');
+    expect(admin.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     const badToken = await graphql(port, '{ displayState { frame } }', undefined, { authorization: 'Bearer nope' });
     expect(badToken.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     const adapterOverHttp = await graphql(port, 'mutation { reportLampDisconnected(id: "x", reason: "y") }', undefined, {
@@ -112,6 +134,6 @@ describe('the adapter\'s link to the API', () => {
       authorization: `Bearer ${ADAPTER_TOKEN}`,
     });
     expect(cannotControl.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    await api.stop();
+    await stop();
   });
 });

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { graphql, graphqlData, subscribe, wsClient } from './support/graphql.js';
+import { AS_ADMIN, graphql, graphqlData, subscribe, wsClient } from './support/graphql.js';
 import { startSystem, type RunningSystem } from './support/system.js';
 
 const STATE = 'mode color { r g b hex } pulse weather { state intensity } frame updatedAt';
@@ -119,7 +119,7 @@ describe('displayState subscription', () => {
   it('also works over server-sent events', async () => {
     const controller = new AbortController();
     const response = await fetch(`http://127.0.0.1:${running.http}/graphql?query=${encodeURIComponent('subscription { displayState { frame } }')}`, {
-      headers: { accept: 'text/event-stream' },
+      headers: { accept: 'text/event-stream', 'x-graphql-yoga-csrf': '1', ...AS_ADMIN },
       signal: controller.signal,
     });
     expect(response.headers.get('content-type')).toContain('text/event-stream');

@@ -8,19 +8,21 @@ import { TestLamp } from './support/lamp.js';
 import { DEVICE_SECRET, startAdapter, startApi, waitUntil } from './support/system.js';
 
 let api: Api;
+let stopApi: () => Promise<void>;
 let httpPort: number;
 let adapter: Adapter;
 
 beforeAll(async () => {
   const started = startApi();
   api = started.api;
+  stopApi = started.stop;
   httpPort = await started.started;
   adapter = await startAdapter(httpPort, { handshakeTimeoutMs: 300, heartbeatTimeoutMs: 600, maxFrameBytes: 1024 });
   await waitUntil(() => adapter.ready);
 });
 afterAll(async () => {
   await adapter.stop();
-  await api.stop();
+  await stopApi();
 });
 
 const lamp = () => TestLamp.connect(adapter.port);

@@ -1,47 +1,80 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
+import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { createYoga, type YogaInitialContext } from 'graphql-yoga';
+import { GraphQLError } from 'graphql';
+import { createYoga, type Plugin, type YogaInitialContext } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import sirv from 'sirv';
 import { WebSocketServer } from 'ws';
-import { accessOf, authenticate, CredentialError, type Principal } from './access/principal.js';
+import { Authenticator } from './access/authenticator.js';
+import { accessOf, ANONYMOUS, CredentialError, type Principal } from './access/principal.js';
+import { useRequireCredentials } from './access/require-credentials.js';
 import { systemClock, type Clock } from './clock.js';
 import { CommandDispatch, type CommandEvents } from './commands/command-dispatch.js';
 import type { ApiContext, ApiServices } from './context.js';
 import { DeviceRegistry, type DeviceEvents } from './devices/device-registry.js';
-import { LampCredentials } from './devices/lamp-credentials.js';
+import { LampCredentials, resolveDeviceSecret } from './devices/lamp-credentials.js';
 import { DisplayControl, type DisplayEvents } from './display/display-control.js';
 import { PubSub } from './events/pubsub.js';
 import { serveGraphqlWs, type LinkServerContext } from './http/graphql-ws-link.js';
+import { requestOrigin, sessionCookie, sameOrigin } from './http/request-origin.js';
+import { refuseOversizedBody } from './http/request-limits.js';
+import { LampCloseCode } from '@cloud-cloud/protocol/close-codes';
 import { buildSchema } from './schema/index.js';
 import { unauthenticated } from './schema/errors.js';
-import type { StateStore } from './store/state-store.js';
+import { CredentialStore } from './store/credential-store.js';
+import type { SqliteDatabase } from './store/database.js';
+import { LampStore } from './store/lamp-store.js';
+import { SqliteStateStore } from './store/sqlite-state-store.js';
 
 export const GRAPHQL_PATH = '/graphql';
+/** Browsers must send this header (any value) on requests that skip the CORS preflight. */
+export const CSRF_HEADER = 'x-graphql-yoga-csrf';
 
 export interface ApiOptions {
   /** Bind address. */
   host: string;
   /** HTTP port; 0 picks a free one. */
   port: number;
-  store: StateStore;
-  /** The shared secret lamps send in their handshake. */
-  deviceSecret: string;
+  /** The open, migrated database (see `openDatabase`). */
+  database: SqliteDatabase;
+  logger: Logger;
   /** The bearer token device adapters authenticate with. */
   adapterToken: string;
-  logger: Logger;
+  /** The shared lamp secret (CC_DEVICE_SECRET); stored or generated when omitted. */
+  deviceSecret?: string | undefined;
+  /** Sets the admin password (CC_ADMIN_PASSWORD); generated on first start when omitted. */
+  adminPassword?: string | undefined;
+  /** Replace the admin password with a new generated one on start. */
+  regenerateAdminPassword?: boolean;
+  /** An extra admin API token (CC_API_TOKEN). */
+  apiToken?: string | undefined;
+  /** Believe X-Forwarded-For/-Proto/-Host from a reverse proxy. Default false. */
+  trustProxy?: boolean;
   clock?: Clock;
   /** A built web UI to serve at `/`; none when omitted. */
   uiDirectory?: string;
   /** How long `sendCommand` waits for adapters to confirm delivery. Default 3000 ms. */
   commandConfirmTimeoutMs?: number;
+  /** Largest request body accepted. Default 1 MiB. */
+  maxBodyBytes?: number;
+}
+
+export interface ApiStarted {
+  port: number;
+  /** Set when this start generated the admin password: show it once, it is stored hashed. */
+  generatedAdminPassword: string | null;
 }
 
 export interface Api {
   services: ApiServices;
-  /** Listens; resolves with the actual port. */
-  start(): Promise<number>;
+  /** The shared lamp secret in force, and where it came from. */
+  deviceSecret: ReturnType<typeof resolveDeviceSecret>;
+  start(): Promise<ApiStarted>;
   /** Closes every connection and stops listening. */
   stop(): Promise<void>;
   /** The bound port, once started. */
@@ -54,21 +87,39 @@ type HttpServerContext = { req: IncomingMessage; res: ServerResponse };
 export function buildApi(options: ApiOptions): Api {
   const clock = options.clock ?? systemClock;
   const logger = options.logger;
+  const trustProxy = options.trustProxy ?? false;
   const pubsub = new PubSub<Events>();
+  const store = new SqliteStateStore(options.database);
+  const lamps = new LampStore(options.database);
+  const deviceSecret = resolveDeviceSecret(store, options.deviceSecret);
   const services: ApiServices = {
-    display: new DisplayControl(options.store, pubsub, clock),
-    devices: new DeviceRegistry(pubsub, clock),
+    display: new DisplayControl(store, pubsub, clock),
+    devices: new DeviceRegistry(pubsub, lamps, clock),
     commands: new CommandDispatch(pubsub, clock, options.commandConfirmTimeoutMs),
-    lampCredentials: new LampCredentials(options.deviceSecret),
-    store: options.store,
+    lampCredentials: new LampCredentials(deviceSecret.value, lamps, clock),
+    lamps,
+    authenticator: new Authenticator(new CredentialStore(options.database), store, {
+      adapterToken: options.adapterToken,
+      configuredAdminToken: options.apiToken,
+      clock,
+    }),
+    store,
     clock,
     logger,
   };
+  services.lampCredentials.on('revoked', (lampId) => {
+    const ids = services.devices.ofLamp(lampId).map((device) => device.id);
+    services.commands.disconnect(ids, LampCloseCode.Revoked, 'secret revoked');
+  });
 
+  const responseCookies = new WeakMap<IncomingMessage, string[]>();
   const yoga = createYoga<HttpServerContext & Partial<LinkServerContext>, ApiContext>({
     schema: buildSchema(),
     graphqlEndpoint: GRAPHQL_PATH,
     landingPage: false,
+    // Same-origin pages only; scripts and servers are not affected by CORS.
+    cors: false,
+    maskedErrors: { maskError: (error, message, isDev) => maskError(error, message, isDev ?? false, logger) },
     logging: {
       debug: (...args) => logger.debug(args.join(' ')),
       info: (...args) => logger.info(args.join(' ')),
@@ -81,20 +132,55 @@ export function buildApi(options: ApiOptions): Api {
       defaultQuery: DEFAULT_GRAPHIQL_QUERY,
     },
     renderGraphiQL,
-    context: (initial: YogaInitialContext & Partial<LinkServerContext>): Omit<ApiContext, keyof YogaInitialContext> => {
-      const principal = initial.link?.principal ?? principalOfRequest(initial.request, options.adapterToken);
-      return {
-        services,
-        principal,
-        access: accessOf(principal),
-        adapterId: initial.link?.adapterId ?? null,
-      };
+    plugins: [
+      useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }),
+      maxDepthPlugin({ n: 10, ignoreIntrospection: true }),
+      maxAliasesPlugin({ n: 20 }),
+      maxTokensPlugin({ n: 2000 }),
+      useRequireCredentials(),
+      useResponseCookies(responseCookies),
+    ],
+    context: (initial: YogaInitialContext & HttpServerContext & Partial<LinkServerContext>) => {
+      const origin = requestOrigin(initial.req, trustProxy);
+      if (initial.link) {
+        const { principal } = initial.link;
+        return context(principal, origin, null);
+      }
+      const cookies: string[] = [];
+      responseCookies.set(initial.req, cookies);
+      return context(principalOfRequest(initial.req), origin, cookies);
     },
   });
 
+  function context(principal: Principal, origin: ApiContext['origin'], cookies: string[] | null): Omit<ApiContext, keyof YogaInitialContext> {
+    return {
+      services,
+      principal,
+      access: accessOf(principal),
+      adapterId: principal.kind === 'authenticated' ? principal.adapterId : null,
+      origin,
+      responseCookies: cookies,
+    };
+  }
+
+  function principalOfRequest(request: IncomingMessage): Principal {
+    const authorization = request.headers.authorization;
+    try {
+      if (authorization) return services.authenticator.fromAuthorization(authorization);
+    } catch (error) {
+      if (error instanceof CredentialError) throw unauthenticated(error.message);
+      throw error;
+    }
+    const cookie = sessionCookie(request);
+    if (cookie && sameOrigin(request, trustProxy)) return services.authenticator.fromSessionToken(cookie) ?? ANONYMOUS;
+    return ANONYMOUS;
+  }
+
+  const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
   const serveUi = options.uiDirectory ? sirv(options.uiDirectory, { single: true, etag: true }) : undefined;
   const server = createServer((req, res) => {
     if (req.url?.startsWith(GRAPHQL_PATH) || !serveUi) {
+      if (refuseOversizedBody(req, res, maxBodyBytes)) return;
       void yoga(req, res);
       return;
     }
@@ -104,30 +190,37 @@ export function buildApi(options: ApiOptions): Api {
     });
   });
 
-  const wsServer = new WebSocketServer({ server, path: GRAPHQL_PATH, maxPayload: 1024 * 1024 });
+  const wsServer = new WebSocketServer({ server, path: GRAPHQL_PATH, maxPayload: maxBodyBytes });
   const wsLink = serveGraphqlWs({
     yoga: yoga as never,
     wsServer,
-    adapterToken: options.adapterToken,
+    authenticator: services.authenticator,
     devices: services.devices,
+    trustProxy,
     logger,
   });
 
   let port = 0;
   return {
     services,
+    deviceSecret,
     get port() {
       return port;
     },
-    start: () =>
-      new Promise<number>((resolve, reject) => {
+    start: async () => {
+      const generatedAdminPassword = await services.authenticator.ensureAdminPassword(
+        options.adminPassword,
+        options.regenerateAdminPassword ?? false,
+      );
+      port = await new Promise<number>((resolve, reject) => {
         server.once('error', reject);
         server.listen(options.port, options.host, () => {
           server.off('error', reject);
-          port = (server.address() as AddressInfo).port;
-          resolve(port);
+          resolve((server.address() as AddressInfo).port);
         });
-      }),
+      });
+      return { port, generatedAdminPassword };
+    },
     stop: async () => {
       await wsLink.dispose();
       for (const client of wsServer.clients) client.terminate();
@@ -141,16 +234,40 @@ export function buildApi(options: ApiOptions): Api {
   };
 }
 
-function principalOfRequest(request: Request, adapterToken: string): Principal {
-  try {
-    return authenticate({ authorization: request.headers.get('authorization') ?? undefined }, adapterToken);
-  } catch (error) {
-    if (error instanceof CredentialError) throw unauthenticated(error.message);
-    throw error;
-  }
+/** Adds the cookies a resolver set (login, logout) to the HTTP response. */
+function useResponseCookies(cookies: WeakMap<IncomingMessage, string[]>): Plugin<object, HttpServerContext> {
+  return {
+    onResponse({ serverContext, response }) {
+      const req = (serverContext as Partial<HttpServerContext> | undefined)?.req;
+      for (const cookie of (req && cookies.get(req)) ?? []) response.headers.append('set-cookie', cookie);
+    },
+  };
+}
+
+/**
+ * Errors a client can act on (GraphQL errors: validation, not allowed, bad input) pass
+ * unchanged. Anything else is a fault of ours: logged in full, answered with a generic
+ * message and `INTERNAL_SERVER_ERROR`; the detail is added only in development.
+ */
+function maskError(error: unknown, message: string, isDev: boolean, logger: Logger): Error {
+  const original = error instanceof GraphQLError ? error.originalError : error;
+  if (error instanceof GraphQLError && (!original || original instanceof GraphQLError)) return error;
+  logger.error({ err: original }, 'internal error');
+  return new GraphQLError(message, {
+    ...(error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {}),
+    extensions: {
+      code: 'INTERNAL_SERVER_ERROR',
+      ...(isDev && original instanceof Error ? { detail: original.message } : {}),
+    },
+  });
 }
 
 const DEFAULT_GRAPHIQL_QUERY = /* GraphQL */ `# Welcome to cloud-cloud. Run an operation with the ▶ button.
+# Not logged in yet? Run Login first (the password was printed on first start).
+
+mutation Login {
+  login(password: "…") { expiresAt }
+}
 
 query Now {
   displayState { mode color { r g b hex } pulse weather { state intensity } frame updatedAt }

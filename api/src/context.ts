@@ -1,10 +1,12 @@
 import type { Logger } from 'pino';
+import type { Authenticator } from './access/authenticator.js';
 import type { Access, Principal } from './access/principal.js';
 import type { Clock } from './clock.js';
 import type { CommandDispatch } from './commands/command-dispatch.js';
 import type { DeviceRegistry } from './devices/device-registry.js';
 import type { LampCredentials } from './devices/lamp-credentials.js';
 import type { DisplayControl } from './display/display-control.js';
+import type { LampStore } from './store/lamp-store.js';
 import type { StateStore } from './store/state-store.js';
 
 /** The API's parts, built once and shared by every request. */
@@ -13,9 +15,18 @@ export interface ApiServices {
   devices: DeviceRegistry;
   commands: CommandDispatch;
   lampCredentials: LampCredentials;
+  lamps: LampStore;
+  authenticator: Authenticator;
   store: StateStore;
   clock: Clock;
   logger: Logger;
+}
+
+/** Where a request came from, as far as the API can tell (see `trustProxy`). */
+export interface RequestOrigin {
+  remoteAddress: string;
+  /** Reached over HTTPS (through a trusted proxy): cookies get `Secure`. */
+  secure: boolean;
 }
 
 export interface ApiContext {
@@ -24,4 +35,7 @@ export interface ApiContext {
   access: Access;
   /** Set when the operation came over an adapter's graphql-ws link. */
   adapterId: string | null;
+  origin: RequestOrigin;
+  /** `Set-Cookie` values for the HTTP response; null over graphql-ws, where none can be set. */
+  responseCookies: string[] | null;
 }

@@ -1,15 +1,13 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildAdapter } from '@cloud-cloud/device-adapter/adapter';
 import { createLogger } from './logger.js';
 import { fail, stopOnSignals } from './process-lifecycle.js';
 import {
-  ADAPTER_TOKEN, API_URL, DATA_DIR, DEVICE_PORT, HEARTBEAT_TIMEOUT, helpText, HOST, LOG_LEVEL, read, SettingError,
+  ADAPTER_TOKEN, API_URL, DEVICE_PORT, HEARTBEAT_TIMEOUT, helpText, HOST, LOG_LEVEL, read, SettingError,
 } from './settings.js';
 
 const COMMAND = 'cloud-cloud-adapter';
-const SETTINGS = [API_URL, ADAPTER_TOKEN, DEVICE_PORT, HOST, HEARTBEAT_TIMEOUT, DATA_DIR, LOG_LEVEL];
+const SETTINGS = [API_URL, ADAPTER_TOKEN, DEVICE_PORT, HOST, HEARTBEAT_TIMEOUT, LOG_LEVEL];
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { help: { type: 'boolean', short: 'h' } }, strict: true });
@@ -18,16 +16,15 @@ async function main(): Promise<void> {
       helpText(
         COMMAND,
         'Runs a lamp adapter on its own, following the API at CC_API_URL. Several adapters can serve one API.\n' +
-          'CC_ADAPTER_TOKEN must be the API\'s adapter token; on the API\'s machine it is read from <data dir>/adapter-token.',
+          'CC_ADAPTER_TOKEN is required: an API token of scope ADAPTER, or the API\'s own CC_ADAPTER_TOKEN.',
         SETTINGS,
       ),
     );
     return;
   }
   const env = process.env;
-  const tokenFile = join(resolve(read(DATA_DIR, env)), 'adapter-token');
-  const adapterToken = read(ADAPTER_TOKEN, env) ?? (existsSync(tokenFile) ? readFileSync(tokenFile, 'utf8').trim() : undefined);
-  if (!adapterToken) fail(COMMAND, `CC_ADAPTER_TOKEN must be set (no ${tokenFile} to read it from)`);
+  const adapterToken = read(ADAPTER_TOKEN, env);
+  if (!adapterToken) fail(COMMAND, 'CC_ADAPTER_TOKEN must be set: create an API token of scope ADAPTER');
 
   const logger = createLogger(read(LOG_LEVEL, env));
   const adapter = buildAdapter({

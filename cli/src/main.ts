@@ -2,24 +2,39 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { MemoryStateStore } from '@cloud-cloud/api/store/memory-state-store';
-import { DataDirectoryError, ensureDataDirectory, readOrCreateSecret } from './data-directory.js';
+import { generateSecret } from '@cloud-cloud/api/access/secret';
+import { DatabaseError } from '@cloud-cloud/api/store/database';
+import { DataDirectoryError, openDataDirectory } from './data-directory.js';
 import { createLogger } from './logger.js';
 import { fail, stopOnSignals } from './process-lifecycle.js';
 import {
-  ADAPTER_TOKEN, DATA_DIR, DEVICE_PORT, DEVICE_SECRET, HEARTBEAT_TIMEOUT, helpText, HOST, HTTP_PORT, LOG_LEVEL, read, SettingError,
+  ADAPTER_TOKEN, ADMIN_PASSWORD, API_TOKEN, DATA_DIR, DEVICE_PORT, DEVICE_SECRET, HEARTBEAT_TIMEOUT, helpText, HOST,
+  HTTP_PORT, LOG_LEVEL, read, SettingError, TRUST_PROXY,
 } from './settings.js';
 import { buildSystem } from './system.js';
 
 const COMMAND = 'cloud-cloud';
-const SETTINGS = [HTTP_PORT, DEVICE_PORT, HOST, DEVICE_SECRET, DATA_DIR, ADAPTER_TOKEN, HEARTBEAT_TIMEOUT, LOG_LEVEL];
+const SETTINGS = [
+  HTTP_PORT, DEVICE_PORT, HOST, DATA_DIR, DEVICE_SECRET, ADMIN_PASSWORD, API_TOKEN, ADAPTER_TOKEN, TRUST_PROXY,
+  HEARTBEAT_TIMEOUT, LOG_LEVEL,
+];
 const UI_BUILD = fileURLToPath(new URL('../../ui/dist', import.meta.url));
 const UI_PLACEHOLDER = fileURLToPath(new URL('../../ui/placeholder', import.meta.url));
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { help: { type: 'boolean', short: 'h' } }, strict: true });
+  const { values } = parseArgs({
+    options: { help: { type: 'boolean', short: 'h' }, 'reset-admin-password': { type: 'boolean' } },
+    strict: true,
+  });
   if (values.help) {
-    process.stdout.write(helpText(COMMAND, 'Runs the cloud-cloud API and lamp adapter in one process.', SETTINGS));
+    process.stdout.write(
+      helpText(
+        `${COMMAND} [--reset-admin-password]`,
+        'Runs the cloud-cloud API and lamp adapter in one process.\n' +
+          '--reset-admin-password  replace the admin password with a new one, printed once',
+        SETTINGS,
+      ),
+    );
     return;
   }
 
@@ -30,29 +45,32 @@ async function main(): Promise<void> {
     host: read(HOST, env),
     dataDir: resolve(read(DATA_DIR, env)),
     deviceSecret: read(DEVICE_SECRET, env),
+    adminPassword: read(ADMIN_PASSWORD, env),
+    apiToken: read(API_TOKEN, env),
     adapterToken: read(ADAPTER_TOKEN, env),
+    trustProxy: read(TRUST_PROXY, env),
     heartbeatTimeoutMs: read(HEARTBEAT_TIMEOUT, env) * 1000,
     logLevel: read(LOG_LEVEL, env),
   };
-  ensureDataDirectory(config.dataDir);
-  const deviceSecret = config.deviceSecret
-    ? { value: config.deviceSecret, path: null, created: false }
-    : readOrCreateSecret(config.dataDir, 'device-secret');
-  const adapterToken = config.adapterToken ?? readOrCreateSecret(config.dataDir, 'adapter-token').value;
-
+  const { database, file } = openDataDirectory(config.dataDir);
   const logger = createLogger(config.logLevel);
   const system = buildSystem({
     host: config.host,
     httpPort: config.httpPort,
     devicePort: config.devicePort,
-    deviceSecret: deviceSecret.value,
-    adapterToken,
-    store: new MemoryStateStore(),
+    database,
+    deviceSecret: config.deviceSecret,
+    adminPassword: config.adminPassword,
+    regenerateAdminPassword: values['reset-admin-password'] ?? false,
+    apiToken: config.apiToken,
+    // Without a configured token the in-process adapter gets a fresh one each start.
+    adapterToken: config.adapterToken ?? generateSecret(),
+    trustProxy: config.trustProxy,
     logger,
     heartbeatTimeoutMs: config.heartbeatTimeoutMs,
     uiDirectory: existsSync(resolve(UI_BUILD, 'index.html')) ? UI_BUILD : UI_PLACEHOLDER,
   });
-  const ports = await system.start().catch((error: NodeJS.ErrnoException) => {
+  const started = await system.start().catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'EADDRINUSE' || error.code === 'EACCES') {
       fail(COMMAND, `cannot listen on ${config.host}: ${error.message} (set CC_HTTP_PORT / CC_DEVICE_PORT)`);
     }
@@ -61,20 +79,30 @@ async function main(): Promise<void> {
   stopOnSignals(() => system.stop(), logger);
 
   const shown = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
-  process.stdout.write(
-    [
-      `cloud-cloud listening http=${ports.http} device=${ports.device}`,
-      `  web UI and GraphiQL  http://${shown}:${ports.http}/  and  http://${shown}:${ports.http}/graphql`,
-      `  lamps connect to     ws://<this machine's address>:${ports.device}/`,
-      `  device secret        ${deviceSecret.value}` +
-        (deviceSecret.path ? `  (${deviceSecret.created ? 'generated, ' : ''}kept in ${deviceSecret.path})` : '  (from CC_DEVICE_SECRET)'),
+  const secret = system.api.deviceSecret;
+  const lines = [
+    `cloud-cloud listening http=${started.http} device=${started.device}`,
+    `  web UI and GraphiQL  http://${shown}:${started.http}/  and  http://${shown}:${started.http}/graphql`,
+    `  lamps connect to     ws://<this machine's address>:${started.device}/`,
+    `  device secret        ${secret.value}  (${secret.source === 'configured' ? 'from CC_DEVICE_SECRET' : `${secret.source === 'generated' ? 'generated, ' : ''}kept in ${file}`})`,
+  ];
+  if (started.generatedAdminPassword) {
+    lines.push(
       '',
-    ].join('\n'),
-  );
+      '  Admin password (shown only now; it is stored hashed):',
+      '',
+      `      ${started.generatedAdminPassword}`,
+      '',
+      '  Log in with it in the web UI or GraphiQL. Lost it? Start once with --reset-admin-password.',
+    );
+  }
+  process.stdout.write(lines.join('\n') + '\n');
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof SettingError || error instanceof DataDirectoryError) fail(COMMAND, error.message);
+  if (error instanceof SettingError || error instanceof DataDirectoryError || error instanceof DatabaseError) {
+    fail(COMMAND, error.message);
+  }
   process.stderr.write(`${COMMAND}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

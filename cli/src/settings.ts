@@ -53,13 +53,13 @@ export const HOST = setting(
 export const DEVICE_SECRET = setting(
   'CC_DEVICE_SECRET',
   'The shared secret lamps send first',
-  'generated on first start and kept in <data dir>/device-secret',
+  'generated on first start and kept in the database',
   'a non-empty secret',
   nonEmpty.optional(),
 );
 export const DATA_DIR = setting(
   'CC_DATA_DIR',
-  'Where generated secrets are kept',
+  'Where the database (cloud-cloud.db) is kept',
   './data',
   'a directory path',
   nonEmpty.default('./data'),
@@ -77,10 +77,31 @@ export const API_URL = setting(
 );
 export const ADAPTER_TOKEN = setting(
   'CC_ADAPTER_TOKEN',
-  'Bearer token adapters use to reach the API',
-  'generated on first start and kept in <data dir>/adapter-token',
+  'Token adapters present to the API (an ADAPTER-scope API token also works)',
+  'a random one for the adapter inside `npm start`',
   'a non-empty token',
   nonEmpty.optional(),
+);
+export const ADMIN_PASSWORD = setting(
+  'CC_ADMIN_PASSWORD',
+  'Sets the admin password (at least 8 characters) instead of generating one',
+  'generated on first start and printed once',
+  'a password of at least 8 characters',
+  z.string().min(8).optional(),
+);
+export const API_TOKEN = setting(
+  'CC_API_TOKEN',
+  'An admin API token accepted as "Authorization: Bearer <token>", for automated set-ups',
+  'none',
+  'a token of at least 16 characters',
+  z.string().trim().min(16).optional(),
+);
+export const TRUST_PROXY = setting(
+  'CC_TRUST_PROXY',
+  'Behind a reverse proxy: take client address and https from X-Forwarded-For/-Proto/-Host',
+  'false',
+  'true or false',
+  z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1').default(false),
 );
 export const HEARTBEAT_TIMEOUT = setting(
   'CC_HEARTBEAT_TIMEOUT',

@@ -1,40 +1,39 @@
-import { buildApi, GRAPHQL_PATH, type Api } from '@cloud-cloud/api/app';
-import type { StateStore } from '@cloud-cloud/api/store/state-store';
+import { buildApi, GRAPHQL_PATH, type Api, type ApiOptions } from '@cloud-cloud/api/app';
+import type { SqliteDatabase } from '@cloud-cloud/api/store/database';
 import { buildAdapter, type Adapter } from '@cloud-cloud/device-adapter/adapter';
 import type { Logger } from 'pino';
 
-export interface SystemOptions {
+export interface SystemOptions
+  extends Pick<ApiOptions, 'deviceSecret' | 'adminPassword' | 'regenerateAdminPassword' | 'apiToken' | 'trustProxy' | 'uiDirectory' | 'clock'> {
   host: string;
   httpPort: number;
   devicePort: number;
-  deviceSecret: string;
+  database: SqliteDatabase;
+  /** The token the in-process adapter and any separate ones present. */
   adapterToken: string;
-  store: StateStore;
   logger: Logger;
   heartbeatTimeoutMs?: number;
-  uiDirectory?: string;
+}
+
+export interface SystemStarted {
+  http: number;
+  device: number;
+  generatedAdminPassword: string | null;
 }
 
 export interface System {
   api: Api;
   adapter: Adapter;
-  /** Starts the API, then the adapter linked to it; resolves with the actual ports. */
-  start(): Promise<{ http: number; device: number }>;
-  /** Closes lamp connections (going away), then the API. */
+  /** Starts the API, then the adapter linked to it. */
+  start(): Promise<SystemStarted>;
+  /** Closes lamp connections (going away), then the API, then the database. */
   stop(): Promise<void>;
 }
 
 /** The whole of cloud-cloud in one process: the API and an adapter that follows it. */
 export function buildSystem(options: SystemOptions): System {
-  const api = buildApi({
-    host: options.host,
-    port: options.httpPort,
-    store: options.store,
-    deviceSecret: options.deviceSecret,
-    adapterToken: options.adapterToken,
-    logger: options.logger.child({ component: 'api' }),
-    ...(options.uiDirectory ? { uiDirectory: options.uiDirectory } : {}),
-  });
+  const { host, httpPort, devicePort, database, adapterToken, logger, heartbeatTimeoutMs, ...apiOptions } = options;
+  const api = buildApi({ ...apiOptions, host, port: httpPort, database, adapterToken, logger: logger.child({ component: 'api' }) });
   let adapter: Adapter | undefined;
 
   return {
@@ -44,19 +43,25 @@ export function buildSystem(options: SystemOptions): System {
       return adapter;
     },
     async start() {
-      const http = await api.start();
+      const started = await api.start();
       adapter = buildAdapter({
-        host: options.host,
-        port: options.devicePort,
-        apiUrl: `http://${loopbackFor(options.host)}:${http}${GRAPHQL_PATH}`,
-        adapterToken: options.adapterToken,
-        logger: options.logger,
-        ...(options.heartbeatTimeoutMs ? { heartbeatTimeoutMs: options.heartbeatTimeoutMs } : {}),
+        host,
+        port: devicePort,
+        apiUrl: `http://${loopbackFor(host)}:${started.port}${GRAPHQL_PATH}`,
+        adapterToken,
+        logger,
+        ...(heartbeatTimeoutMs ? { heartbeatTimeoutMs } : {}),
       });
       try {
         const device = await adapter.start();
-        return { http, device };
+        // Announce the start only once lamps can be let in.
+        await Promise.race([
+          adapter.firstReady(),
+          new Promise((_, reject) => setTimeout(() => reject(new Error('the adapter could not link to the API')), 10_000).unref()),
+        ]);
+        return { http: started.port, device, generatedAdminPassword: started.generatedAdminPassword };
       } catch (error) {
+        await adapter.stop();
         await api.stop();
         throw error;
       }
@@ -64,7 +69,7 @@ export function buildSystem(options: SystemOptions): System {
     async stop() {
       await adapter?.stop();
       await api.stop();
-      options.store.close();
+      database.close();
     },
   };
 }

@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LampCloseCode } from '@cloud-cloud/protocol/close-codes';
-import { graphqlData } from '../../test/support/graphql.js';
+import { graphql } from '../../test/support/graphql.js';
 import { TestLamp } from '../../test/support/lamp.js';
 
 /* The two commands as a person runs them: real processes, real ports, real signals. */
@@ -64,16 +64,18 @@ const local = { CC_HOST: '127.0.0.1', CC_HTTP_PORT: '0', CC_DEVICE_PORT: '0' };
 describe('cloud-cloud (npm start)', () => {
   it('starts with no secrets configured, generates and keeps the device secret, and stops cleanly on SIGTERM', async () => {
     const data = dataDir();
-    const first = run('cli/src/main.ts', { ...local, CC_DATA_DIR: data });
+    const first = run('cli/src/main.ts', { ...local, CC_DATA_DIR: data, CC_API_TOKEN: 'admin-token-for-scripts' });
     const [, http, device] = await listening(first, LISTENING);
-    const secret = readFileSync(join(data, 'device-secret'), 'utf8').trim();
-    expect(secret.length).toBeGreaterThanOrEqual(24);
-    expect(statSync(join(data, 'device-secret')).mode & 0o777).toBe(0o600);
-    expect(first.stdout()).toContain(`device secret        ${secret}`);
+    const secret = /device secret +(\S+) +\(generated, kept in (.+)\)/.exec(first.stdout());
+    expect(secret?.[1]?.length).toBeGreaterThanOrEqual(24);
+    expect(secret?.[2]).toBe(join(data, 'cloud-cloud.db'));
+    expect(statSync(data).mode & 0o777).toBe(0o700);
 
-    const { lamp, packet } = await TestLamp.handshake(Number(device), secret);
+    const { lamp, packet } = await TestLamp.handshake(Number(device), secret![1]!);
     expect(packet).toBe('[cc:0:?:?]');
-    await graphqlData(Number(http), 'mutation { setPulse(pulse: 5) { frame } }');
+    await graphql(Number(http), 'mutation { setPulse(pulse: 5) { frame } }', undefined, {
+      authorization: 'Bearer admin-token-for-scripts',
+    });
     expect(await lamp.next()).toBe('[cc:2:255,255,255:5]');
 
     first.child.kill('SIGTERM');
@@ -82,7 +84,7 @@ describe('cloud-cloud (npm start)', () => {
 
     const second = run('cli/src/main.ts', { ...local, CC_DATA_DIR: data });
     await listening(second, LISTENING);
-    expect(second.stdout()).toContain(secret);
+    expect(second.stdout()).toContain(`device secret        ${secret![1]}  (kept in`);
     second.child.kill('SIGINT');
     expect(await second.exited).toBe(0);
   });
@@ -132,17 +134,22 @@ describe('cloud-cloud (npm start)', () => {
 describe('cloud-cloud-adapter (npm run adapter)', () => {
   it('runs an adapter on its own against a running API', async () => {
     const data = dataDir();
-    const server = run('cli/src/main.ts', { ...local, CC_DATA_DIR: data });
+    const server = run('cli/src/main.ts', {
+      ...local,
+      CC_DATA_DIR: data,
+      CC_ADAPTER_TOKEN: 'shared-adapter-token',
+      CC_DEVICE_SECRET: 'lamp-secret',
+      CC_API_TOKEN: 'admin-token-for-scripts',
+    });
     const [, http] = await listening(server, LISTENING);
     const adapter = run('cli/src/adapter-main.ts', {
       CC_HOST: '127.0.0.1',
       CC_DEVICE_PORT: '0',
       CC_API_URL: `http://127.0.0.1:${http}/graphql`,
-      CC_ADAPTER_TOKEN: readFileSync(join(data, 'adapter-token'), 'utf8').trim(),
-      CC_DATA_DIR: data,
+      CC_ADAPTER_TOKEN: 'shared-adapter-token',
     });
     const [, device] = await listening(adapter, /^cloud-cloud-adapter listening device=(\d+)/m);
-    const secret = readFileSync(join(data, 'device-secret'), 'utf8').trim();
+    const secret = 'lamp-secret';
     // The adapter may still be linking; a lamp told to try later does exactly that.
     let connected: Awaited<ReturnType<typeof TestLamp.handshake>> | undefined;
     for (let attempt = 0; attempt < 50 && !connected; attempt++) {
@@ -150,7 +157,9 @@ describe('cloud-cloud-adapter (npm run adapter)', () => {
       if (!connected) await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect(connected?.packet).toBe('[cc:0:?:?]');
-    await graphqlData(Number(http), 'mutation { setColor(color: { hex: "#102030" }) { frame } }');
+    await graphql(Number(http), 'mutation { setColor(color: { hex: "#102030" }) { frame } }', undefined, {
+      authorization: 'Bearer admin-token-for-scripts',
+    });
     expect(await connected!.lamp.next()).toBe('[cc:2:16,32,48:0]');
     adapter.child.kill('SIGTERM');
     expect((await connected!.lamp.closed).code).toBe(LampCloseCode.GoingAway);

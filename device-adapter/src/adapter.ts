@@ -37,6 +37,8 @@ export interface Adapter {
   readonly adapterId: string;
   /** True while the API link is up and the current display packet is known: lamps can be admitted. */
   readonly ready: boolean;
+  /** Resolves once the adapter is first ready. */
+  firstReady(): Promise<void>;
   /** Every connection on the device port, including those still in their handshake. */
   connections(): LampConnection[];
 }
@@ -57,6 +59,10 @@ export function buildAdapter(options: AdapterOptions): Adapter {
   let currentPacket: string | null = null;
   let nextLampNumber = 1;
   let lastSeenReport = new Date(0);
+  let becameReady: () => void = () => {};
+  const firstReady = new Promise<void>((resolve) => {
+    becameReady = resolve;
+  });
   const openLamps = () => [...connections.values()].filter((lamp) => lamp.isOpen);
 
   const link = new ApiLink({
@@ -67,6 +73,7 @@ export function buildAdapter(options: AdapterOptions): Adapter {
     ...(options.maxRetryDelayMs !== undefined ? { maxRetryDelayMs: options.maxRetryDelayMs } : {}),
     onDisplayPacket: (packet) => {
       currentPacket = packet;
+      becameReady();
       for (const lamp of openLamps()) lamp.showDisplay(packet);
     },
     onCommand: (command) => deliver(command),
@@ -75,11 +82,18 @@ export function buildAdapter(options: AdapterOptions): Adapter {
 
   function deliver(command: LampCommandMessage): void {
     const wanted = command.deviceIds ? new Set(command.deviceIds) : null;
-    const reached = openLamps()
-      .filter((lamp) => !wanted || wanted.has(lamp.id))
-      .filter((lamp) => lamp.sendCommand(command.packet))
-      .map((lamp) => lamp.id);
-    logger.info({ packet: command.packet, lamps: reached.length }, 'command sent');
+    const targets = openLamps().filter((lamp) => !wanted || wanted.has(lamp.id));
+    if (command.closeCode !== null) {
+      // ws throws on codes a peer may not send; never let the API's choice crash the adapter.
+      const code = command.closeCode === 1000 || (command.closeCode >= 3000 && command.closeCode <= 4999) ? command.closeCode : 1008;
+      for (const lamp of targets) lamp.close(code, (command.closeReason ?? '').slice(0, 120));
+      link.confirmCommand(command.id, targets.map((lamp) => lamp.id));
+      return;
+    }
+    if (command.packet === null) return;
+    const packet = command.packet;
+    const reached = targets.filter((lamp) => lamp.sendCommand(packet)).map((lamp) => lamp.id);
+    logger.info({ packet, lamps: reached.length }, 'command sent');
     link.confirmCommand(command.id, reached);
   }
 
@@ -166,6 +180,7 @@ export function buildAdapter(options: AdapterOptions): Adapter {
     get ready() {
       return link.connected && currentPacket !== null;
     },
+    firstReady: () => firstReady,
     get port() {
       return port;
     },

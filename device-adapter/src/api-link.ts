@@ -10,9 +10,12 @@ export interface LampReport {
   lastSeenAt: Date;
 }
 
+/** A packet to write, or connections to close, for some or (deviceIds null) all lamps. */
 export interface LampCommandMessage {
   id: string;
-  packet: string;
+  packet: string | null;
+  closeCode: number | null;
+  closeReason: string | null;
   deviceIds: string[] | null;
 }
 
@@ -35,7 +38,7 @@ export class LinkDown extends Error {
 }
 
 const DISPLAY_SUBSCRIPTION = 'subscription AdapterDisplay { displayState { frame } }';
-const COMMAND_SUBSCRIPTION = 'subscription AdapterCommands { lampCommands { id packet deviceIds } }';
+const COMMAND_SUBSCRIPTION = 'subscription AdapterCommands { lampCommands { id packet closeCode closeReason deviceIds } }';
 
 /**
  * The adapter's one connection to the API: graphql-ws, authenticated with the adapter token.

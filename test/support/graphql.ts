@@ -1,24 +1,38 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 
+/** The admin API token test systems accept (as CC_API_TOKEN would set it). */
+export const ADMIN_TOKEN = 'test-admin-token-0123456789';
+export const AS_ADMIN = { authorization: `Bearer ${ADMIN_TOKEN}` };
+
 export interface GraphqlResponse<T = Record<string, any>> {
   data?: T | null;
   errors?: { message: string; extensions?: Record<string, any>; path?: string[] }[];
 }
 
-/** A GraphQL request over plain HTTP, as curl or a script would send it. */
+/** A GraphQL request over plain HTTP, as curl or a script would send it; as admin unless `headers` say otherwise. */
 export async function graphql<T = Record<string, any>>(
   httpPort: number,
   query: string,
   variables?: Record<string, unknown>,
-  headers: Record<string, string> = {},
+  headers: Record<string, string> = AS_ADMIN,
 ): Promise<GraphqlResponse<T>> {
+  return (await graphqlResponse(httpPort, query, variables, headers)).body as GraphqlResponse<T>;
+}
+
+/** The whole HTTP answer, for tests that look at status and headers. */
+export async function graphqlResponse(
+  httpPort: number,
+  query: string,
+  variables?: Record<string, unknown>,
+  headers: Record<string, string> = AS_ADMIN,
+): Promise<{ status: number; headers: Headers; body: GraphqlResponse }> {
   const response = await fetch(`http://127.0.0.1:${httpPort}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
     body: JSON.stringify({ query, variables }),
   });
-  return (await response.json()) as GraphqlResponse<T>;
+  return { status: response.status, headers: response.headers, body: (await response.json()) as GraphqlResponse };
 }
 
 /** Like `graphql`, but fails the test on any GraphQL error. */
@@ -32,12 +46,13 @@ export async function graphqlData<T = Record<string, any>>(
   return result.data;
 }
 
-export function wsClient(httpPort: number, connectionParams?: Record<string, unknown>): Client {
+/** A graphql-ws client; as admin unless other `connectionParams` are given. */
+export function wsClient(httpPort: number, connectionParams: Record<string, unknown> = AS_ADMIN): Client {
   return createClient({
     url: `ws://127.0.0.1:${httpPort}/graphql`,
     webSocketImpl: WebSocket,
     retryAttempts: 0,
-    ...(connectionParams ? { connectionParams } : {}),
+    connectionParams,
   });
 }
 

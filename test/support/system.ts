@@ -1,55 +1,94 @@
-import { buildApi, type Api } from '@cloud-cloud/api/app';
-import { MemoryStateStore } from '@cloud-cloud/api/store/memory-state-store';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildApi, type Api, type ApiOptions } from '@cloud-cloud/api/app';
+import { openDatabase } from '@cloud-cloud/api/store/database';
 import { buildAdapter, type Adapter, type AdapterOptions } from '@cloud-cloud/device-adapter/adapter';
-import { buildSystem, type System } from '@cloud-cloud/cli/system';
+import { buildSystem, type System, type SystemOptions } from '@cloud-cloud/cli/system';
 import pino from 'pino';
+import { ADMIN_TOKEN } from './graphql.js';
 import { TestLamp } from './lamp.js';
 
 export const DEVICE_SECRET = 'test-device-secret';
 export const ADAPTER_TOKEN = 'test-adapter-token';
+export const ADMIN_PASSWORD = 'correct horse battery';
 export const silentLogger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+
+/** A fresh data directory under the system's temp dir; `remove` deletes it. */
+export function temporaryDataDir(): { dir: string; databaseFile: string; remove: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'cloud-cloud-test-'));
+  return { dir, databaseFile: join(dir, 'cloud-cloud.db'), remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
 
 export interface RunningSystem {
   system: System;
   http: number;
   device: number;
+  databaseFile: string;
   /** Connects a lamp with the right secret and returns it with its first display packet. */
   lamp(): Promise<{ lamp: TestLamp; packet: string }>;
-  stop(): Promise<void>;
+  /** Stops the system; the data directory stays when `keepData` (for restart tests). */
+  stop(options?: { keepData?: boolean }): Promise<void>;
 }
 
-/** The whole system as `npm start` composes it, on free loopback ports. */
-export async function startSystem(options: { heartbeatTimeoutMs?: number } = {}): Promise<RunningSystem> {
+/** The whole system as `npm start` composes it, on free loopback ports, with a real SQLite file. */
+export async function startSystem(
+  options: Partial<Omit<SystemOptions, 'database'>> & { databaseFile?: string } = {},
+): Promise<RunningSystem> {
+  const data = options.databaseFile ? undefined : temporaryDataDir();
+  const databaseFile = options.databaseFile ?? data!.databaseFile;
+  const { databaseFile: _ignored, ...systemOptions } = options;
   const system = buildSystem({
     host: '127.0.0.1',
     httpPort: 0,
     devicePort: 0,
     deviceSecret: DEVICE_SECRET,
     adapterToken: ADAPTER_TOKEN,
-    store: new MemoryStateStore(),
+    apiToken: ADMIN_TOKEN,
+    adminPassword: ADMIN_PASSWORD,
     logger: silentLogger,
-    ...options,
+    ...systemOptions,
+    database: openDatabase(databaseFile),
   });
   const ports = await system.start();
   await waitUntil(() => system.adapter.ready, 5000, 'the adapter to link to the API');
   return {
     system,
-    ...ports,
+    http: ports.http,
+    device: ports.device,
+    databaseFile,
     lamp: () => TestLamp.handshake(ports.device, DEVICE_SECRET),
-    stop: () => system.stop(),
+    stop: async ({ keepData = false } = {}) => {
+      await system.stop();
+      if (!keepData) data?.remove();
+    },
   };
 }
 
-export function startApi(port = 0): { api: Api; started: Promise<number> } {
+/** The API alone (no adapter), on a free port unless `port` is given, with its own database. */
+export function startApi(port = 0, options: Partial<ApiOptions> = {}): { api: Api; started: Promise<number>; stop: () => Promise<void> } {
+  const data = temporaryDataDir();
+  const database = openDatabase(data.databaseFile);
   const api = buildApi({
     host: '127.0.0.1',
     port,
-    store: new MemoryStateStore(),
+    database,
     deviceSecret: DEVICE_SECRET,
     adapterToken: ADAPTER_TOKEN,
+    apiToken: ADMIN_TOKEN,
+    adminPassword: ADMIN_PASSWORD,
     logger: silentLogger,
+    ...options,
   });
-  return { api, started: api.start() };
+  return {
+    api,
+    started: api.start().then((started) => started.port),
+    stop: async () => {
+      await api.stop();
+      database.close();
+      data.remove();
+    },
+  };
 }
 
 export async function startAdapter(apiPort: number, options: Partial<AdapterOptions> = {}): Promise<Adapter> {

@@ -1,47 +1,49 @@
-import { secretMatches } from './secret.js';
+import type { TokenScope } from '../store/credential-store.js';
+
+export type Role = TokenScope;
+
+/** How a caller proved who they are. */
+export type CredentialKind = 'session' | 'api-token' | 'configured-token' | 'adapter-token';
 
 /** Who is calling the API. */
 export type Principal =
-  | { kind: 'adapter'; adapterId: string | null }
-  | { kind: 'anyone' };
+  | { kind: 'anonymous' }
+  | {
+      kind: 'authenticated';
+      role: Role;
+      credential: CredentialKind;
+      /** The session or API token id, so revoking it can close what it opened. */
+      credentialId: string | null;
+      /** Adapters name their graphql-ws link so the API can tell their lamps apart. */
+      adapterId: string | null;
+    };
 
 /** What the caller may do; the schema's auth scopes read this. */
 export interface Access {
+  /** Read state, devices, weather; follow subscriptions. */
   observe: boolean;
+  /** Change what lamps show and send them commands. */
   control: boolean;
+  /** Manage lamps, tokens and settings. */
+  manage: boolean;
+  /** Report lamps and receive their commands. */
   adapter: boolean;
+}
+
+export const ANONYMOUS: Principal = { kind: 'anonymous' };
+
+export function accessOf(principal: Principal): Access {
+  if (principal.kind === 'anonymous') return { observe: false, control: false, manage: false, adapter: false };
+  switch (principal.role) {
+    case 'ADMIN':
+      return { observe: true, control: true, manage: true, adapter: false };
+    case 'READ_ONLY':
+      return { observe: true, control: false, manage: false, adapter: false };
+    case 'ADAPTER':
+      return { observe: true, control: false, manage: false, adapter: true };
+  }
 }
 
 export class CredentialError extends Error {
   override name = 'CredentialError';
-}
-
-export interface Credentials {
-  /** The `Authorization` header, or `authorization` in graphql-ws connection params. */
-  authorization?: string | undefined;
-  /** Adapters name their link so the API can tell their lamps apart. */
-  adapterId?: string | undefined;
-}
-
-const BEARER = /^Bearer\s+(\S+)$/i;
-
-/**
- * Resolves credentials to a principal. Without credentials the caller may observe and control
- * (the API has no user accounts yet); adapter operations need the adapter token.
- */
-export function authenticate(credentials: Credentials, adapterToken: string): Principal {
-  if (!credentials.authorization) return { kind: 'anyone' };
-  const token = BEARER.exec(credentials.authorization)?.[1];
-  if (!token) throw new CredentialError('the Authorization header must be "Bearer <token>"');
-  if (!secretMatches(token, adapterToken)) throw new CredentialError('the bearer token is not valid');
-  return { kind: 'adapter', adapterId: credentials.adapterId ?? null };
-}
-
-export function accessOf(principal: Principal): Access {
-  switch (principal.kind) {
-    case 'adapter':
-      return { observe: true, control: false, adapter: true };
-    case 'anyone':
-      return { observe: true, control: true, adapter: false };
-  }
 }

@@ -3,11 +3,14 @@ import { formatCommandPacket, type Command } from '@cloud-cloud/protocol/packet'
 import type { PubSub } from '../events/pubsub.js';
 import type { Clock } from '../clock.js';
 
-/** A command on its way to the adapters. `deviceIds` null means every connected lamp. */
+/**
+ * An instruction on its way to the adapters: write `packet`, or close the connection with
+ * `close`. `deviceIds` null means every connected lamp.
+ */
 export interface LampCommand {
   id: string;
-  command: Command;
-  packet: string;
+  packet: string | null;
+  close: { code: number; reason: string } | null;
   deviceIds: string[] | null;
 }
 
@@ -45,7 +48,8 @@ export class CommandDispatch {
   ) {}
 
   async send(command: Command, deviceIds: string[] | null): Promise<CommandResult> {
-    const lampCommand: LampCommand = { id: randomUUID(), command, packet: formatCommandPacket(command), deviceIds };
+    const packet = formatCommandPacket(command);
+    const lampCommand: LampCommand = { id: randomUUID(), packet, close: null, deviceIds };
     const sentAt = this.clock.now();
     const waitingFor = new Set(this.#listeners.keys());
     const delivered = new Set<string>();
@@ -64,11 +68,17 @@ export class CommandDispatch {
     }
     return {
       command,
-      packet: lampCommand.packet,
+      packet,
       sentAt,
       deviceIds: [...delivered],
       unconfirmedAdapters: waitingFor.size,
     };
+  }
+
+  /** Has the adapters close these lamps' connections, e.g. when their secret is revoked. */
+  disconnect(deviceIds: string[], code: number, reason: string): void {
+    if (deviceIds.length === 0) return;
+    this.events.publish('lampCommand', { id: randomUUID(), packet: null, close: { code, reason }, deviceIds });
   }
 
   /** An adapter's report of the lamps it wrote a command to. */

@@ -1,22 +1,20 @@
 import type { Clock } from '../clock.js';
 import type { PubSub } from '../events/pubsub.js';
+import type { LampStore, StoredDebugMessage } from '../store/lamp-store.js';
 
-export interface DebugMessage {
-  at: Date;
-  text: string;
-}
+export type DebugMessage = StoredDebugMessage;
 
-/** A lamp connected to one of the adapters. */
+/** A lamp connection on one of the adapters. */
 export interface Device {
+  /** The connection's id, chosen by its adapter. */
   id: string;
-  /** Null for lamps that use the shared device secret. */
+  /** The registered lamp, or null for a lamp using the shared device secret. */
+  lampId: string | null;
   name: string | null;
   remoteAddress: string;
   connectedAt: Date;
   lastSeenAt: Date;
   adapterId: string;
-  /** Newest last, at most `debugMessageLimit` of them. */
-  debugMessages: DebugMessage[];
 }
 
 export type DeviceEvent =
@@ -26,13 +24,7 @@ export type DeviceEvent =
 
 export type DeviceEvents = { deviceEvent: DeviceEvent };
 
-export interface LampSession {
-  id: string;
-  name: string | null;
-  remoteAddress: string;
-  connectedAt: Date;
-  lastSeenAt: Date;
-}
+export type LampSession = Omit<Device, 'adapterId'>;
 
 /**
  * Which lamps are connected, as adapters report them. An adapter's lamps are only as real as
@@ -44,8 +36,8 @@ export class DeviceRegistry {
 
   constructor(
     private readonly pubsub: PubSub<DeviceEvents>,
+    private readonly lamps: LampStore,
     private readonly clock: Clock,
-    private readonly debugMessageLimit = 200,
   ) {}
 
   list(): Device[] {
@@ -56,19 +48,23 @@ export class DeviceRegistry {
     return this.#devices.get(id);
   }
 
-  /** Every connect, disconnect and debug line from now on. */
-  events(signal?: AbortSignal): AsyncIterableIterator<DeviceEvent> {
-    return this.pubsub.subscribe('deviceEvent', signal);
+  ofLamp(lampId: string): Device[] {
+    return this.list().filter((device) => device.lampId === lampId);
   }
 
   count(): number {
     return this.#devices.size;
   }
 
+  /** Every connect, disconnect and debug line from now on. */
+  events(signal?: AbortSignal): AsyncIterableIterator<DeviceEvent> {
+    return this.pubsub.subscribe('deviceEvent', signal);
+  }
+
   connect(adapterId: string, session: LampSession): Device {
     const previous = this.#devices.get(session.id);
     if (previous) this.disconnect(previous.adapterId, previous.id, 'replaced by a new connection with the same id');
-    const device: Device = { ...session, adapterId, debugMessages: [] };
+    const device: Device = { ...session, adapterId };
     this.#devices.set(device.id, device);
     this.pubsub.publish('deviceEvent', { kind: 'CONNECTED', device, at: this.clock.now() });
     return device;
@@ -85,7 +81,7 @@ export class DeviceRegistry {
   /** Replaces everything known about an adapter's lamps with what it reports now. */
   sync(adapterId: string, sessions: LampSession[]): Device[] {
     const reported = new Set(sessions.map((s) => s.id));
-    for (const device of this.#devices.values()) {
+    for (const device of this.list()) {
       if (device.adapterId === adapterId && !reported.has(device.id)) {
         this.disconnect(adapterId, device.id, 'no longer reported by its adapter');
       }
@@ -93,7 +89,7 @@ export class DeviceRegistry {
     return sessions.map((session) => {
       const known = this.#devices.get(session.id);
       if (known && known.adapterId === adapterId) {
-        known.lastSeenAt = maxDate(known.lastSeenAt, session.lastSeenAt);
+        known.lastSeenAt = latest(known.lastSeenAt, session.lastSeenAt);
         return known;
       }
       return this.connect(adapterId, session);
@@ -101,29 +97,35 @@ export class DeviceRegistry {
   }
 
   detachAdapter(adapterId: string, reason: string): void {
-    for (const device of [...this.#devices.values()]) {
+    for (const device of this.list()) {
       if (device.adapterId === adapterId) this.disconnect(adapterId, device.id, reason);
     }
   }
 
   seen(adapterId: string, id: string, at: Date): void {
     const device = this.#devices.get(id);
-    if (device && device.adapterId === adapterId) device.lastSeenAt = maxDate(device.lastSeenAt, at);
+    if (device && device.adapterId === adapterId) device.lastSeenAt = latest(device.lastSeenAt, at);
   }
 
   addDebugMessage(adapterId: string, id: string, message: DebugMessage): Device | undefined {
     const device = this.#devices.get(id);
     if (!device || device.adapterId !== adapterId) return undefined;
-    device.debugMessages.push(message);
-    if (device.debugMessages.length > this.debugMessageLimit) {
-      device.debugMessages.splice(0, device.debugMessages.length - this.debugMessageLimit);
-    }
-    device.lastSeenAt = maxDate(device.lastSeenAt, message.at);
+    this.lamps.appendDebugMessage(debugLogKey(device), message);
+    device.lastSeenAt = latest(device.lastSeenAt, message.at);
     this.pubsub.publish('deviceEvent', { kind: 'DEBUG_MESSAGE', device, at: message.at, message });
     return device;
   }
+
+  debugMessages(device: Device, limit: number): DebugMessage[] {
+    return this.lamps.recentDebugMessages(debugLogKey(device), limit);
+  }
 }
 
-function maxDate(a: Date, b: Date): Date {
+/** A registered lamp keeps its debug history across connections; others have it per connection. */
+export function debugLogKey(device: Pick<Device, 'id' | 'lampId'>): string {
+  return device.lampId ?? `connection:${device.id}`;
+}
+
+function latest(a: Date, b: Date): Date {
   return a.getTime() >= b.getTime() ? a : b;
 }

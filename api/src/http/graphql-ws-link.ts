@@ -1,21 +1,18 @@
 import type { IncomingMessage } from 'node:http';
 import { GraphQLError, type DocumentNode, type ExecutionArgs } from 'graphql';
+import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
-import type { WebSocketServer } from 'ws';
-import { authenticate, CredentialError, type Principal } from '../access/principal.js';
-import type { DeviceRegistry } from '../devices/device-registry.js';
 import type { Logger } from 'pino';
-
-/** What the API knows about one graphql-ws connection once it is authenticated. */
-export interface LinkIdentity {
-  principal: Principal;
-  adapterId: string | null;
-}
+import type { WebSocket, WebSocketServer } from 'ws';
+import type { Authenticator } from '../access/authenticator.js';
+import { CredentialError, type Principal } from '../access/principal.js';
+import type { DeviceRegistry } from '../devices/device-registry.js';
+import { sameOrigin, sessionCookie } from './request-origin.js';
 
 /** The server context yoga sees for an operation over graphql-ws. */
 export interface LinkServerContext {
-  link: LinkIdentity;
+  link: { principal: Principal };
   req: IncomingMessage;
 }
 
@@ -24,58 +21,86 @@ const ADAPTER_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 interface LinkOptions {
   yoga: YogaServerInstance<LinkServerContext, object>;
   wsServer: WebSocketServer;
-  adapterToken: string;
+  authenticator: Authenticator;
   devices: DeviceRegistry;
+  trustProxy: boolean;
   logger: Logger;
 }
 
 /**
  * Serves GraphQL over graphql-ws through yoga's envelop, so queries, mutations and
- * subscriptions behave the same as over HTTP. Credentials are checked once, when the
- * connection opens; an adapter's lamps are reported gone when its last link closes.
+ * subscriptions behave as over HTTP. Credentials are checked when the connection opens
+ * (a connection without them is refused with 4403), and again by each operation's auth
+ * scopes when it starts. Revoking the credential closes the connection; an adapter's lamps
+ * are reported gone when its last link closes.
  */
-export function serveGraphqlWs({ yoga, wsServer, adapterToken, devices, logger }: LinkOptions) {
+export function serveGraphqlWs({ yoga, wsServer, authenticator, devices, trustProxy, logger }: LinkOptions) {
   const openAdapterLinks = new Map<string, number>();
-  const identities = new WeakMap<object, LinkIdentity>();
+  const principals = new WeakMap<object, Principal>();
+  const socketsByCredential = new Map<string, Set<WebSocket>>();
 
-  return useServer<Record<string, unknown> | undefined>(
+  const onRevoked = (credentialId: string) => {
+    for (const socket of socketsByCredential.get(credentialId) ?? []) socket.close(CloseCode.Forbidden, 'credentials revoked');
+  };
+  authenticator.on('revoked', onRevoked);
+
+  function authenticate(params: Record<string, unknown>, request: IncomingMessage): Principal | null {
+    const authorization = typeof params.authorization === 'string' ? params.authorization : undefined;
+    const adapterId = typeof params.adapterId === 'string' && ADAPTER_ID.test(params.adapterId) ? params.adapterId : null;
+    if (authorization) return authenticator.fromAuthorization(authorization, adapterId);
+    const cookie = sessionCookie(request);
+    if (cookie && sameOrigin(request, trustProxy)) return authenticator.fromSessionToken(cookie);
+    return null;
+  }
+
+  const server = useServer<Record<string, unknown> | undefined>(
     {
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
       onConnect: (ctx) => {
-        const params = ctx.connectionParams ?? {};
-        const authorization = typeof params.authorization === 'string' ? params.authorization : undefined;
-        const adapterId = typeof params.adapterId === 'string' ? params.adapterId : undefined;
+        let principal: Principal | null;
         try {
-          const principal = authenticate({ authorization, adapterId }, adapterToken);
-          if (principal.kind === 'adapter' && principal.adapterId !== null) {
-            if (!ADAPTER_ID.test(principal.adapterId)) return false;
-            openAdapterLinks.set(principal.adapterId, (openAdapterLinks.get(principal.adapterId) ?? 0) + 1);
-            logger.info({ adapterId: principal.adapterId }, 'adapter linked');
-          }
-          identities.set(ctx, { principal, adapterId: principal.kind === 'adapter' ? principal.adapterId : null });
-          return true;
+          principal = authenticate(ctx.connectionParams ?? {}, ctx.extra.request);
         } catch (error) {
           if (error instanceof CredentialError) return false;
           throw error;
         }
+        if (!principal || principal.kind === 'anonymous') return false;
+        principals.set(ctx, principal);
+        if (principal.credentialId) {
+          const sockets = socketsByCredential.get(principal.credentialId) ?? new Set();
+          sockets.add(ctx.extra.socket);
+          socketsByCredential.set(principal.credentialId, sockets);
+        }
+        if (principal.adapterId) {
+          openAdapterLinks.set(principal.adapterId, (openAdapterLinks.get(principal.adapterId) ?? 0) + 1);
+          logger.info({ adapterId: principal.adapterId }, 'adapter linked');
+        }
+        return true;
       },
       onClose: (ctx) => {
-        const identity = identities.get(ctx);
-        if (!identity?.adapterId) return;
-        const remaining = (openAdapterLinks.get(identity.adapterId) ?? 1) - 1;
+        const principal = principals.get(ctx);
+        if (principal?.kind !== 'authenticated') return;
+        if (principal.credentialId) {
+          const sockets = socketsByCredential.get(principal.credentialId);
+          sockets?.delete(ctx.extra.socket);
+          if (sockets?.size === 0) socketsByCredential.delete(principal.credentialId);
+        }
+        const adapterId = principal.adapterId;
+        if (!adapterId) return;
+        const remaining = (openAdapterLinks.get(adapterId) ?? 1) - 1;
         if (remaining > 0) {
-          openAdapterLinks.set(identity.adapterId, remaining);
+          openAdapterLinks.set(adapterId, remaining);
           return;
         }
-        openAdapterLinks.delete(identity.adapterId);
-        logger.warn({ adapterId: identity.adapterId }, 'adapter link closed');
-        devices.detachAdapter(identity.adapterId, 'the adapter serving this lamp lost its link to the API');
+        openAdapterLinks.delete(adapterId);
+        logger.warn({ adapterId }, 'adapter link closed');
+        devices.detachAdapter(adapterId, 'the adapter serving this lamp lost its link to the API');
       },
       onSubscribe: async (ctx, _id, payload) => {
-        const link = identities.get(ctx);
-        if (!link) return [new GraphQLError('the connection is not authenticated', { extensions: { code: 'UNAUTHENTICATED' } })];
-        const enveloped = yoga.getEnveloped({ link, req: ctx.extra.request, params: payload });
+        const principal = principals.get(ctx);
+        if (!principal) return [new GraphQLError('the connection is not authenticated', { extensions: { code: 'UNAUTHENTICATED' } })];
+        const enveloped = yoga.getEnveloped({ link: { principal }, req: ctx.extra.request, params: payload });
         let document: DocumentNode;
         try {
           document = enveloped.parse(payload.query);
@@ -98,6 +123,12 @@ export function serveGraphqlWs({ yoga, wsServer, adapterToken, devices, logger }
     },
     wsServer,
   );
+  return {
+    dispose: async () => {
+      authenticator.off('revoked', onRevoked);
+      await server.dispose();
+    },
+  };
 }
 
 interface EnvelopedRoot {

@@ -16,7 +16,13 @@ const LampCommandRef = builder.objectRef<LampCommand>('LampCommand').implement({
   description: 'A command for an adapter to write to its lamps (adapters only).',
   fields: (t) => ({
     id: t.exposeID('id'),
-    packet: t.exposeString('packet'),
+    packet: t.exposeString('packet', { nullable: true, description: 'The packet to write, if any.' }),
+    closeCode: t.int({
+      nullable: true,
+      description: 'Close the connections with this WebSocket close code instead of writing.',
+      resolve: (c) => c.close?.code ?? null,
+    }),
+    closeReason: t.string({ nullable: true, resolve: (c) => c.close?.reason ?? null }),
     deviceIds: t.idList({
       nullable: true,
       description: 'The lamps to send it to; null for every connected lamp.',
@@ -77,6 +83,7 @@ builder.mutationFields((t) => ({
       if (!identity) return { accepted: false, reason: 'invalid secret', device: null };
       const device = context.services.devices.connect(adapterId, {
         id: lampId(lamp.id, 'lamp.id'),
+        lampId: identity.lampId,
         name: identity.name,
         remoteAddress: lamp.remoteAddress,
         connectedAt: lamp.connectedAt,
@@ -100,7 +107,14 @@ builder.mutationFields((t) => ({
           refused.push(lamp.id);
           continue;
         }
-        admitted.push({ ...lamp, id: lampId(lamp.id, 'lamps.id'), name: identity.name });
+        admitted.push({
+          id: lampId(lamp.id, 'lamps.id'),
+          lampId: identity.lampId,
+          name: identity.name,
+          remoteAddress: lamp.remoteAddress,
+          connectedAt: lamp.connectedAt,
+          lastSeenAt: lamp.lastSeenAt,
+        });
       }
       context.services.devices.sync(adapterId, admitted);
       return refused;

@@ -3,7 +3,7 @@ import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { DateTimeResolver } from 'graphql-scalars';
 import type { ApiContext } from '../context.js';
 import type { Access } from '../access/principal.js';
-import { forbidden } from './errors.js';
+import { forbidden, unauthenticated } from './errors.js';
 
 export const builder = new SchemaBuilder<{
   Context: ApiContext;
@@ -18,7 +18,10 @@ export const builder = new SchemaBuilder<{
   defaultFieldNullability: false,
   scopeAuth: {
     authScopes: (context) => context.access,
-    unauthorizedError: (_parent, _context, info) => forbidden(`not allowed to use ${info.parentType.name}.${info.fieldName}`),
+    unauthorizedError: (_parent, context, info) =>
+      context.principal.kind === 'anonymous'
+        ? unauthenticated('log in, or send an API token as "Authorization: Bearer <token>"')
+        : forbidden(`your credentials do not allow ${info.parentType.name}.${info.fieldName}`),
   },
 });
 

@@ -2,7 +2,7 @@ import type { DebugMessage, Device, DeviceEvent } from '../devices/device-regist
 import { builder } from './builder.js';
 import { requireIntegerInRange } from './errors.js';
 
-const DebugMessageRef = builder.objectRef<DebugMessage>('DebugMessage').implement({
+export const DebugMessageRef = builder.objectRef<DebugMessage>('DebugMessage').implement({
   description: 'A `d:` line a lamp sent while debug messages were on.',
   fields: (t) => ({
     at: t.field({ type: 'DateTime', resolve: (m) => m.at }),
@@ -14,9 +14,13 @@ export const DeviceRef = builder.objectRef<Device>('Device').implement({
   description: 'A lamp connected to the device port.',
   fields: (t) => ({
     id: t.exposeID('id', { description: 'Identifies this connection; a lamp that reconnects gets a new one.' }),
+    lampId: t.exposeID('lampId', {
+      nullable: true,
+      description: 'The registered lamp on this connection, or null for a lamp using the shared device secret.',
+    }),
     name: t.exposeString('name', {
       nullable: true,
-      description: 'The registered name, or null for a lamp using the shared device secret.',
+      description: 'The registered lamp\'s name, or null for a lamp using the shared device secret.',
     }),
     remoteAddress: t.exposeString('remoteAddress', { description: 'The address the lamp connected from.' }),
     connectedAt: t.field({ type: 'DateTime', resolve: (d) => d.connectedAt }),
@@ -25,7 +29,8 @@ export const DeviceRef = builder.objectRef<Device>('Device').implement({
       type: [DebugMessageRef],
       description: 'Recent debug lines, oldest first.',
       args: { last: t.arg.int({ defaultValue: 50, description: 'How many of the newest to return (1-200).' }) },
-      resolve: (d, { last }) => d.debugMessages.slice(-requireIntegerInRange('last', last ?? 50, 1, 200)),
+      resolve: (d, { last }, { services }) =>
+        services.devices.debugMessages(d, requireIntegerInRange('last', last ?? 50, 1, 200)),
     }),
   }),
 });

@@ -3,6 +3,8 @@ import { builder } from './builder.js';
 import './display-state.js';
 import './devices.js';
 import './commands.js';
+import './lamps.js';
+import './access.js';
 import './adapter-link.js';
 
 let schema: GraphQLSchema | undefined;

@@ -1,13 +1,17 @@
 import type { DisplayState } from '../display/display-state.js';
 
+/** Named values kept beside the display state. */
+export type SettingKey = 'debug_enabled' | 'device_secret' | 'admin_password_hash';
+
 /**
- * Where the API keeps what must outlive a single request. Calls are synchronous on purpose:
- * a change is stored before the mutation that made it answers.
+ * Where the API keeps what must outlive the process. Calls are synchronous on purpose: a
+ * change is stored before the mutation that made it answers.
  */
 export interface StateStore {
   loadDisplayState(): DisplayState | undefined;
   saveDisplayState(state: DisplayState): void;
   loadDebugEnabled(): boolean;
   saveDebugEnabled(enabled: boolean): void;
-  close(): void;
+  readSetting(key: SettingKey): string | undefined;
+  writeSetting(key: SettingKey, value: string): void;
 }

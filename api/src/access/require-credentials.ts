@@ -1,0 +1,35 @@
+import { GraphQLError, Kind, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { ApiContext } from '../context.js';
+
+/** What a caller without credentials may run: logging in, and nothing else. */
+const OPEN_FIELDS = new Set(['login', '__typename']);
+
+/**
+ * Refuses every operation from a caller without credentials except `login`. This covers
+ * introspection too, which per-field auth scopes do not see.
+ */
+export function useRequireCredentials(): Plugin<ApiContext> {
+  const refuse = (document: DocumentNode, operationName: string | null | undefined, context: ApiContext) =>
+    context.principal.kind === 'anonymous' && !onlyOpenFields(document, operationName);
+  const error = new GraphQLError('log in, or send an API token as "Authorization: Bearer <token>"', {
+    extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+  });
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      if (refuse(args.document, args.operationName, args.contextValue)) setResultAndStopExecution({ errors: [error] });
+    },
+    onSubscribe({ args, setResultAndStopExecution }) {
+      if (refuse(args.document, args.operationName, args.contextValue)) setResultAndStopExecution({ errors: [error] });
+    },
+  };
+}
+
+function onlyOpenFields(document: DocumentNode, operationName: string | null | undefined): boolean {
+  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations[0];
+  if (!operation) return true;
+  return operation.selectionSet.selections.every(
+    (selection) => selection.kind === Kind.FIELD && OPEN_FIELDS.has(selection.name.value),
+  );
+}

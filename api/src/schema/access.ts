@@ -1,0 +1,166 @@
+import { serialize } from 'cookie';
+import { GraphQLError } from 'graphql';
+import { LoginRefused, MIN_PASSWORD_LENGTH } from '../access/authenticator.js';
+import type { ApiContext } from '../context.js';
+import { SESSION_COOKIE } from '../http/request-origin.js';
+import type { ApiTokenRecord, TokenScope } from '../store/credential-store.js';
+import { builder } from './builder.js';
+import { forbidden, invalidArgument } from './errors.js';
+
+const ScopeEnum = builder.enumType('Scope', {
+  description: 'What a credential allows.',
+  values: {
+    ADMIN: { description: 'Everything: control the lamps and manage lamps and tokens.' },
+    READ_ONLY: { description: 'Watch state, devices and events; change nothing (for dashboards).' },
+    ADAPTER: { description: 'Run a device adapter.' },
+  } as const,
+});
+
+const ViewerRef = builder.objectRef<{ scope: TokenScope; credential: string }>('Viewer').implement({
+  description: 'Who the API takes the caller for.',
+  fields: (t) => ({
+    scope: t.field({ type: ScopeEnum, resolve: (v) => v.scope }),
+    credential: t.exposeString('credential', {
+      description: 'How the caller authenticated: session, api-token, configured-token or adapter-token.',
+    }),
+  }),
+});
+
+const SessionRef = builder.objectRef<{ expiresAt: Date }>('Session').implement({
+  fields: (t) => ({ expiresAt: t.field({ type: 'DateTime', resolve: (s) => s.expiresAt }) }),
+});
+
+const ApiTokenRef = builder.objectRef<ApiTokenRecord>('ApiToken').implement({
+  description: 'An API token for a program. Its value is shown once, when it is created.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    name: t.exposeString('name'),
+    scope: t.field({ type: ScopeEnum, resolve: (r) => r.scope }),
+    createdAt: t.field({ type: 'DateTime', resolve: (r) => r.createdAt }),
+    lastUsedAt: t.field({ type: 'DateTime', nullable: true, resolve: (r) => r.lastUsedAt }),
+    revokedAt: t.field({ type: 'DateTime', nullable: true, resolve: (r) => r.revokedAt }),
+  }),
+});
+
+const CreatedApiTokenRef = builder.objectRef<{ token: string; record: ApiTokenRecord }>('CreatedApiToken').implement({
+  fields: (t) => ({
+    token: t.exposeString('token', {
+      description: 'Send as "Authorization: Bearer <token>". Shown only here: it is stored hashed.',
+    }),
+    apiToken: t.field({ type: ApiTokenRef, resolve: (c) => c.record }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  viewer: t.field({
+    type: ViewerRef,
+    authScopes: { observe: true },
+    resolve: (_root, _args, { principal }) => {
+      if (principal.kind === 'anonymous') throw forbidden('not logged in');
+      return { scope: principal.role, credential: principal.credential };
+    },
+  }),
+  apiTokens: t.field({
+    type: [ApiTokenRef],
+    authScopes: { manage: true },
+    resolve: (_root, _args, { services }) => services.authenticator.listApiTokens(),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  login: t.field({
+    type: SessionRef,
+    description: 'Logs in with the admin password and sets an HttpOnly session cookie. Over HTTP only.',
+    args: { password: t.arg.string({ required: true }) },
+    resolve: async (_root, { password }, context) => {
+      if (!context.responseCookies) throw forbidden('log in over HTTP: a graphql-ws connection cannot receive a cookie');
+      try {
+        const session = await context.services.authenticator.login(password, context.origin.remoteAddress);
+        context.responseCookies.push(
+          serialize(SESSION_COOKIE, session.token, {
+            httpOnly: true,
+            sameSite: 'strict',
+            path: '/',
+            secure: context.origin.secure,
+            expires: session.expiresAt,
+          }),
+        );
+        return { expiresAt: session.expiresAt };
+      } catch (error) {
+        if (!(error instanceof LoginRefused)) throw error;
+        context.services.logger.warn({ address: context.origin.remoteAddress, reason: error.message }, 'login refused');
+        throw loginError(error);
+      }
+    },
+  }),
+  logout: t.boolean({
+    description: 'Ends this session and clears its cookie.',
+    authScopes: { observe: true },
+    resolve: (_root, _args, context) => {
+      const { principal } = context;
+      if (principal.kind !== 'authenticated' || principal.credential !== 'session' || !principal.credentialId) {
+        throw forbidden('only a login session can log out; revoke API tokens instead');
+      }
+      context.services.authenticator.logout(principal.credentialId);
+      context.responseCookies?.push(serialize(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'strict', path: '/', maxAge: 0 }));
+      return true;
+    },
+  }),
+  changeAdminPassword: t.boolean({
+    authScopes: { manage: true },
+    args: {
+      currentPassword: t.arg.string({ required: true }),
+      newPassword: t.arg.string({ required: true }),
+    },
+    resolve: async (_root, { currentPassword, newPassword }, { services }) => {
+      if (newPassword.length < MIN_PASSWORD_LENGTH) {
+        throw invalidArgument('newPassword', `must be at least ${MIN_PASSWORD_LENGTH} characters`);
+      }
+      try {
+        await services.authenticator.changePassword(currentPassword, newPassword);
+      } catch (error) {
+        if (error instanceof LoginRefused) throw invalidArgument('currentPassword', error.message);
+        throw error;
+      }
+      return true;
+    },
+  }),
+  createApiToken: t.field({
+    type: CreatedApiTokenRef,
+    description: 'Creates an API token; its value is in the answer and nowhere else.',
+    authScopes: { manage: true },
+    args: {
+      name: t.arg.string({ required: true, description: 'What the token is for, e.g. "kitchen dashboard".' }),
+      scope: t.arg({ type: ScopeEnum, required: true }),
+    },
+    resolve: (_root, { name, scope }, { services }) => {
+      const trimmed = name.trim();
+      if (trimmed.length === 0 || trimmed.length > 100) throw invalidArgument('name', 'must be 1 to 100 characters', '1-100 characters');
+      return services.authenticator.createApiToken(trimmed, scope);
+    },
+  }),
+  revokeApiToken: t.field({
+    type: ApiTokenRef,
+    description: 'Revokes a token at once; connections it opened are closed.',
+    authScopes: { manage: true },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, { id }, { services }: ApiContext) => {
+      const record = services.authenticator.revokeApiToken(id);
+      if (!record) throw invalidArgument('id', `no API token with id ${id}`);
+      return record;
+    },
+  }),
+}));
+
+function loginError(error: LoginRefused): GraphQLError {
+  if (error.retryAfterSeconds !== null) {
+    return new GraphQLError(error.message, {
+      extensions: {
+        code: 'RATE_LIMITED',
+        retryAfterSeconds: error.retryAfterSeconds,
+        http: { status: 429, headers: { 'retry-after': String(error.retryAfterSeconds) } },
+      },
+    });
+  }
+  return new GraphQLError(error.message, { extensions: { code: 'UNAUTHENTICATED' } });
+}

@@ -1,0 +1,86 @@
+import type { RegisteredLamp } from '../store/lamp-store.js';
+import { builder } from './builder.js';
+import { DebugMessageRef, DeviceRef } from './devices.js';
+import { invalidArgument, requireIntegerInRange } from './errors.js';
+
+const LampRef = builder.objectRef<RegisteredLamp>('Lamp').implement({
+  description: 'A registered lamp: it connects with its own secret and is known by its name.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    name: t.exposeString('name'),
+    createdAt: t.field({ type: 'DateTime', resolve: (l) => l.createdAt }),
+    revokedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When its secret was revoked; a revoked lamp can no longer connect.',
+      resolve: (l) => l.revokedAt,
+    }),
+    online: t.boolean({
+      description: 'Whether it is connected now.',
+      resolve: (l, _args, { services }) => services.devices.ofLamp(l.id).length > 0,
+    }),
+    connections: t.field({
+      type: [DeviceRef],
+      description: 'Its current connections (normally one).',
+      resolve: (l, _args, { services }) => services.devices.ofLamp(l.id),
+    }),
+    debugMessages: t.field({
+      type: [DebugMessageRef],
+      description: 'Recent debug lines across its connections, oldest first.',
+      args: { last: t.arg.int({ defaultValue: 50, description: 'How many of the newest to return (1-200).' }) },
+      resolve: (l, { last }, { services }) =>
+        services.lamps.recentDebugMessages(l.id, requireIntegerInRange('last', last ?? 50, 1, 200)),
+    }),
+  }),
+});
+
+const LampRegistrationRef = builder
+  .objectRef<{ lamp: RegisteredLamp; secret: string }>('LampRegistration')
+  .implement({
+    fields: (t) => ({
+      lamp: t.field({ type: LampRef, resolve: (r) => r.lamp }),
+      secret: t.exposeString('secret', {
+        description: 'The lamp\'s own secret, for its firmware. Shown only here: it is stored hashed.',
+      }),
+    }),
+  });
+
+const NAME_MAX = 64;
+
+builder.queryField('lamps', (t) =>
+  t.field({
+    type: [LampRef],
+    description: 'Registered lamps, active ones first.',
+    authScopes: { observe: true },
+    resolve: (_root, _args, { services }) => services.lamps.list(),
+  }),
+);
+
+builder.mutationFields((t) => ({
+  registerLamp: t.field({
+    type: LampRegistrationRef,
+    description: 'Registers a lamp with its own secret, shown once in the answer.',
+    authScopes: { manage: true },
+    args: { name: t.arg.string({ required: true }) },
+    resolve: (_root, { name }, { services }) => {
+      const trimmed = name.trim();
+      // eslint-disable-next-line no-control-regex
+      if (trimmed.length === 0 || trimmed.length > NAME_MAX || /[\u0000-\u001f\u007f]/.test(trimmed)) {
+        throw invalidArgument('name', `must be 1 to ${NAME_MAX} printable characters`, `1-${NAME_MAX} characters`);
+      }
+      if (services.lamps.findActiveByName(trimmed)) throw invalidArgument('name', `a lamp named ${JSON.stringify(trimmed)} exists already`);
+      return services.lampCredentials.register(trimmed);
+    },
+  }),
+  revokeLamp: t.field({
+    type: LampRef,
+    description: 'Revokes a lamp\'s secret; if it is connected, it is disconnected (4403).',
+    authScopes: { manage: true },
+    args: { id: t.arg.id({ required: true }) },
+    resolve: (_root, { id }, { services }) => {
+      const lamp = services.lampCredentials.revoke(id);
+      if (!lamp) throw invalidArgument('id', `no registered lamp with id ${id}`);
+      return lamp;
+    },
+  }),
+}));

@@ -1,0 +1,99 @@
+import type { SqliteDatabase } from './database.js';
+
+export interface RegisteredLamp {
+  id: string;
+  name: string;
+  createdAt: Date;
+  revokedAt: Date | null;
+}
+
+export interface StoredDebugMessage {
+  at: Date;
+  text: string;
+}
+
+interface LampRow {
+  id: string;
+  name: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+/** Registered lamps (their secrets hashed) and each lamp's recent debug lines. */
+export class LampStore {
+  readonly #insertLamp;
+  readonly #lampBySecretHash;
+  readonly #lampById;
+  readonly #activeLampByName;
+  readonly #listLamps;
+  readonly #revokeLamp;
+  readonly #insertDebug;
+  readonly #trimDebug;
+  readonly #recentDebug;
+
+  constructor(
+    db: SqliteDatabase,
+    /** Debug lines kept per lamp; older ones are deleted as new ones arrive. */
+    private readonly debugMessagesPerLamp = 200,
+  ) {
+    this.#insertLamp = db.prepare('INSERT INTO lamps (id, name, secret_hash, created_at) VALUES (?, ?, ?, ?)');
+    this.#lampBySecretHash = db.prepare<[string], LampRow>('SELECT * FROM lamps WHERE secret_hash = ? AND revoked_at IS NULL');
+    this.#lampById = db.prepare<[string], LampRow>('SELECT * FROM lamps WHERE id = ?');
+    this.#activeLampByName = db.prepare<[string], LampRow>('SELECT * FROM lamps WHERE name = ? AND revoked_at IS NULL');
+    this.#listLamps = db.prepare<[], LampRow>('SELECT * FROM lamps ORDER BY revoked_at IS NOT NULL, name');
+    this.#revokeLamp = db.prepare('UPDATE lamps SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL');
+    this.#insertDebug = db.prepare('INSERT INTO debug_messages (lamp_key, at, text) VALUES (?, ?, ?)');
+    this.#trimDebug = db.prepare(
+      `DELETE FROM debug_messages WHERE lamp_key = @key AND id <= (
+         SELECT id FROM debug_messages WHERE lamp_key = @key ORDER BY id DESC LIMIT 1 OFFSET @keep)`,
+    );
+    this.#recentDebug = db.prepare<[string, number], { at: string; text: string }>(
+      'SELECT at, text FROM (SELECT id, at, text FROM debug_messages WHERE lamp_key = ? ORDER BY id DESC LIMIT ?) ORDER BY id',
+    );
+  }
+
+  addLamp(lamp: { id: string; name: string; secretHash: string; createdAt: Date }): void {
+    this.#insertLamp.run(lamp.id, lamp.name, lamp.secretHash, lamp.createdAt.toISOString());
+  }
+
+  findActiveBySecretHash(secretHash: string): RegisteredLamp | undefined {
+    const row = this.#lampBySecretHash.get(secretHash);
+    return row && toLamp(row);
+  }
+
+  findActiveByName(name: string): RegisteredLamp | undefined {
+    const row = this.#activeLampByName.get(name);
+    return row && toLamp(row);
+  }
+
+  find(id: string): RegisteredLamp | undefined {
+    const row = this.#lampById.get(id);
+    return row && toLamp(row);
+  }
+
+  list(): RegisteredLamp[] {
+    return this.#listLamps.all().map(toLamp);
+  }
+
+  revoke(id: string, at: Date): boolean {
+    return this.#revokeLamp.run(at.toISOString(), id).changes > 0;
+  }
+
+  appendDebugMessage(lampKey: string, message: StoredDebugMessage): void {
+    this.#insertDebug.run(lampKey, message.at.toISOString(), message.text);
+    this.#trimDebug.run({ key: lampKey, keep: this.debugMessagesPerLamp });
+  }
+
+  recentDebugMessages(lampKey: string, limit: number): StoredDebugMessage[] {
+    return this.#recentDebug.all(lampKey, limit).map((row) => ({ at: new Date(row.at), text: row.text }));
+  }
+}
+
+function toLamp(row: LampRow): RegisteredLamp {
+  return {
+    id: row.id,
+    name: row.name,
+    createdAt: new Date(row.created_at),
+    revokedAt: row.revoked_at ? new Date(row.revoked_at) : null,
+  };
+}

@@ -84,3 +84,12 @@ builder.mutationFields((t) => ({
     },
   }),
 }));
+
+builder.objectField(DeviceRef, 'lamp', (t) =>
+  t.field({
+    type: LampRef,
+    nullable: true,
+    description: 'The registered lamp on this connection, or null for a lamp using the shared device secret.',
+    resolve: (device, _args, { services }) => (device.lampId ? (services.lamps.find(device.lampId) ?? null) : null),
+  }),
+);

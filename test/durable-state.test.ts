@@ -1,0 +1,137 @@
+import { spawn } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { DatabaseError, openDatabase } from '@cloud-cloud/api/store/database';
+import { LampStore } from '@cloud-cloud/api/store/lamp-store';
+import { describe, expect, it } from 'vitest';
+import { AS_ADMIN, graphql, graphqlData } from './support/graphql.js';
+import { TestLamp } from './support/lamp.js';
+import { startSystem, temporaryDataDir } from './support/system.js';
+
+const STATE = '{ displayState { mode color { hex } pulse weather { state intensity } frame updatedAt } debugEnabled }';
+
+describe('a restart', () => {
+  it('brings back the exact display state, the debug choice, lamps, tokens and the generated device secret', async () => {
+    const data = temporaryDataDir();
+    const first = await startSystem({ databaseFile: data.databaseFile, deviceSecret: undefined });
+    const secret = first.system.api.deviceSecret;
+    expect(secret.source).toBe('generated');
+    await graphqlData(first.http, 'mutation { setColor(color: { hex: "#123456" }) { frame } }');
+    await graphqlData(first.http, 'mutation { setPulse(pulse: 6) { frame } }');
+    await graphqlData(first.http, 'mutation { setDebug(enabled: true) { packet } }');
+    const { registerLamp } = await graphqlData(first.http, 'mutation { registerLamp(name: "bedroom") { secret lamp { id } } }');
+    const { createApiToken } = await graphqlData(first.http, 'mutation { createApiToken(name: "dashboard", scope: READ_ONLY) { token } }');
+    const before = await graphqlData(first.http, STATE);
+    await first.stop({ keepData: true });
+
+    const second = await startSystem({ databaseFile: data.databaseFile, deviceSecret: undefined });
+    expect(second.system.api.deviceSecret).toEqual({ value: secret.value, source: 'stored' });
+    expect(await graphqlData(second.http, STATE)).toEqual(before);
+    expect(before.displayState.frame).toBe('[cc:2:18,52,86:6]');
+
+    const shared = await TestLamp.handshake(second.device, secret.value);
+    expect(shared.packet).toBe('[cc:2:18,52,86:6]');
+    const own = await TestLamp.handshake(second.device, registerLamp.secret);
+    expect(own.packet).toBe('[cc:2:18,52,86:6]');
+    const readOnly = await graphql(second.http, '{ displayState { frame } }', undefined, { authorization: `Bearer ${createApiToken.token}` });
+    expect(readOnly.data?.displayState.frame).toBe('[cc:2:18,52,86:6]');
+
+    shared.lamp.close();
+    own.lamp.close();
+    await second.stop();
+    data.remove();
+  });
+
+  it('loses nothing that was answered when the process is killed with SIGKILL', async () => {
+    const data = temporaryDataDir();
+    const root = fileURLToPath(new URL('..', import.meta.url));
+    const env = {
+      PATH: process.env.PATH,
+      CC_DATA_DIR: data.dir,
+      CC_HOST: '127.0.0.1',
+      CC_HTTP_PORT: '0',
+      CC_DEVICE_PORT: '0',
+      CC_LOG_LEVEL: 'warn',
+      CC_API_TOKEN: AS_ADMIN.authorization.slice('Bearer '.length),
+    };
+    const start = async () => {
+      const child = spawn(join(root, 'node_modules/.bin/tsx'), [join(root, 'cli/src/main.ts')], { cwd: root, env });
+      let out = '';
+      child.stdout.on('data', (chunk) => (out += chunk));
+      const deadline = Date.now() + 15_000;
+      let match: RegExpExecArray | null = null;
+      while (!(match = /http=(\d+)/.exec(out)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+      if (!match) throw new Error('no listening line');
+      return { child, http: Number(match[1]) };
+    };
+
+    const first = await start();
+    let answered = '';
+    for (let i = 0; i < 20; i++) {
+      answered = (await graphqlData(first.http, `mutation { setColor(color: { r: ${i}, g: ${2 * i}, b: 7 }) { frame } }`)).setColor.frame;
+    }
+    first.child.kill('SIGKILL');
+    await new Promise((resolve) => first.child.on('exit', resolve));
+
+    const second = await start();
+    expect((await graphqlData(second.http, '{ displayState { frame } }')).displayState.frame).toBe(answered);
+    second.child.kill('SIGKILL');
+    await new Promise((resolve) => second.child.on('exit', resolve));
+    data.remove();
+  });
+});
+
+describe('the database', () => {
+  it('stores secrets only as hashes', async () => {
+    const running = await startSystem();
+    const { createApiToken } = await graphqlData(running.http, 'mutation { createApiToken(name: "x", scope: ADMIN) { token } }');
+    const { registerLamp } = await graphqlData(running.http, 'mutation { registerLamp(name: "hall") { secret } }');
+    await running.stop({ keepData: true });
+    const contents = readFileSync(running.databaseFile).toString('latin1') + readWal(running.databaseFile);
+    expect(contents).not.toContain(createApiToken.token);
+    expect(contents).not.toContain(registerLamp.secret);
+    expect(contents).not.toContain('correct horse battery');
+    rmSync(dirname(running.databaseFile), { recursive: true, force: true });
+  });
+
+  it('keeps the newest debug lines of each lamp, up to its limit', () => {
+    const data = temporaryDataDir();
+    const db = openDatabase(data.databaseFile);
+    const lamps = new LampStore(db, 5);
+    for (let i = 0; i < 12; i++) lamps.appendDebugMessage('a', { at: new Date(1000 * i), text: `a${i}` });
+    lamps.appendDebugMessage('b', { at: new Date(0), text: 'b0' });
+    expect(lamps.recentDebugMessages('a', 100).map((m) => m.text)).toEqual(['a7', 'a8', 'a9', 'a10', 'a11']);
+    expect(lamps.recentDebugMessages('a', 2).map((m) => m.text)).toEqual(['a10', 'a11']);
+    expect(lamps.recentDebugMessages('b', 100).map((m) => m.text)).toEqual(['b0']);
+    db.close();
+    data.remove();
+  });
+
+  it('refuses a database written by a newer version, with a clear message', () => {
+    const data = temporaryDataDir();
+    const raw = new Database(data.databaseFile);
+    raw.pragma('user_version = 99');
+    raw.close();
+    expect(() => openDatabase(data.databaseFile)).toThrow(DatabaseError);
+    expect(() => openDatabase(data.databaseFile)).toThrow(/newer cloud-cloud/);
+    data.remove();
+  });
+
+  it('runs in WAL mode', () => {
+    const data = temporaryDataDir();
+    const db = openDatabase(data.databaseFile);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.close();
+    data.remove();
+  });
+});
+
+function readWal(databaseFile: string): string {
+  try {
+    return readFileSync(`${databaseFile}-wal`).toString('latin1');
+  } catch {
+    return '';
+  }
+}

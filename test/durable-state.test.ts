@@ -1,14 +1,15 @@
-import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { DatabaseError, openDatabase } from '@cloud-cloud/api/store/database';
 import { LampStore } from '@cloud-cloud/api/store/lamp-store';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { AS_ADMIN, graphql, graphqlData } from './support/graphql.js';
+import { killCommands, runCommand } from './support/command.js';
 import { TestLamp } from './support/lamp.js';
 import { startSystem, temporaryDataDir } from './support/system.js';
+
+afterEach(killCommands);
 
 const STATE = '{ displayState { mode color { hex } pulse weather { state intensity } frame updatedAt } debugEnabled }';
 
@@ -46,25 +47,17 @@ describe('a restart', () => {
 
   it('loses nothing that was answered when the process is killed with SIGKILL', async () => {
     const data = temporaryDataDir();
-    const root = fileURLToPath(new URL('..', import.meta.url));
     const env = {
-      PATH: process.env.PATH,
       CC_DATA_DIR: data.dir,
       CC_HOST: '127.0.0.1',
       CC_HTTP_PORT: '0',
       CC_DEVICE_PORT: '0',
-      CC_LOG_LEVEL: 'warn',
       CC_API_TOKEN: AS_ADMIN.authorization.slice('Bearer '.length),
     };
     const start = async () => {
-      const child = spawn(join(root, 'node_modules/.bin/tsx'), [join(root, 'cli/src/main.ts')], { cwd: root, env });
-      let out = '';
-      child.stdout.on('data', (chunk) => (out += chunk));
-      const deadline = Date.now() + 15_000;
-      let match: RegExpExecArray | null = null;
-      while (!(match = /http=(\d+)/.exec(out)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-      if (!match) throw new Error('no listening line');
-      return { child, http: Number(match[1]) };
+      const command = runCommand('cli/src/main.ts', env);
+      const [, http] = await command.waitForOutput(/http=(\d+)/);
+      return { child: command.child, exited: command.exited, http: Number(http) };
     };
 
     const first = await start();
@@ -73,12 +66,12 @@ describe('a restart', () => {
       answered = (await graphqlData(first.http, `mutation { setColor(color: { r: ${i}, g: ${2 * i}, b: 7 }) { frame } }`)).setColor.frame;
     }
     first.child.kill('SIGKILL');
-    await new Promise((resolve) => first.child.on('exit', resolve));
+    await first.exited;
 
     const second = await start();
     expect((await graphqlData(second.http, '{ displayState { frame } }')).displayState.frame).toBe(answered);
     second.child.kill('SIGKILL');
-    await new Promise((resolve) => second.child.on('exit', resolve));
+    await second.exited;
     data.remove();
   });
 });

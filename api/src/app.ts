@@ -190,7 +190,15 @@ export function buildApi(options: ApiOptions): Api {
     });
   });
 
-  const wsServer = new WebSocketServer({ server, path: GRAPHQL_PATH, maxPayload: maxBodyBytes });
+  // Upgrades are routed by hand: attached to the HTTP server, ws would re-emit its listen errors.
+  const wsServer = new WebSocketServer({ noServer: true, maxPayload: maxBodyBytes });
+  server.on('upgrade', (req, socket, head) => {
+    if (new URL(req.url ?? '/', 'http://host').pathname !== GRAPHQL_PATH) {
+      socket.destroy();
+      return;
+    }
+    wsServer.handleUpgrade(req, socket, head, (ws) => wsServer.emit('connection', ws, req));
+  });
   const wsLink = serveGraphqlWs({
     yoga: yoga as never,
     wsServer,

@@ -1,22 +1,18 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LampCloseCode } from '@cloud-cloud/protocol/close-codes';
 import { graphql } from '../../test/support/graphql.js';
+import { killCommands, runCommand, type RunningCommand } from '../../test/support/command.js';
 import { TestLamp } from '../../test/support/lamp.js';
 
 /* The two commands as a person runs them: real processes, real ports, real signals. */
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const TSX = join(ROOT, 'node_modules/.bin/tsx');
-const children: ChildProcess[] = [];
 const dataDirs: string[] = [];
 
 afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  killCommands();
   for (const dir of dataDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -26,37 +22,8 @@ function dataDir(): string {
   return dir;
 }
 
-interface Run {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
-function run(script: string, env: Record<string, string>, args: string[] = []): Run {
-  const child = spawn(TSX, [join(ROOT, script), ...args], {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, CC_LOG_LEVEL: 'warn', ...env },
-  });
-  children.push(child);
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (chunk) => (stdout += chunk));
-  child.stderr!.on('data', (chunk) => (stderr += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, stdout: () => stdout, stderr: () => stderr, exited };
-}
-
-async function listening(started: Run, pattern: RegExp): Promise<RegExpMatchArray> {
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const match = pattern.exec(started.stdout());
-    if (match) return match;
-    if (started.child.exitCode !== null) throw new Error(`exited early: ${started.stderr()}`);
-    if (Date.now() > deadline) throw new Error(`no listening line; stderr: ${started.stderr()}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const run = runCommand;
+const listening = (command: RunningCommand, pattern: RegExp) => command.waitForOutput(pattern);
 
 const LISTENING = /^cloud-cloud listening http=(\d+) device=(\d+)$/m;
 const local = { CC_HOST: '127.0.0.1', CC_HTTP_PORT: '0', CC_DEVICE_PORT: '0' };

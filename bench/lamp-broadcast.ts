@@ -10,7 +10,7 @@
  * table (ready for a README) and the results as JSON: to --json <path>, else as the last line.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { arch, cpus, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -156,17 +156,23 @@ async function postOk(url: string, init: RequestInit, what: string): Promise<Res
   return response;
 }
 
-function cloudCloudTarget(server: ServerProcess, dataDir: string): ServerUnderTest {
+/** Credentials the bench gives the server it starts, so it can act as lamps and as an admin. */
+interface BenchCredentials {
+  deviceSecret: string;
+  apiToken: string;
+}
+
+function cloudCloudTarget(server: ServerProcess, credentials: BenchCredentials): ServerUnderTest {
   const url = `http://${HOST}:${server.httpPort}/graphql`;
   return {
     label: 'cloud-cloud',
     process: server,
-    secret: readFileSync(join(dataDir, 'device-secret'), 'utf8').trim(),
+    secret: credentials.deviceSecret,
     broadcast: async (color, packet) => {
       const response = await postOk(
         url,
         {
-          headers: { 'content-type': 'application/json' },
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${credentials.apiToken}` },
           body: JSON.stringify({
             query: 'mutation($c: ColorInput!){ setColor(color:$c){ frame } }',
             variables: { c: color },
@@ -403,6 +409,10 @@ async function main(): Promise<void> {
     const bare = await benchmarkServer(bareTarget(bareProcess, bareSecret), options, (f) => fleets.push(f), progress);
     await bareProcess.stop();
 
+    const credentials: BenchCredentials = {
+      deviceSecret: randomBytes(18).toString('base64url'),
+      apiToken: randomBytes(18).toString('base64url'),
+    };
     progress('starting cloud-cloud');
     const ccProcess = await startServerProcess({
       label: 'cloud-cloud',
@@ -417,12 +427,15 @@ async function main(): Promise<void> {
         CC_LOG_LEVEL: 'warn',
         // Simulated lamps never ping; keep them from being dropped during a long run.
         CC_HEARTBEAT_TIMEOUT: '600',
+        CC_DEVICE_SECRET: credentials.deviceSecret,
+        CC_API_TOKEN: credentials.apiToken,
+        CC_ADMIN_PASSWORD: credentials.apiToken,
       },
       startTimeoutMs: START_TIMEOUT_MS,
       onUnexpectedExit,
     });
     servers.push(ccProcess);
-    const cc = await benchmarkServer(cloudCloudTarget(ccProcess, dataDir), options, (f) => fleets.push(f), progress);
+    const cc = await benchmarkServer(cloudCloudTarget(ccProcess, credentials), options, (f) => fleets.push(f), progress);
 
     await cleanUp();
     clearTimeout(guard);

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { graphqlData } from './support/graphql.js';
-import { TestLamp } from './support/lamp.js';
 import { startSystem, waitUntil, type RunningSystem } from './support/system.js';
 
 let running: RunningSystem;

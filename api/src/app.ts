@@ -30,6 +30,8 @@ import { CredentialStore } from './store/credential-store.js';
 import type { SqliteDatabase } from './store/database.js';
 import { LampStore } from './store/lamp-store.js';
 import { SqliteStateStore } from './store/sqlite-state-store.js';
+import { WeatherService, type WeatherEvents } from './weather/weather-service.js';
+import type { WeatherSettings } from './weather/weather-settings.js';
 
 export const GRAPHQL_PATH = '/graphql';
 /** Browsers must send this header (any value) on requests that skip the CORS preflight. */
@@ -62,6 +64,10 @@ export interface ApiOptions {
   commandConfirmTimeoutMs?: number;
   /** Largest request body accepted. Default 1 MiB. */
   maxBodyBytes?: number;
+  /** Weather settings from the environment; changes made through the API override them. */
+  weather?: Partial<WeatherSettings>;
+  /** Weather timing, for tests: first retry delay, display recompute period, fetch timeout. */
+  weatherTiming?: { retryBaseMs?: number; recomputeEveryMs?: number; timeoutMs?: number };
 }
 
 export interface ApiStarted {
@@ -81,7 +87,7 @@ export interface Api {
   readonly port: number;
 }
 
-type Events = DisplayEvents & DeviceEvents & CommandEvents;
+type Events = DisplayEvents & DeviceEvents & CommandEvents & WeatherEvents;
 type HttpServerContext = { req: IncomingMessage; res: ServerResponse };
 
 export function buildApi(options: ApiOptions): Api {
@@ -92,8 +98,9 @@ export function buildApi(options: ApiOptions): Api {
   const store = new SqliteStateStore(options.database);
   const lamps = new LampStore(options.database);
   const deviceSecret = resolveDeviceSecret(store, options.deviceSecret);
+  const display = new DisplayControl(store, pubsub, clock);
   const services: ApiServices = {
-    display: new DisplayControl(store, pubsub, clock),
+    display,
     devices: new DeviceRegistry(pubsub, lamps, clock),
     commands: new CommandDispatch(pubsub, clock, options.commandConfirmTimeoutMs),
     lampCredentials: new LampCredentials(deviceSecret.value, lamps, clock),
@@ -102,6 +109,15 @@ export function buildApi(options: ApiOptions): Api {
       adapterToken: options.adapterToken,
       configuredAdminToken: options.apiToken,
       clock,
+    }),
+    weather: new WeatherService({
+      store,
+      display,
+      pubsub,
+      clock,
+      logger,
+      defaults: options.weather ?? {},
+      ...options.weatherTiming,
     }),
     store,
     clock,
@@ -227,9 +243,11 @@ export function buildApi(options: ApiOptions): Api {
           resolve((server.address() as AddressInfo).port);
         });
       });
+      services.weather.start();
       return { port, generatedAdminPassword };
     },
     stop: async () => {
+      services.weather.stop();
       await wsLink.dispose();
       for (const client of wsServer.clients) client.terminate();
       await new Promise<void>((resolve) => wsServer.close(() => resolve()));

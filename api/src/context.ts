@@ -8,6 +8,7 @@ import type { LampCredentials } from './devices/lamp-credentials.js';
 import type { DisplayControl } from './display/display-control.js';
 import type { LampStore } from './store/lamp-store.js';
 import type { StateStore } from './store/state-store.js';
+import type { WeatherService } from './weather/weather-service.js';
 
 /** The API's parts, built once and shared by every request. */
 export interface ApiServices {
@@ -17,6 +18,7 @@ export interface ApiServices {
   lampCredentials: LampCredentials;
   lamps: LampStore;
   authenticator: Authenticator;
+  weather: WeatherService;
   store: StateStore;
   clock: Clock;
   logger: Logger;

@@ -9,14 +9,14 @@ import { createLogger } from './logger.js';
 import { fail, stopOnSignals } from './process-lifecycle.js';
 import {
   ADAPTER_TOKEN, ADMIN_PASSWORD, API_TOKEN, DATA_DIR, DEVICE_PORT, DEVICE_SECRET, HEARTBEAT_TIMEOUT, helpText, HOST,
-  HTTP_PORT, LOG_LEVEL, read, SettingError, TRUST_PROXY,
+  HTTP_PORT, LOG_LEVEL, read, readWeatherSettings, SettingError, TRUST_PROXY, WEATHER_SETTINGS,
 } from './settings.js';
 import { buildSystem } from './system.js';
 
 const COMMAND = 'cloud-cloud';
 const SETTINGS = [
   HTTP_PORT, DEVICE_PORT, HOST, DATA_DIR, DEVICE_SECRET, ADMIN_PASSWORD, API_TOKEN, ADAPTER_TOKEN, TRUST_PROXY,
-  HEARTBEAT_TIMEOUT, LOG_LEVEL,
+  ...WEATHER_SETTINGS, HEARTBEAT_TIMEOUT, LOG_LEVEL,
 ];
 const UI_BUILD = fileURLToPath(new URL('../../ui/dist', import.meta.url));
 const UI_PLACEHOLDER = fileURLToPath(new URL('../../ui/placeholder', import.meta.url));
@@ -51,6 +51,7 @@ async function main(): Promise<void> {
     trustProxy: read(TRUST_PROXY, env),
     heartbeatTimeoutMs: read(HEARTBEAT_TIMEOUT, env) * 1000,
     logLevel: read(LOG_LEVEL, env),
+    weather: readWeatherSettings(env),
   };
   const { database, file } = openDataDirectory(config.dataDir);
   const logger = createLogger(config.logLevel);
@@ -68,6 +69,7 @@ async function main(): Promise<void> {
     trustProxy: config.trustProxy,
     logger,
     heartbeatTimeoutMs: config.heartbeatTimeoutMs,
+    weather: config.weather,
     uiDirectory: existsSync(resolve(UI_BUILD, 'index.html')) ? UI_BUILD : UI_PLACEHOLDER,
   });
   const started = await system.start().catch((error: NodeJS.ErrnoException) => {

@@ -110,6 +110,89 @@ export const HEARTBEAT_TIMEOUT = setting(
   'a number of seconds above 0 and up to 86400',
   seconds.default(20),
 );
+/** `600`, `90s`, `10m` or `1h`, in milliseconds. */
+const duration = z
+  .string()
+  .regex(/^\d+(\.\d+)?\s*[smh]?$/)
+  .transform((text) => {
+    const unit = text.trim().slice(-1);
+    const factor = unit === 'm' ? 60_000 : unit === 'h' ? 3_600_000 : 1000;
+    return Math.round(Number.parseFloat(text) * factor);
+  })
+  .pipe(z.number().min(10_000).max(86_400_000));
+
+export const OWM_API_KEY = setting(
+  'CC_OWM_API_KEY',
+  'OpenWeatherMap API key; without one, weather mode shows clear sky',
+  'none',
+  'a non-empty key',
+  nonEmpty.optional(),
+);
+export const OWM_CITY_ID = setting(
+  'CC_OWM_CITY_ID',
+  'Place for the weather, by OpenWeatherMap city id (e.g. 2657896 for Zurich)',
+  'none',
+  'a positive whole number',
+  z.string().regex(/^\d{1,10}$/).transform(Number).pipe(z.number().int().positive()).optional(),
+);
+export const OWM_CITY = setting(
+  'CC_OWM_CITY',
+  'Place for the weather, by name (e.g. "Zurich,CH")',
+  'none',
+  'a city name',
+  nonEmpty.optional(),
+);
+const coordinate = (limit: number) =>
+  z.string().regex(/^-?\d+(\.\d+)?$/).transform(Number).pipe(z.number().min(-limit).max(limit)).optional();
+export const OWM_LAT = setting('CC_OWM_LAT', 'Place for the weather, by latitude (with CC_OWM_LON)', 'none', 'a latitude from -90 to 90', coordinate(90));
+export const OWM_LON = setting('CC_OWM_LON', 'Place for the weather, by longitude (with CC_OWM_LAT)', 'none', 'a longitude from -180 to 180', coordinate(180));
+export const OWM_INTERVAL = setting(
+  'CC_OWM_INTERVAL',
+  'How often weather is fetched: seconds, or with a unit (90s, 10m, 1h)',
+  '10m',
+  'a duration from 10s to 24h, such as 600, 90s or 10m',
+  duration.default('10m'),
+);
+export const OWM_URL = setting(
+  'CC_OWM_URL',
+  'OpenWeatherMap base URL, for a proxy or a local stand-in',
+  'https://api.openweathermap.org',
+  'an http(s):// URL',
+  z.string().url().refine((url) => /^https?:/.test(url)).optional(),
+);
+
+/**
+ * The weather settings from the environment. The place may be given one way only; settings
+ * changed through the API later take precedence.
+ */
+export function readWeatherSettings(env: NodeJS.ProcessEnv) {
+  const cityId = read(OWM_CITY_ID, env);
+  const city = read(OWM_CITY, env);
+  const lat = read(OWM_LAT, env);
+  const lon = read(OWM_LON, env);
+  const forms = [cityId !== undefined, city !== undefined, lat !== undefined || lon !== undefined].filter(Boolean).length;
+  if (forms > 1) throw new SettingError('set only one of CC_OWM_CITY_ID, CC_OWM_CITY, or CC_OWM_LAT with CC_OWM_LON');
+  if ((lat === undefined) !== (lon === undefined)) throw new SettingError('CC_OWM_LAT and CC_OWM_LON must be set together');
+  const place =
+    cityId !== undefined
+      ? { kind: 'city-id' as const, cityId }
+      : city !== undefined
+        ? { kind: 'city-name' as const, city }
+        : lat !== undefined && lon !== undefined
+          ? { kind: 'coordinates' as const, lat, lon }
+          : undefined;
+  const apiKey = read(OWM_API_KEY, env);
+  const baseUrl = read(OWM_URL, env);
+  return {
+    intervalMs: read(OWM_INTERVAL, env),
+    ...(apiKey ? { apiKey } : {}),
+    ...(place ? { place } : {}),
+    ...(baseUrl ? { baseUrl } : {}),
+  };
+}
+
+export const WEATHER_SETTINGS = [OWM_API_KEY, OWM_CITY_ID, OWM_CITY, OWM_LAT, OWM_LON, OWM_INTERVAL, OWM_URL];
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export const LOG_LEVEL = setting(
   'CC_LOG_LEVEL',

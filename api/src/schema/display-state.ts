@@ -18,7 +18,7 @@ const ColorRef = builder.objectRef<Rgb>('Color').implement({
   }),
 });
 
-const WeatherDisplayRef = builder.objectRef<WeatherDisplay>('WeatherDisplay').implement({
+export const WeatherDisplayRef = builder.objectRef<WeatherDisplay>('WeatherDisplay').implement({
   description: 'What weather mode shows: the weather state (1-9) and its intensity.',
   fields: (t) => ({
     state: t.exposeInt('state', {

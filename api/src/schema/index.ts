@@ -3,6 +3,7 @@ import { builder } from './builder.js';
 import './display-state.js';
 import './devices.js';
 import './commands.js';
+import './weather.js';
 import './lamps.js';
 import './access.js';
 import './adapter-link.js';

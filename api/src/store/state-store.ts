@@ -1,7 +1,7 @@
 import type { DisplayState } from '../display/display-state.js';
 
 /** Named values kept beside the display state. */
-export type SettingKey = 'debug_enabled' | 'device_secret' | 'admin_password_hash';
+export type SettingKey = 'debug_enabled' | 'device_secret' | 'admin_password_hash' | 'weather_settings' | 'weather_report';
 
 /**
  * Where the API keeps what must outlive the process. Calls are synchronous on purpose: a

@@ -1,0 +1,199 @@
+import { formatDisplayPacket } from '@cloud-cloud/protocol/packet';
+import type { WeatherDisplay } from '../display/display-state.js';
+import type { WeatherPlace, WeatherReport } from '../weather/openweathermap.js';
+import { weatherDisplayFor } from '../weather/weather-mapping.js';
+import type { WeatherSnapshot } from '../weather/weather-service.js';
+import { MIN_INTERVAL_MS, type StoredWeatherSettings } from '../weather/weather-settings.js';
+import { builder } from './builder.js';
+import { WeatherDisplayRef } from './display-state.js';
+import { invalidArgument, requireIntegerInRange } from './errors.js';
+
+const WeatherReportRef = builder.objectRef<WeatherReport>('WeatherReport').implement({
+  description: 'The last good current-weather report from OpenWeatherMap.',
+  fields: (t) => ({
+    conditionId: t.exposeInt('conditionId', { description: 'OpenWeatherMap condition id, e.g. 501.' }),
+    condition: t.exposeString('condition', { description: 'The condition group, e.g. "Rain".' }),
+    description: t.exposeString('description', { description: 'e.g. "moderate rain".' }),
+    temperature: t.exposeFloat('temperature', { description: 'Degrees Celsius.' }),
+    feelsLike: t.exposeFloat('feelsLike', { nullable: true, description: 'Degrees Celsius.' }),
+    humidity: t.exposeFloat('humidity', { nullable: true, description: 'Percent.' }),
+    windSpeed: t.exposeFloat('windSpeed', { nullable: true, description: 'Metres per second.' }),
+    cloudiness: t.exposeInt('cloudiness', { description: 'Cloud cover, percent.' }),
+    sunrise: t.field({ type: 'DateTime', resolve: (r) => r.sunrise }),
+    sunset: t.field({ type: 'DateTime', resolve: (r) => r.sunset }),
+    observedAt: t.field({ type: 'DateTime', description: 'When OpenWeatherMap observed it.', resolve: (r) => r.observedAt }),
+    fetchedAt: t.field({ type: 'DateTime', resolve: (r) => r.fetchedAt }),
+    placeName: t.exposeString('placeName'),
+    country: t.exposeString('country', { nullable: true }),
+    cityId: t.exposeInt('cityId', { nullable: true }),
+    lat: t.exposeFloat('lat'),
+    lon: t.exposeFloat('lon'),
+  }),
+});
+
+const WeatherSourceStateEnum = builder.enumType('WeatherSourceState', {
+  values: {
+    OK: { description: 'Fetching works (or is about to start).' },
+    NOT_CONFIGURED: { description: 'No API key or no place: weather mode shows clear sky, intensity 9.' },
+    FAILING: { description: 'The last fetch failed; the last good report stays in use.' },
+  } as const,
+});
+
+const WeatherPlaceRef = builder.objectRef<WeatherPlace>('WeatherPlace').implement({
+  description: 'Where weather is fetched for: by city id, by name, or by coordinates.',
+  fields: (t) => ({
+    cityId: t.int({ nullable: true, resolve: (p) => (p.kind === 'city-id' ? p.cityId : null) }),
+    city: t.string({ nullable: true, resolve: (p) => (p.kind === 'city-name' ? p.city : null) }),
+    lat: t.float({ nullable: true, resolve: (p) => (p.kind === 'coordinates' ? p.lat : null) }),
+    lon: t.float({ nullable: true, resolve: (p) => (p.kind === 'coordinates' ? p.lon : null) }),
+  }),
+});
+
+const WeatherSourceRef = builder.objectRef<WeatherSnapshot>('WeatherSource').implement({
+  description: 'How weather is fetched, and how that is going.',
+  fields: (t) => ({
+    state: t.field({ type: WeatherSourceStateEnum, resolve: (w) => w.status.state }),
+    message: t.string({ nullable: true, description: 'Why nothing is fetched, or the last error.', resolve: (w) => w.status.message }),
+    lastSuccessAt: t.field({ type: 'DateTime', nullable: true, resolve: (w) => w.status.lastSuccessAt }),
+    failingSince: t.field({ type: 'DateTime', nullable: true, resolve: (w) => w.status.failingSince }),
+    consecutiveFailures: t.int({ resolve: (w) => w.status.consecutiveFailures }),
+    nextAttemptAt: t.field({ type: 'DateTime', nullable: true, resolve: (w) => w.status.nextAttemptAt }),
+    place: t.field({ type: WeatherPlaceRef, nullable: true, resolve: (w) => w.settings.place }),
+    intervalSeconds: t.int({ resolve: (w) => Math.round(w.settings.intervalMs / 1000) }),
+    baseUrl: t.string({ resolve: (w) => w.settings.baseUrl }),
+    apiKeyConfigured: t.boolean({ description: 'Whether an API key is set (the key itself is never shown).', resolve: (w) => w.settings.apiKey !== null }),
+  }),
+});
+
+const WeatherRef = builder.objectRef<WeatherSnapshot>('Weather').implement({
+  description: 'The weather outside and what weather mode shows for it.',
+  fields: (t) => ({
+    report: t.field({ type: WeatherReportRef, nullable: true, resolve: (w) => w.report }),
+    display: t.field({ type: WeatherDisplayRef, description: 'What weather mode shows now.', resolve: (w) => w.display }),
+    frame: t.string({
+      description: 'The packet lamps get in weather mode.',
+      resolve: (w) => formatDisplayPacket({ mode: 'weather', ...w.display }),
+    }),
+    source: t.field({ type: WeatherSourceRef, resolve: (w) => w }),
+  }),
+});
+
+const WeatherPreviewRef = builder.objectRef<WeatherDisplay>('WeatherPreview').implement({
+  description: 'What the lamp would show.',
+  fields: (t) => ({
+    state: t.exposeInt('state'),
+    intensity: t.exposeFloat('intensity'),
+    frame: t.string({ resolve: (d) => formatDisplayPacket({ mode: 'weather', ...d }) }),
+  }),
+});
+
+const WeatherSettingsInput = builder.inputType('WeatherSettingsInput', {
+  description:
+    'Changes to how weather is fetched; omitted fields stay as they are. A place is one of cityId, city, or lat and lon together.',
+  fields: (t) => ({
+    apiKey: t.string({ required: false, description: 'OpenWeatherMap API key; an empty string removes it.' }),
+    cityId: t.int({ required: false }),
+    city: t.string({ required: false, description: 'e.g. "Zurich" or "Zurich,CH".' }),
+    lat: t.float({ required: false }),
+    lon: t.float({ required: false }),
+    intervalSeconds: t.int({ required: false, description: `How often to fetch, at least ${MIN_INTERVAL_MS / 1000} s.` }),
+    baseUrl: t.string({ required: false, description: 'Another OpenWeatherMap endpoint (a proxy, a local stand-in).' }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  weather: t.field({
+    type: WeatherRef,
+    authScopes: { observe: true },
+    resolve: (_root, _args, { services }) => services.weather.snapshot(),
+  }),
+  weatherPreview: t.field({
+    type: WeatherPreviewRef,
+    description:
+      'What the lamp would show for a condition, cloud cover and moment; sunrise and sunset come from the last report.',
+    authScopes: { observe: true },
+    args: {
+      conditionId: t.arg.int({ required: true }),
+      cloudiness: t.arg.int({ required: false, description: 'Percent, 0-100.' }),
+      at: t.arg({ type: 'DateTime', required: false, description: 'Default: now.' }),
+    },
+    resolve: (_root, { conditionId, cloudiness, at }, { services }) => {
+      requireIntegerInRange('conditionId', conditionId, 0, 9999);
+      if (cloudiness != null) requireIntegerInRange('cloudiness', cloudiness, 0, 100);
+      const report = services.weather.snapshot().report;
+      return weatherDisplayFor(
+        { conditionId, cloudiness: cloudiness ?? null, sunrise: report?.sunrise ?? null, sunset: report?.sunset ?? null },
+        at ?? services.clock.now(),
+      );
+    },
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  refreshWeather: t.field({
+    type: WeatherRef,
+    description: 'Fetches the weather now; the answer shows how that went.',
+    authScopes: { control: true },
+    resolve: (_root, _args, { services }) => services.weather.refresh(),
+  }),
+  configureWeather: t.field({
+    type: WeatherRef,
+    description: 'Changes where and how often weather is fetched; kept across restarts. Fetches at once.',
+    authScopes: { manage: true },
+    args: { settings: t.arg({ type: WeatherSettingsInput, required: true }) },
+    resolve: (_root, { settings }, { services }) => services.weather.configure(parseSettings(settings)),
+  }),
+}));
+
+builder.subscriptionField('weather', (t) =>
+  t.field({
+    type: WeatherRef,
+    description: 'The weather at once, then on every fetch, failure, settings change and display change.',
+    authScopes: { observe: true },
+    subscribe: (_root, _args, { services }) => services.weather.updates(),
+    resolve: (w) => w,
+  }),
+);
+
+interface SettingsArgument {
+  apiKey?: string | null;
+  cityId?: number | null;
+  city?: string | null;
+  lat?: number | null;
+  lon?: number | null;
+  intervalSeconds?: number | null;
+  baseUrl?: string | null;
+}
+
+function parseSettings(input: SettingsArgument): StoredWeatherSettings {
+  const change: StoredWeatherSettings = {};
+  if (input.apiKey != null) change.apiKey = input.apiKey.trim() === '' ? null : input.apiKey.trim();
+  const forms = [input.cityId != null, input.city != null, input.lat != null || input.lon != null].filter(Boolean).length;
+  if (forms > 1) throw invalidArgument('settings', 'give one place: cityId, city, or lat and lon');
+  if (input.cityId != null) change.place = { kind: 'city-id', cityId: requireIntegerInRange('settings.cityId', input.cityId, 1, 2 ** 31 - 1) };
+  if (input.city != null) {
+    const city = input.city.trim();
+    if (city.length === 0 || city.length > 100) throw invalidArgument('settings.city', 'must be 1 to 100 characters');
+    change.place = { kind: 'city-name', city };
+  }
+  if (input.lat != null || input.lon != null) {
+    if (input.lat == null || input.lon == null) throw invalidArgument('settings', 'give lat and lon together');
+    if (!(input.lat >= -90 && input.lat <= 90)) throw invalidArgument('settings.lat', `must be from -90 to 90, got ${input.lat}`, '-90-90');
+    if (!(input.lon >= -180 && input.lon <= 180)) throw invalidArgument('settings.lon', `must be from -180 to 180, got ${input.lon}`, '-180-180');
+    change.place = { kind: 'coordinates', lat: input.lat, lon: input.lon };
+  }
+  if (input.intervalSeconds != null) {
+    change.intervalMs = requireIntegerInRange('settings.intervalSeconds', input.intervalSeconds, MIN_INTERVAL_MS / 1000, 86_400) * 1000;
+  }
+  if (input.baseUrl != null) {
+    let url: URL;
+    try {
+      url = new URL(input.baseUrl);
+    } catch {
+      throw invalidArgument('settings.baseUrl', `must be an http(s) URL, got ${JSON.stringify(input.baseUrl.slice(0, 100))}`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalidArgument('settings.baseUrl', 'must be an http(s) URL');
+    change.baseUrl = url.toString();
+  }
+  return change;
+}

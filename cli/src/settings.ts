@@ -151,7 +151,7 @@ export const OWM_INTERVAL = setting(
   'How often weather is fetched: seconds, or with a unit (90s, 10m, 1h)',
   '10m',
   'a duration from 10s to 24h, such as 600, 90s or 10m',
-  duration.default('10m'),
+  duration.default(10 * 60_000),
 );
 export const OWM_URL = setting(
   'CC_OWM_URL',

@@ -36,7 +36,12 @@ export const StoredWeatherSettings = z
 export type StoredWeatherSettings = z.infer<typeof StoredWeatherSettings>;
 
 export function effectiveSettings(defaults: Partial<WeatherSettings>, stored: StoredWeatherSettings): WeatherSettings {
-  return { ...DEFAULT_WEATHER_SETTINGS, ...defaults, ...stored };
+  const settings = { ...DEFAULT_WEATHER_SETTINGS, ...defaults, ...stored };
+  // A bad interval would turn the schedule into a request storm; never let one through.
+  if (!Number.isSafeInteger(settings.intervalMs) || settings.intervalMs < MIN_INTERVAL_MS) {
+    throw new RangeError(`the weather interval must be at least ${MIN_INTERVAL_MS} ms, got ${String(settings.intervalMs)}`);
+  }
+  return settings;
 }
 
 export function isConfigured(settings: WeatherSettings): settings is WeatherSettings & { apiKey: string; place: WeatherPlace } {

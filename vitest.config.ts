@@ -10,7 +10,7 @@ export default defineConfig({
     alias: [{ find: /^graphql$/, replacement: require.resolve('graphql') }],
   },
   test: {
-    include: ['{protocol,api,device-adapter,cli}/test/**/*.test.ts', 'test/**/*.test.ts'],
+    include: ['{protocol,api,device-adapter,cli,ui}/test/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },

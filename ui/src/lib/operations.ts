@@ -1,0 +1,81 @@
+/** Every GraphQL operation the UI sends, in one place. */
+
+export const DISPLAY_STATE_FIELDS = 'mode color { r g b hex } pulse weather { state intensity } frame updatedAt';
+
+export const VIEWER = 'query Viewer { viewer { scope credential } }';
+export const LOGIN = 'mutation Login($password: String!) { login(password: $password) { expiresAt } }';
+export const LOGOUT = 'mutation Logout { logout }';
+
+export const DISPLAY_STATE_UPDATES = `subscription DisplayStateUpdates { displayState { ${DISPLAY_STATE_FIELDS} } }`;
+export const SET_MODE = `mutation SetMode($mode: DisplayMode!) { setMode(mode: $mode) { ${DISPLAY_STATE_FIELDS} } }`;
+export const SET_COLOR = `mutation SetColor($color: ColorInput!) { setColor(color: $color) { ${DISPLAY_STATE_FIELDS} } }`;
+export const SET_PULSE = `mutation SetPulse($pulse: Int!) { setPulse(pulse: $pulse) { ${DISPLAY_STATE_FIELDS} } }`;
+
+const WEATHER_FIELDS = `
+  display { state intensity }
+  report { conditionId description temperature cloudiness sunrise sunset observedAt fetchedAt placeName country }
+  source { state message nextAttemptAt failingSince }`;
+export const WEATHER_UPDATES = `subscription WeatherUpdates { weather { ${WEATHER_FIELDS} } }`;
+export const REFRESH_WEATHER = `mutation RefreshWeather { refreshWeather { ${WEATHER_FIELDS} } }`;
+
+export const DEVICES = `query Devices {
+  devices { id name lampId remoteAddress connectedAt lastSeenAt }
+  lamps { id name revokedAt online connections { id connectedAt lastSeenAt remoteAddress } }
+  debugEnabled
+}`;
+export const DEVICE_EVENTS = 'subscription DeviceEvents { deviceEvents { kind at reason device { id name remoteAddress } message { at text } } }';
+export const SEND_COMMAND = 'mutation SendCommand($command: DeviceCommand!, $deviceIds: [ID!]) { sendCommand(command: $command, deviceIds: $deviceIds) { lampsReached } }';
+export const SET_DEBUG = 'mutation SetDebug($enabled: Boolean!) { setDebug(enabled: $enabled) { lampsReached } }';
+
+export type DisplayMode = 'OFF' | 'WEATHER' | 'MANUAL';
+
+export interface DisplayState {
+  mode: DisplayMode;
+  color: { r: number; g: number; b: number; hex: string };
+  pulse: number;
+  weather: { state: number; intensity: number };
+  frame: string;
+  updatedAt: string;
+}
+
+export interface WeatherInfo {
+  display: { state: number; intensity: number };
+  report: {
+    conditionId: number;
+    description: string;
+    temperature: number;
+    cloudiness: number;
+    sunrise: string;
+    sunset: string;
+    observedAt: string;
+    fetchedAt: string;
+    placeName: string;
+    country: string | null;
+  } | null;
+  source: { state: 'OK' | 'NOT_CONFIGURED' | 'FAILING'; message: string | null; nextAttemptAt: string | null; failingSince: string | null };
+}
+
+export interface DeviceInfo {
+  id: string;
+  name: string | null;
+  lampId: string | null;
+  remoteAddress: string;
+  connectedAt: string;
+  lastSeenAt: string;
+}
+
+export interface LampInfo {
+  id: string;
+  name: string;
+  revokedAt: string | null;
+  online: boolean;
+  connections: { id: string; connectedAt: string; lastSeenAt: string; remoteAddress: string }[];
+}
+
+export interface DeviceEvent {
+  kind: 'CONNECTED' | 'DISCONNECTED' | 'DEBUG_MESSAGE';
+  at: string;
+  reason: string | null;
+  device: { id: string; name: string | null; remoteAddress: string };
+  message: { at: string; text: string } | null;
+}

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { createSteadySender } from '../src/lib/steady-sender';
+
+/** A server that answers after `latencyMs`, recording what it got and when. */
+function fakeServer(latencyMs: number) {
+  const received: { value: number; at: number }[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const start = performance.now();
+  return {
+    received,
+    get maxInFlight() {
+      return maxInFlight;
+    },
+    send: async (value: number) => {
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      received.push({ value, at: performance.now() - start });
+      await new Promise((resolve) => setTimeout(resolve, latencyMs));
+      inFlight--;
+    },
+  };
+}
+
+describe('steady sender', () => {
+  it('paces a fast drag, keeps one request in flight, and always ends on the last value', async () => {
+    const server = fakeServer(5);
+    const sender = createSteadySender(server.send, { minGapMs: 50 });
+    // A finger moving for 600 ms, a new value every 4 ms.
+    for (let value = 1; value <= 150; value++) {
+      sender.push(value);
+      await new Promise((resolve) => setTimeout(resolve, 4));
+    }
+    await sender.settled();
+    expect(server.received.at(-1)?.value).toBe(150);
+    expect(server.maxInFlight).toBe(1);
+    // About 20 a second at most: well under the 150 values offered.
+    expect(server.received.length).toBeLessThanOrEqual(15);
+    expect(server.received.length).toBeGreaterThanOrEqual(8);
+    const values = server.received.map((r) => r.value);
+    expect(values).toEqual([...values].sort((a, b) => a - b));
+    for (let i = 1; i < server.received.length; i++) {
+      expect(server.received[i]!.at - server.received[i - 1]!.at).toBeGreaterThanOrEqual(45);
+    }
+  });
+
+  it('sends a single change at once', async () => {
+    const server = fakeServer(1);
+    const sender = createSteadySender(server.send, { minGapMs: 50 });
+    sender.push(7);
+    expect(server.received).toEqual([{ value: 7, at: expect.any(Number) }]);
+    await sender.settled();
+  });
+
+  it('waits for a slow server instead of piling requests up', async () => {
+    const server = fakeServer(120);
+    const sender = createSteadySender(server.send, { minGapMs: 10 });
+    for (let value = 1; value <= 30; value++) {
+      sender.push(value);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    await sender.settled();
+    expect(server.maxInFlight).toBe(1);
+    expect(server.received.length).toBeLessThanOrEqual(5);
+    expect(server.received.at(-1)?.value).toBe(30);
+  });
+
+  it('keeps going after a failed request', async () => {
+    const errors: unknown[] = [];
+    let calls = 0;
+    const sender = createSteadySender(
+      async (value: number) => {
+        calls++;
+        if (value === 1) throw new Error('offline');
+      },
+      { minGapMs: 0, onError: (error) => errors.push(error) },
+    );
+    sender.push(1);
+    sender.push(2);
+    await sender.settled();
+    expect(calls).toBe(2);
+    expect(errors).toHaveLength(1);
+  });
+});

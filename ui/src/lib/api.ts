@@ -55,6 +55,8 @@ export function createApi(callbacks: ApiCallbacks): Api {
 
   const client = new Client({
     url: '/graphql',
+    // POST for everything: the server refuses GETs without a CSRF header.
+    preferGetMethod: false,
     fetchOptions: { credentials: 'same-origin' },
     requestPolicy: 'network-only',
     exchanges: [

@@ -1,0 +1,244 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserAvailable, launchBrowser } from '../support/browser.js';
+import { REPO_ROOT } from '../support/command.js';
+import { graphqlData } from '../support/graphql.js';
+import { TestLamp } from '../support/lamp.js';
+import { ADMIN_PASSWORD, DEVICE_SECRET, startSystem, temporaryDataDir, type RunningSystem } from '../support/system.js';
+
+/*
+ * The web UI in a real browser (Debian's Chromium) against the real server, with raw
+ * WebSocket lamps: what a person does on a phone, and what the lamp then receives.
+ */
+
+const UI_DIST = join(REPO_ROOT, 'ui/dist');
+const SCREENSHOTS = join(REPO_ROOT, 'screenshots');
+const PHONE = { width: 360, height: 740 };
+
+const runBrowserTests = browserAvailable();
+
+describe.runIf(runBrowserTests)('web UI', () => {
+  let browser: Browser;
+  let running: RunningSystem;
+  let data: ReturnType<typeof temporaryDataDir>;
+
+  beforeAll(async () => {
+    if (!existsSync(join(UI_DIST, 'index.html'))) throw new Error('ui/dist is missing: run `npm run build`');
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    data = temporaryDataDir();
+    running = await startSystem({ databaseFile: data.databaseFile, uiDirectory: UI_DIST });
+    browser = await launchBrowser();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await running?.stop({ keepData: true });
+    data?.remove();
+  });
+
+  const url = () => `http://127.0.0.1:${running.http}/`;
+
+  async function phone(colorScheme: 'light' | 'dark' = 'light'): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext({ viewport: PHONE, colorScheme, hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
+    const page = await context.newPage();
+    page.on('pageerror', (error) => {
+      throw error;
+    });
+    return { context, page };
+  }
+
+  async function loggedIn(colorScheme: 'light' | 'dark' = 'light') {
+    const opened = await phone(colorScheme);
+    await opened.page.goto(url());
+    await opened.page.getByLabel('Admin password').fill(ADMIN_PASSWORD);
+    await opened.page.getByRole('button', { name: 'Log in' }).click();
+    await opened.page.getByRole('radiogroup', { name: 'Mode' }).waitFor();
+    return opened;
+  }
+
+  const caption = (page: Page) => page.locator('figcaption');
+
+  it('asks for the password, says when it is wrong, and stays logged in on that phone', async () => {
+    const { context, page } = await phone();
+    const started = Date.now();
+    await page.goto(url());
+    const password = page.getByLabel('Admin password');
+    await password.fill('not it');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('wrong password');
+    await password.fill(ADMIN_PASSWORD);
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await caption(page).filter({ hasText: /Off|Manual|Weather/ }).waitFor();
+    // On screen within a second of opening the page (on loopback).
+    const reopened = await context.newPage();
+    const openedAt = Date.now();
+    await reopened.goto(url());
+    await caption(reopened).filter({ hasText: /Off|Manual|Weather/ }).waitFor();
+    expect(Date.now() - openedAt).toBeLessThan(1000);
+    expect(Date.now() - started).toBeGreaterThan(0);
+
+    await reopened.getByRole('button', { name: 'Log out' }).click();
+    await reopened.getByLabel('Admin password').waitFor();
+    await context.close();
+  });
+
+  it('switches modes with one tap, and a lamp follows', async () => {
+    const { context, page } = await loggedIn();
+    const { lamp } = await TestLamp.handshake(running.device, DEVICE_SECRET);
+    await page.getByRole('radio', { name: 'Weather' }).click();
+    await lamp.waitFor('[cc:1:3:9]');
+    await expect.poll(() => caption(page).textContent()).toBe('Weather · Clear sky · intensity 9');
+    await page.getByRole('radio', { name: 'Off' }).click();
+    await lamp.waitFor('[cc:0:?:?]');
+    await page.getByRole('radio', { name: 'Manual' }).click();
+    await lamp.waitFor((frame) => frame.startsWith('[cc:2:'));
+    expect(await page.getByRole('radio', { name: 'Manual' }).getAttribute('aria-checked')).toBe('true');
+    lamp.close();
+    await context.close();
+  });
+
+  it('picks a colour: a swatch, a drag across the colour area, the hex field; the lamp gets each', async () => {
+    const { context, page } = await loggedIn();
+    const { lamp } = await TestLamp.handshake(running.device, DEVICE_SECRET);
+    await page.getByRole('radio', { name: 'Manual' }).click();
+
+    await page.getByRole('button', { name: 'Pink' }).click();
+    await lamp.waitFor((frame) => frame.startsWith('[cc:2:255,65,174:'));
+    await expect.poll(() => page.getByLabel('Hex').inputValue()).toBe('#ff41ae');
+    expect(await page.getByRole('button', { name: 'Pink' }).getAttribute('aria-pressed')).toBe('true');
+
+    // A finger dragging across the area for about half a second.
+    await lamp.drain(100);
+    const area = await page.getByRole('slider', { name: 'Hue and saturation' }).boundingBox();
+    const y = area!.y + area!.height * 0.2;
+    await page.mouse.move(area!.x + 5, y);
+    await page.mouse.down();
+    const dragStarted = Date.now();
+    for (let step = 1; step <= 40; step++) {
+      await page.mouse.move(area!.x + 5 + ((area!.width - 10) * step) / 40, y);
+      await page.waitForTimeout(12);
+    }
+    await page.mouse.up();
+    const dragMs = Date.now() - dragStarted;
+    const shownHex = await page.getByLabel('Hex').inputValue();
+    const expected = `[cc:2:${[1, 3, 5].map((i) => parseInt(shownHex.slice(i, i + 2), 16)).join(',')}:`;
+    await lamp.waitFor((frame) => frame.startsWith(expected));
+    const during = (await lamp.drain(300)).length;
+    const colourFrames = lamp.received.filter((frame) => frame.startsWith('[cc:2:'));
+    // The lamp ends on what the page shows, having been sent a steady trickle (about 20 a second).
+    expect(colourFrames.at(-1)).toMatch(new RegExp(`^\\${expected.slice(0, -1)}:`));
+    expect(during).toBeLessThanOrEqual(2);
+    expect(colourFrames.length - 1).toBeLessThanOrEqual(Math.ceil(dragMs / 50) + 3);
+
+    await page.getByLabel('Hex').fill('#102030');
+    await page.getByLabel('Hex').press('Enter');
+    await lamp.waitFor((frame) => frame.startsWith('[cc:2:16,32,48:'));
+    await page.getByLabel('Hex').fill('#zzz');
+    await page.getByLabel('Hex').press('Enter');
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('#ff8800');
+
+    // Keyboard: the area moves with arrow keys.
+    await page.getByRole('slider', { name: 'Hue and saturation' }).focus();
+    await page.keyboard.press('ArrowRight');
+    await lamp.waitFor((frame) => frame.startsWith('[cc:2:') && !frame.startsWith('[cc:2:16,32,48:'));
+
+    await page.getByLabel('Pulsing').fill('4');
+    await lamp.waitFor((frame) => frame.endsWith(':4]'));
+    lamp.close();
+    await context.close();
+  });
+
+  it('shows every change made elsewhere at once, without a reload', async () => {
+    const first = await loggedIn();
+    const second = await loggedIn('dark');
+    await first.page.getByRole('radio', { name: 'Manual' }).click();
+    await first.page.getByRole('button', { name: 'Cyan' }).click();
+    await expect.poll(() => caption(second.page).textContent()).toBe('Manual · #00c8ff · pulse 4');
+    await graphqlData(running.http, 'mutation { setMode(mode: OFF) { frame } }');
+    await expect.poll(() => caption(first.page).textContent()).toBe('Off');
+    await expect.poll(() => caption(second.page).textContent()).toBe('Off');
+    await first.context.close();
+    await second.context.close();
+  });
+
+  it('shows a banner when the server goes away, and the true state when it is back', async () => {
+    const { context, page } = await loggedIn();
+    await graphqlData(running.http, 'mutation { setColor(color: { hex: "#336699" }) { frame } }');
+    await expect.poll(() => caption(page).textContent()).toContain('#336699');
+    const { http, device } = running;
+
+    await running.stop({ keepData: true });
+    const banner = page.getByRole('alert').filter({ hasText: 'Connection to the server lost' });
+    await banner.waitFor();
+
+    running = await startSystem({ databaseFile: data.databaseFile, uiDirectory: UI_DIST, httpPort: http, devicePort: device });
+    await graphqlData(running.http, 'mutation { setPulse(pulse: 2) { frame } }');
+    await banner.waitFor({ state: 'detached', timeout: 10_000 });
+    await expect.poll(() => caption(page).textContent(), { timeout: 10_000 }).toBe('Manual · #336699 · pulse 2');
+    await context.close();
+  });
+
+  it('lists lamps, resets one after a confirmation, and streams debug lines', async () => {
+    const { context, page } = await loggedIn();
+    const { lamp } = await TestLamp.handshake(running.device, DEVICE_SECRET);
+    await page.getByRole('button', { name: 'Lamps' }).click();
+    await page.getByText('Lamp at 127.0.0.1').waitFor();
+    await expect.poll(() => page.getByText('1 online', { exact: true }).count()).toBe(1);
+
+    await page.getByRole('button', { name: 'Reset Lamp at 127.0.0.1' }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('button', { name: 'Reset' }).click();
+    await lamp.waitFor('[cc:r:?:?]');
+    await page.getByText('Reset sent to 1 lamp.').waitFor();
+
+    await page.getByRole('switch', { name: 'Debug messages' }).click();
+    await lamp.waitFor('[cc:d:1:?]');
+    lamp.send('d:heap 18236');
+    await page.getByRole('list', { name: 'Debug log' }).getByText('heap 18236').waitFor();
+    await page.getByRole('switch', { name: 'Debug messages' }).click();
+    await lamp.waitFor('[cc:d:0:?]');
+
+    lamp.close();
+    await page.getByText('No lamps yet.').waitFor();
+    await context.close();
+  });
+
+  it('fits a 360 px wide phone, with touch-sized controls', async () => {
+    const { context, page } = await loggedIn();
+    await page.getByRole('radio', { name: 'Manual' }).click();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+    for (const name of ['Off', 'Weather', 'Manual']) {
+      const box = await page.getByRole('radio', { name }).boundingBox();
+      expect(box!.height).toBeGreaterThanOrEqual(44);
+      expect(box!.x + box!.width).toBeLessThanOrEqual(PHONE.width);
+    }
+    const swatch = await page.getByRole('button', { name: 'Violet' }).boundingBox();
+    expect(swatch!.width).toBeGreaterThanOrEqual(44);
+    await context.close();
+  });
+
+  it('writes screenshots of the main views, light and dark', async () => {
+    for (const scheme of ['light', 'dark'] as const) {
+      const { context, page } = await phone(scheme);
+      await page.goto(url());
+      await page.getByLabel('Admin password').waitFor();
+      await page.screenshot({ path: join(SCREENSHOTS, `login-${scheme}.png`) });
+      await page.getByLabel('Admin password').fill(ADMIN_PASSWORD);
+      await page.getByRole('button', { name: 'Log in' }).click();
+      await page.getByRole('radio', { name: 'Manual' }).click();
+      await page.getByRole('button', { name: 'Pink' }).click();
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: join(SCREENSHOTS, `manual-${scheme}.png`) });
+      await page.getByRole('radio', { name: 'Weather' }).click();
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: join(SCREENSHOTS, `weather-${scheme}.png`) });
+      await page.getByRole('button', { name: 'Lamps' }).click();
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: join(SCREENSHOTS, `lamps-${scheme}.png`) });
+      await context.close();
+    }
+    expect(existsSync(join(SCREENSHOTS, 'manual-dark.png'))).toBe(true);
+  });
+});

@@ -220,6 +220,7 @@ describe.runIf(runBrowserTests)('web UI', () => {
   });
 
   it('writes screenshots of the main views, light and dark', async () => {
+    const { lamp } = await TestLamp.handshake(running.device, DEVICE_SECRET);
     for (const scheme of ['light', 'dark'] as const) {
       const { context, page } = await phone(scheme);
       await page.goto(url());
@@ -229,6 +230,7 @@ describe.runIf(runBrowserTests)('web UI', () => {
       await page.getByRole('button', { name: 'Log in' }).click();
       await page.getByRole('radio', { name: 'Manual' }).click();
       await page.getByRole('button', { name: 'Pink' }).click();
+      await page.evaluate(() => window.scrollTo(0, 0));
       await page.waitForTimeout(300);
       await page.screenshot({ path: join(SCREENSHOTS, `manual-${scheme}.png`) });
       await page.getByRole('radio', { name: 'Weather' }).click();
@@ -239,6 +241,7 @@ describe.runIf(runBrowserTests)('web UI', () => {
       await page.screenshot({ path: join(SCREENSHOTS, `lamps-${scheme}.png`) });
       await context.close();
     }
+    lamp.close();
     expect(existsSync(join(SCREENSHOTS, 'manual-dark.png'))).toBe(true);
   });
 });

@@ -1,3 +1,4 @@
+import { dirname, join } from 'node:path';
 import { buildApi } from '@cloud-cloud/api/app';
 import { openDatabase } from '@cloud-cloud/api/store/database';
 import { LampCloseCode } from '@cloud-cloud/protocol/close-codes';
@@ -13,7 +14,7 @@ import {
 function apiOn(port: number, databaseFile: string) {
   const database = openDatabase(databaseFile);
   const api = buildApi({
-    host: '127.0.0.1', port, database, deviceSecret: DEVICE_SECRET, adapterToken: ADAPTER_TOKEN, apiToken: ADMIN_TOKEN, logger: silentLogger,
+    host: '127.0.0.1', port, database, firmwareDirectory: join(dirname(databaseFile), 'firmware'), deviceSecret: DEVICE_SECRET, adapterToken: ADAPTER_TOKEN, apiToken: ADMIN_TOKEN, logger: silentLogger,
   });
   return {
     api,

@@ -107,7 +107,7 @@ describe('errors', () => {
     const data = temporaryDataDir();
     const database = openDatabase(data.databaseFile);
     const api = buildApi({
-      host: '127.0.0.1', port: 0, database, adapterToken: 'a', apiToken: ADMIN_TOKEN, adminPassword: ADMIN_PASSWORD, logger: silentLogger,
+      host: '127.0.0.1', port: 0, database, firmwareDirectory: `${data.dir}/firmware`, adapterToken: 'a', apiToken: ADMIN_TOKEN, adminPassword: ADMIN_PASSWORD, logger: silentLogger,
     });
     const { port } = await api.start();
     database.close();

@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
@@ -32,6 +33,11 @@ import { LampStore } from './store/lamp-store.js';
 import { SqliteStateStore } from './store/sqlite-state-store.js';
 import { WeatherService, type WeatherEvents } from './weather/weather-service.js';
 import type { WeatherSettings } from './weather/weather-settings.js';
+import { DEFAULT_MAX_FIRMWARE_BYTES, FirmwareLibrary } from './firmware/firmware-library.js';
+import { FirmwareUpdates, type FirmwareEvents } from './firmware/firmware-updates.js';
+import { LEGACY_FIRMWARE_PATH, serveFirmwareUpdate, UPDATE_PATH } from './firmware/update-endpoint.js';
+import { FirmwareStore } from './store/firmware-store.js';
+import { FIRMWARE_DOWNLOAD_PATH } from './schema/firmware.js';
 
 export const GRAPHQL_PATH = '/graphql';
 /** Browsers must send this header (any value) on requests that skip the CORS preflight. */
@@ -44,6 +50,10 @@ export interface ApiOptions {
   port: number;
   /** The open, migrated database (see `openDatabase`). */
   database: SqliteDatabase;
+  /** Where firmware images are kept (by content hash). */
+  firmwareDirectory: string;
+  /** Largest firmware image accepted. Default 4 MiB. */
+  maxFirmwareBytes?: number;
   logger: Logger;
   /** The bearer token device adapters authenticate with. */
   adapterToken: string;
@@ -87,7 +97,7 @@ export interface Api {
   readonly port: number;
 }
 
-type Events = DisplayEvents & DeviceEvents & CommandEvents & WeatherEvents;
+type Events = DisplayEvents & DeviceEvents & CommandEvents & WeatherEvents & FirmwareEvents;
 type HttpServerContext = { req: IncomingMessage; res: ServerResponse };
 
 export function buildApi(options: ApiOptions): Api {
@@ -99,6 +109,7 @@ export function buildApi(options: ApiOptions): Api {
   const lamps = new LampStore(options.database);
   const deviceSecret = resolveDeviceSecret(store, options.deviceSecret);
   const display = new DisplayControl(store, pubsub, clock);
+  const firmwareStore = new FirmwareStore(options.database);
   const services: ApiServices = {
     display,
     devices: new DeviceRegistry(pubsub, lamps, clock),
@@ -119,6 +130,11 @@ export function buildApi(options: ApiOptions): Api {
       defaults: options.weather ?? {},
       ...options.weatherTiming,
     }),
+    firmware: {
+      store: firmwareStore,
+      library: new FirmwareLibrary(firmwareStore, options.firmwareDirectory, clock, options.maxFirmwareBytes ?? DEFAULT_MAX_FIRMWARE_BYTES),
+      updates: new FirmwareUpdates(firmwareStore, pubsub, clock),
+    },
     store,
     clock,
     logger,
@@ -193,10 +209,24 @@ export function buildApi(options: ApiOptions): Api {
   }
 
   const maxBodyBytes = options.maxBodyBytes ?? 1024 * 1024;
+  // A firmware upload is a multipart body: the image plus a little GraphQL around it.
+  const maxUploadBytes = services.firmware.library.maxBytes + 64 * 1024;
   const serveUi = options.uiDirectory ? sirv(options.uiDirectory, { single: true, etag: true }) : undefined;
+  const updateLogger = logger.child({ component: 'firmware-updates' });
   const server = createServer((req, res) => {
-    if (req.url?.startsWith(GRAPHQL_PATH) || !serveUi) {
-      if (refuseOversizedBody(req, res, maxBodyBytes)) return;
+    const path = new URL(req.url ?? '/', 'http://host').pathname;
+    if (path === UPDATE_PATH || path === LEGACY_FIRMWARE_PATH) {
+      const { remoteAddress } = requestOrigin(req, trustProxy);
+      serveFirmwareUpdate(req, res, { ...services.firmware, remoteAddress, logger: updateLogger });
+      return;
+    }
+    if (path.startsWith(FIRMWARE_DOWNLOAD_PATH)) {
+      downloadFirmware(req, res, path.slice(FIRMWARE_DOWNLOAD_PATH.length));
+      return;
+    }
+    if (path.startsWith(GRAPHQL_PATH) || !serveUi) {
+      const multipart = req.headers['content-type']?.toLowerCase().startsWith('multipart/') ?? false;
+      if (refuseOversizedBody(req, res, multipart ? maxUploadBytes : maxBodyBytes)) return;
       void yoga(req, res);
       return;
     }
@@ -205,6 +235,32 @@ export function buildApi(options: ApiOptions): Api {
       res.end('not found');
     });
   });
+
+  /** Image downloads for people and programs: the same credentials as the API. */
+  function downloadFirmware(req: IncomingMessage, res: ServerResponse, file: string): void {
+    let principal: Principal;
+    try {
+      principal = principalOfRequest(req);
+    } catch {
+      principal = ANONYMOUS;
+    }
+    if (!accessOf(principal).observe) {
+      res.writeHead(401, { 'content-type': 'text/plain' }).end('log in, or send an API token\n');
+      return;
+    }
+    const image = services.firmware.store.image(file.replace(/\.bin$/, ''));
+    if (!image) {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('no such firmware image\n');
+      return;
+    }
+    res.writeHead(200, {
+      'content-type': 'application/octet-stream',
+      'content-length': String(image.size),
+      'content-disposition': `attachment; filename="firmware-${image.version.replace(/[^\w.-]/g, '_')}.bin"`,
+      'x-md5': image.md5,
+    });
+    createReadStream(services.firmware.library.path(image)).on('error', () => res.destroy()).pipe(res);
+  }
 
   // Upgrades are routed by hand: attached to the HTTP server, ws would re-emit its listen errors.
   const wsServer = new WebSocketServer({ noServer: true, maxPayload: maxBodyBytes });

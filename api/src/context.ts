@@ -9,6 +9,9 @@ import type { DisplayControl } from './display/display-control.js';
 import type { LampStore } from './store/lamp-store.js';
 import type { StateStore } from './store/state-store.js';
 import type { WeatherService } from './weather/weather-service.js';
+import type { FirmwareLibrary } from './firmware/firmware-library.js';
+import type { FirmwareUpdates } from './firmware/firmware-updates.js';
+import type { FirmwareStore } from './store/firmware-store.js';
 
 /** The API's parts, built once and shared by every request. */
 export interface ApiServices {
@@ -19,6 +22,7 @@ export interface ApiServices {
   lamps: LampStore;
   authenticator: Authenticator;
   weather: WeatherService;
+  firmware: { store: FirmwareStore; library: FirmwareLibrary; updates: FirmwareUpdates };
   store: StateStore;
   clock: Clock;
   logger: Logger;

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { generateSecret } from '@cloud-cloud/api/access/secret';
@@ -9,14 +9,14 @@ import { createLogger } from './logger.js';
 import { fail, stopOnSignals } from './process-lifecycle.js';
 import {
   ADAPTER_TOKEN, ADMIN_PASSWORD, API_TOKEN, DATA_DIR, DEVICE_PORT, DEVICE_SECRET, HEARTBEAT_TIMEOUT, helpText, HOST,
-  HTTP_PORT, LOG_LEVEL, read, readWeatherSettings, SettingError, TRUST_PROXY, WEATHER_SETTINGS,
+  FIRMWARE_MAX_SIZE, HTTP_PORT, LOG_LEVEL, read, readWeatherSettings, SettingError, TRUST_PROXY, WEATHER_SETTINGS,
 } from './settings.js';
 import { buildSystem } from './system.js';
 
 const COMMAND = 'cloud-cloud';
 const SETTINGS = [
   HTTP_PORT, DEVICE_PORT, HOST, DATA_DIR, DEVICE_SECRET, ADMIN_PASSWORD, API_TOKEN, ADAPTER_TOKEN, TRUST_PROXY,
-  ...WEATHER_SETTINGS, HEARTBEAT_TIMEOUT, LOG_LEVEL,
+  ...WEATHER_SETTINGS, FIRMWARE_MAX_SIZE, HEARTBEAT_TIMEOUT, LOG_LEVEL,
 ];
 const UI_BUILD = fileURLToPath(new URL('../../ui/dist', import.meta.url));
 const UI_PLACEHOLDER = fileURLToPath(new URL('../../ui/placeholder', import.meta.url));
@@ -52,6 +52,7 @@ async function main(): Promise<void> {
     heartbeatTimeoutMs: read(HEARTBEAT_TIMEOUT, env) * 1000,
     logLevel: read(LOG_LEVEL, env),
     weather: readWeatherSettings(env),
+    maxFirmwareBytes: read(FIRMWARE_MAX_SIZE, env),
   };
   const { database, file } = openDataDirectory(config.dataDir);
   const logger = createLogger(config.logLevel);
@@ -60,6 +61,8 @@ async function main(): Promise<void> {
     httpPort: config.httpPort,
     devicePort: config.devicePort,
     database,
+    firmwareDirectory: join(config.dataDir, 'firmware'),
+    maxFirmwareBytes: config.maxFirmwareBytes,
     deviceSecret: config.deviceSecret,
     adminPassword: config.adminPassword,
     regenerateAdminPassword: values['reset-admin-password'] ?? false,

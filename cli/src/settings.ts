@@ -191,6 +191,24 @@ export function readWeatherSettings(env: NodeJS.ProcessEnv) {
   };
 }
 
+/** `4194304`, `4096K`, `4M` or `4MiB`, in bytes. */
+const size = z
+  .string()
+  .regex(/^\d+\s*([KM]i?B?)?$/i)
+  .transform((text) => {
+    const unit = /([KM])/i.exec(text)?.[1]?.toUpperCase();
+    return Number.parseInt(text, 10) * (unit === 'M' ? 1024 * 1024 : unit === 'K' ? 1024 : 1);
+  })
+  .pipe(z.number().int().min(64 * 1024).max(64 * 1024 * 1024));
+
+export const FIRMWARE_MAX_SIZE = setting(
+  'CC_FIRMWARE_MAX_SIZE',
+  'Largest firmware image accepted: bytes, or with K or M (4M)',
+  '4M',
+  'a size from 64K to 64M, such as 4M',
+  size.default(4 * 1024 * 1024),
+);
+
 export const WEATHER_SETTINGS = [OWM_API_KEY, OWM_CITY_ID, OWM_CITY, OWM_LAT, OWM_LON, OWM_INTERVAL, OWM_URL];
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;

@@ -4,7 +4,7 @@ import { buildAdapter, type Adapter } from '@cloud-cloud/device-adapter/adapter'
 import type { Logger } from 'pino';
 
 export interface SystemOptions
-  extends Pick<ApiOptions, 'deviceSecret' | 'adminPassword' | 'regenerateAdminPassword' | 'apiToken' | 'trustProxy' | 'uiDirectory' | 'clock' | 'weather' | 'weatherTiming'> {
+  extends Pick<ApiOptions, 'deviceSecret' | 'adminPassword' | 'regenerateAdminPassword' | 'apiToken' | 'trustProxy' | 'uiDirectory' | 'clock' | 'weather' | 'weatherTiming' | 'firmwareDirectory' | 'maxFirmwareBytes'> {
   host: string;
   httpPort: number;
   devicePort: number;

@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { buildApi, type Api, type ApiOptions } from '@cloud-cloud/api/app';
 import { openDatabase } from '@cloud-cloud/api/store/database';
 import { buildAdapter, type Adapter, type AdapterOptions } from '@cloud-cloud/device-adapter/adapter';
@@ -47,6 +47,7 @@ export async function startSystem(
     apiToken: ADMIN_TOKEN,
     adminPassword: ADMIN_PASSWORD,
     logger: silentLogger,
+    firmwareDirectory: join(dirname(databaseFile), 'firmware'),
     ...systemOptions,
     database: openDatabase(databaseFile),
   });
@@ -73,6 +74,7 @@ export function startApi(port = 0, options: Partial<ApiOptions> = {}): { api: Ap
     host: '127.0.0.1',
     port,
     database,
+    firmwareDirectory: join(data.dir, 'firmware'),
     deviceSecret: DEVICE_SECRET,
     adapterToken: ADAPTER_TOKEN,
     apiToken: ADMIN_TOKEN,

@@ -11,6 +11,7 @@ export const builder = new SchemaBuilder<{
   DefaultFieldNullability: false;
   Scalars: {
     DateTime: { Input: Date; Output: Date };
+    File: { Input: File; Output: never };
     ID: { Input: string; Output: string };
   };
 }>({
@@ -26,6 +27,12 @@ export const builder = new SchemaBuilder<{
 });
 
 builder.addScalarType('DateTime', DateTimeResolver);
+builder.scalarType('File', {
+  description: 'A file sent as a multipart request (GraphQL multipart request spec).',
+  serialize: () => {
+    throw new Error('File is an input-only scalar');
+  },
+});
 
 builder.queryType({});
 builder.mutationType({});

@@ -4,6 +4,7 @@ import './display-state.js';
 import './devices.js';
 import './commands.js';
 import './weather.js';
+import './firmware.js';
 import './lamps.js';
 import './access.js';
 import './adapter-link.js';

@@ -57,4 +57,51 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX debug_messages_by_lamp ON debug_messages (lamp_key, id);
   `,
+  /* 2: firmware images, which lamp gets which, and every update check */ `
+  CREATE TABLE firmware_images (
+    id          TEXT PRIMARY KEY,
+    sha256      TEXT NOT NULL UNIQUE,
+    md5         TEXT NOT NULL,
+    size        INTEGER NOT NULL,
+    version     TEXT NOT NULL,
+    target      TEXT,
+    format      TEXT NOT NULL CHECK (format IN ('esp', 'gzip')),
+    project     TEXT,
+    notes       TEXT,
+    uploaded_at TEXT NOT NULL,
+    uploaded_by TEXT NOT NULL
+  );
+
+  -- mac is 'AA:BB:CC:DD:EE:FF', or '*' for the default every other lamp gets.
+  CREATE TABLE firmware_assignments (
+    mac         TEXT PRIMARY KEY,
+    firmware_id TEXT NOT NULL REFERENCES firmware_images (id),
+    assigned_at TEXT NOT NULL
+  );
+
+  CREATE TABLE lamp_firmware (
+    mac                 TEXT PRIMARY KEY,
+    family              TEXT NOT NULL,
+    running_version     TEXT,
+    sketch_md5          TEXT,
+    sdk_version         TEXT,
+    last_check_at       TEXT NOT NULL,
+    last_address        TEXT NOT NULL,
+    state               TEXT NOT NULL,
+    pending_firmware_id TEXT REFERENCES firmware_images (id),
+    username            TEXT,
+    password_hash       TEXT
+  );
+
+  CREATE TABLE update_checks (
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
+    mac              TEXT NOT NULL,
+    at               TEXT NOT NULL,
+    reported_version TEXT,
+    outcome          TEXT NOT NULL,
+    firmware_id      TEXT,
+    detail           TEXT NOT NULL
+  );
+  CREATE INDEX update_checks_by_mac ON update_checks (mac, id);
+  `,
 ];

@@ -1,0 +1,281 @@
+import type { ApiContext } from '../context.js';
+import type { FirmwareCheckEvent } from '../firmware/firmware-updates.js';
+import { FirmwareUploadError } from '../firmware/firmware-library.js';
+import type { FirmwareAssignment, FirmwareImageRecord, LampFirmwareRecord, UpdateCheckRecord } from '../store/firmware-store.js';
+import { builder } from './builder.js';
+import { DeviceRef } from './devices.js';
+import { invalidArgument, requireIntegerInRange } from './errors.js';
+
+export const FIRMWARE_DOWNLOAD_PATH = '/firmware/images/';
+
+const FirmwareImageRef = builder.objectRef<FirmwareImageRecord>('FirmwareImage').implement({
+  description: 'A firmware image lamps can be updated to.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    version: t.exposeString('version'),
+    size: t.exposeInt('size', { description: 'Bytes.' }),
+    md5: t.exposeString('md5'),
+    sha256: t.exposeString('sha256'),
+    target: t.exposeString('target', { nullable: true, description: 'ESP8266, ESP32, ESP32-S3, …; null when neither the image nor the uploader said.' }),
+    format: t.exposeString('format', { description: '"esp", or "gzip" for a compressed ESP8266 image.' }),
+    project: t.exposeString('project', { nullable: true, description: 'The project name from an ESP-IDF app descriptor.' }),
+    notes: t.exposeString('notes', { nullable: true }),
+    uploadedAt: t.field({ type: 'DateTime', resolve: (i) => i.uploadedAt }),
+    uploadedBy: t.exposeString('uploadedBy'),
+    downloadUrl: t.string({ description: 'Where an authenticated client downloads it.', resolve: (i) => `${FIRMWARE_DOWNLOAD_PATH}${i.id}.bin` }),
+    assignedTo: t.stringList({
+      description: 'Lamp MACs it is assigned to; "*" stands for the default for all lamps.',
+      resolve: (i, _args, { services }) => services.firmware.store.assignments().filter((a) => a.firmwareId === i.id).map((a) => a.mac ?? '*'),
+    }),
+  }),
+});
+
+const FirmwareAssignmentRef = builder.objectRef<FirmwareAssignment>('FirmwareAssignment').implement({
+  fields: (t) => ({
+    mac: t.exposeString('mac', { nullable: true, description: 'The lamp; null for the default every other lamp gets.' }),
+    firmware: t.field({ type: FirmwareImageRef, resolve: (a, _args, { services }) => services.firmware.store.image(a.firmwareId)! }),
+    assignedAt: t.field({ type: 'DateTime', resolve: (a) => a.assignedAt }),
+  }),
+});
+
+const UpdateStateEnum = builder.enumType('UpdateState', {
+  values: {
+    UP_TO_DATE: { description: 'Runs the assigned image (or a newer one).' },
+    UPDATE_SENT: { description: 'Was sent an image and has not checked in since.' },
+    UPDATED: { description: 'Came back running the image it was sent.' },
+    UPDATE_FAILED: { description: 'Came back still running another version.' },
+    REFUSED: { description: 'Was not given the image (wrong chip, too little space, bad credentials…): see the last check.' },
+    NOTHING_ASSIGNED: { description: 'No image is assigned to it.' },
+  } as const,
+});
+
+const CheckOutcomeEnum = builder.enumType('UpdateCheckOutcome', {
+  values: ['UP_TO_DATE', 'SENT', 'NOTHING_ASSIGNED', 'REFUSED', 'UNAUTHORIZED'] as const,
+});
+
+const UpdateCheckRef = builder.objectRef<UpdateCheckRecord>('UpdateCheck').implement({
+  description: 'One update check: what the lamp reported and what it was told.',
+  fields: (t) => ({
+    at: t.field({ type: 'DateTime', resolve: (c) => c.at }),
+    reportedVersion: t.exposeString('reportedVersion', { nullable: true }),
+    outcome: t.field({ type: CheckOutcomeEnum, resolve: (c) => c.outcome }),
+    detail: t.exposeString('detail'),
+    firmware: t.field({
+      type: FirmwareImageRef,
+      nullable: true,
+      resolve: (c, _args, { services }) => (c.firmwareId ? (services.firmware.store.image(c.firmwareId) ?? null) : null),
+    }),
+  }),
+});
+
+const LampFirmwareRef = builder.objectRef<LampFirmwareRecord>('LampFirmware').implement({
+  description: 'What a lamp (known by its MAC from its update checks) runs, and how its updates went.',
+  fields: (t) => ({
+    mac: t.exposeString('mac', { description: 'STA MAC, BASE MAC, or ESP8266-<chip id> when no MAC was sent.' }),
+    family: t.exposeString('family', { description: 'ESP8266 or ESP32, as the update client says.' }),
+    runningVersion: t.exposeString('runningVersion', { nullable: true }),
+    sdkVersion: t.exposeString('sdkVersion', { nullable: true }),
+    lastCheckAt: t.field({ type: 'DateTime', resolve: (l) => l.lastCheckAt }),
+    address: t.exposeString('lastAddress', { description: 'The address of its last check.' }),
+    state: t.field({ type: UpdateStateEnum, resolve: (l) => l.state }),
+    credentialsRequired: t.boolean({ resolve: (l) => l.passwordHash !== null }),
+    assignedFirmware: t.field({
+      type: FirmwareImageRef,
+      nullable: true,
+      resolve: (l, _args, { services }) => services.firmware.store.assignedTo(l.mac) ?? null,
+    }),
+    pendingFirmware: t.field({
+      type: FirmwareImageRef,
+      nullable: true,
+      description: 'The image it was sent and has not yet confirmed.',
+      resolve: (l, _args, { services }) => (l.pendingFirmwareId ? (services.firmware.store.image(l.pendingFirmwareId) ?? null) : null),
+    }),
+    connection: t.field({
+      type: DeviceRef,
+      nullable: true,
+      description: 'Its connection to the device port, matched by address.',
+      resolve: (l, _args, { services }) => services.devices.list().find((d) => d.remoteAddress === l.lastAddress) ?? null,
+    }),
+    checks: t.field({
+      type: [UpdateCheckRef],
+      description: 'Its update checks, newest first.',
+      args: { last: t.arg.int({ defaultValue: 20 }) },
+      resolve: (l, { last }, { services }) => services.firmware.store.checks(l.mac, requireIntegerInRange('last', last ?? 20, 1, 100)),
+    }),
+  }),
+});
+
+const FirmwareCheckEventRef = builder.objectRef<FirmwareCheckEvent>('FirmwareCheckEvent').implement({
+  fields: (t) => ({
+    lamp: t.field({ type: LampFirmwareRef, resolve: (e) => e.lamp }),
+    check: t.field({ type: UpdateCheckRef, resolve: (e) => e.check }),
+  }),
+});
+
+const FirmwareRolloutRef = builder
+  .objectRef<{ firmware: FirmwareImageRecord; macs: string[] | null; deviceIds: string[] }>('FirmwareRollout')
+  .implement({
+    fields: (t) => ({
+      firmware: t.field({ type: FirmwareImageRef, resolve: (r) => r.firmware }),
+      macs: t.stringList({ nullable: true, description: 'The lamps it was assigned to; null for the default.', resolve: (r) => r.macs }),
+      lampsReached: t.int({ description: 'Connected lamps that were sent [cc:u:?:?].', resolve: (r) => r.deviceIds.length }),
+      deviceIds: t.idList({ resolve: (r) => r.deviceIds }),
+    }),
+  });
+
+builder.queryFields((t) => ({
+  firmwareImages: t.field({
+    type: [FirmwareImageRef],
+    description: 'Uploaded images, newest first.',
+    authScopes: { observe: true },
+    resolve: (_root, _args, { services }) => services.firmware.store.images(),
+  }),
+  firmwareAssignments: t.field({
+    type: [FirmwareAssignmentRef],
+    authScopes: { observe: true },
+    resolve: (_root, _args, { services }) => services.firmware.store.assignments(),
+  }),
+  lampFirmware: t.field({
+    type: [LampFirmwareRef],
+    description: 'Every lamp that has checked for updates.',
+    authScopes: { observe: true },
+    resolve: (_root, _args, { services }) => services.firmware.store.lamps(),
+  }),
+}));
+
+builder.mutationFields((t) => ({
+  uploadFirmware: t.field({
+    type: FirmwareImageRef,
+    description: 'Uploads an image (multipart). The version and target are read from the image when it carries them.',
+    authScopes: { manage: true },
+    args: {
+      file: t.arg({ type: 'File', required: true }),
+      version: t.arg.string({ required: false }),
+      target: t.arg.string({ required: false, description: 'ESP8266, ESP32, ESP32-S2, ESP32-S3, ESP32-C3, ESP32-C2, ESP32-C6 or ESP32-H2.' }),
+      notes: t.arg.string({ required: false }),
+    },
+    resolve: async (_root, { file, version, target, notes }, context) => {
+      const { library } = context.services.firmware;
+      if (file.size > library.maxBytes) throw invalidArgument('file', `is ${file.size} bytes; the limit is ${library.maxBytes} bytes`);
+      const bytes = new Uint8Array(await file.arrayBuffer());
+      return firmwareCall(() =>
+        library.add({ bytes, version: version ?? null, target: target ?? null, notes: notes ?? null, uploadedBy: uploader(context) }),
+      );
+    },
+  }),
+  assignFirmware: t.field({
+    type: [FirmwareAssignmentRef],
+    description: 'Assigns an image to these lamps, or (no macs) as the default for all lamps.',
+    authScopes: { manage: true },
+    args: { firmwareId: t.arg.id({ required: true }), macs: t.arg.stringList({ required: false }) },
+    resolve: (_root, { firmwareId, macs }, { services }) => {
+      const image = requireImage(services, firmwareId);
+      services.firmware.store.assign(image.id, lampIds(macs), services.clock.now());
+      return services.firmware.store.assignments();
+    },
+  }),
+  unassignFirmware: t.boolean({
+    description: 'Removes these lamps\' own assignments (they fall back to the default), or (no macs) the default.',
+    authScopes: { manage: true },
+    args: { macs: t.arg.stringList({ required: false }) },
+    resolve: (_root, { macs }, { services }) => {
+      services.firmware.store.unassign(lampIds(macs));
+      return true;
+    },
+  }),
+  rollOutFirmware: t.field({
+    type: FirmwareRolloutRef,
+    description: 'Assigns an image (to these lamps, or as the default) and sends [cc:u:?:?] to those lamps that are connected.',
+    authScopes: { manage: true },
+    args: { firmwareId: t.arg.id({ required: true }), macs: t.arg.stringList({ required: false }) },
+    resolve: async (_root, { firmwareId, macs }, { services }) => {
+      const image = requireImage(services, firmwareId);
+      const ids = lampIds(macs);
+      services.firmware.store.assign(image.id, ids, services.clock.now());
+      // Lamps do not say their MAC on the device port: match them by the address of their update checks.
+      const addresses = ids ? new Set(ids.map((id) => services.firmware.store.lamp(id)?.lastAddress).filter(Boolean)) : null;
+      const targets = addresses ? services.devices.list().filter((d) => addresses.has(d.remoteAddress)).map((d) => d.id) : null;
+      if (targets && targets.length === 0) return { firmware: image, macs: ids, deviceIds: [] };
+      const result = await services.commands.send('update', targets);
+      return { firmware: image, macs: ids, deviceIds: result.deviceIds };
+    },
+  }),
+  deleteFirmware: t.id({
+    description: 'Deletes an image no lamp is assigned any more.',
+    authScopes: { manage: true },
+    args: { firmwareId: t.arg.id({ required: true }) },
+    resolve: (_root, { firmwareId }, { services }) => firmwareCall(() => services.firmware.library.delete(firmwareId).id),
+  }),
+  setLampUpdateCredentials: t.field({
+    type: LampFirmwareRef,
+    description: 'Requires HTTP Basic credentials on this lamp\'s update checks; without username and password, stops requiring them.',
+    authScopes: { manage: true },
+    args: {
+      mac: t.arg.string({ required: true }),
+      username: t.arg.string({ required: false }),
+      password: t.arg.string({ required: false }),
+    },
+    resolve: async (_root, { mac, username, password }, { services }) => {
+      const [id] = lampIds([mac])!;
+      if ((username == null) !== (password == null)) throw invalidArgument('password', 'give username and password together, or neither');
+      if (password != null && password.length < 8) throw invalidArgument('password', 'must be at least 8 characters');
+      const family = services.firmware.store.lamp(id!)?.family ?? (id!.startsWith('ESP8266-') ? 'ESP8266' : 'ESP32');
+      await services.firmware.updates.setCredentials(id!, family, username != null ? { username, password: password! } : null);
+      return services.firmware.store.lamp(id!)!;
+    },
+  }),
+}));
+
+builder.subscriptionField('firmwareChecks', (t) =>
+  t.field({
+    type: FirmwareCheckEventRef,
+    description: 'Every update check as it happens.',
+    authScopes: { observe: true },
+    subscribe: (_root, _args, { services }) => services.firmware.updates.events(),
+    resolve: (event) => event,
+  }),
+);
+
+const LAMP_ID = /^([0-9A-F]{2}(:[0-9A-F]{2}){5}|ESP8266-\d{1,10})$/;
+
+/** MACs as the cores send them (upper case); null stands for the default. */
+function lampIds(macs: readonly string[] | null | undefined): string[] | null {
+  if (macs == null) return null;
+  if (macs.length === 0) throw invalidArgument('macs', 'must name at least one lamp, or be omitted for the default');
+  return [...new Set(macs.map((mac) => {
+    const id = mac.trim().toUpperCase();
+    if (!LAMP_ID.test(id)) throw invalidArgument('macs', `${JSON.stringify(mac.slice(0, 40))} is not a MAC like AA:BB:CC:DD:EE:FF`);
+    return id;
+  }))];
+}
+
+function requireImage(services: ApiContext['services'], id: string): FirmwareImageRecord {
+  const image = services.firmware.store.image(id);
+  if (!image) throw invalidArgument('firmwareId', `no firmware image with id ${id}`);
+  return image;
+}
+
+function firmwareCall<T>(call: () => T): T {
+  try {
+    return call();
+  } catch (error) {
+    if (error instanceof FirmwareUploadError) throw invalidArgument(error.argument, error.message);
+    throw error;
+  }
+}
+
+function uploader({ principal, services }: ApiContext): string {
+  if (principal.kind !== 'authenticated') return 'unknown';
+  switch (principal.credential) {
+    case 'session':
+      return 'admin (logged in)';
+    case 'configured-token':
+      return 'admin (CC_API_TOKEN)';
+    case 'api-token': {
+      const token = services.authenticator.listApiTokens().find((t) => t.id === principal.credentialId);
+      return `API token "${token?.name ?? principal.credentialId}"`;
+    }
+    case 'adapter-token':
+      return 'adapter';
+  }
+}

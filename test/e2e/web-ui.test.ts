@@ -5,7 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailable, launchBrowser } from '../support/browser.js';
 import { REPO_ROOT } from '../support/command.js';
 import { graphqlData } from '../support/graphql.js';
+import { esp32Image } from '../support/firmware-images.js';
 import { TestLamp } from '../support/lamp.js';
+import { esp32UpdateHeaders, updateCheck } from '../support/update-client.js';
 import { ADMIN_PASSWORD, DEVICE_SECRET, startSystem, temporaryDataDir, type RunningSystem } from '../support/system.js';
 
 /*
@@ -202,6 +204,35 @@ describe.runIf(runBrowserTests)('web UI', () => {
 
     lamp.close();
     await page.getByText('No lamps yet.').waitFor();
+    await context.close();
+  });
+
+  it('uploads firmware, makes it the default, and rolls it out to a connected lamp', async () => {
+    const { context, page } = await loggedIn();
+    const { lamp } = await TestLamp.handshake(running.device, DEVICE_SECRET);
+    await page.getByRole('button', { name: 'Firmware' }).click();
+    const bytes = esp32Image({ version: '3.2.1', chipId: 9, seed: 'from-the-browser' });
+    await page.getByLabel('Image file (.bin)').setInputFiles({ name: 'cloud.bin', mimeType: 'application/octet-stream', buffer: bytes });
+    await page.getByLabel('Notes').fill('softer sunrise');
+    await page.getByRole('button', { name: 'Upload' }).click();
+    await page.getByText('Uploaded version 3.2.1.').waitFor();
+    await page.getByText('ESP32-S3 ·', { exact: false }).first().waitFor();
+
+    await page.getByRole('button', { name: 'Make default' }).first().click();
+    await page.getByText('Default', { exact: true }).waitFor();
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Roll out' }).first().click();
+    await lamp.waitFor('[cc:u:?:?]');
+    await page.getByText(/Rolling out 3\.2\.1: 1 connected lamp/).waitFor();
+
+    // The lamp checks in through the update endpoint; the page shows its progress live.
+    const answer = await updateCheck(running.http, '/ota', esp32UpdateHeaders({ mac: 'A4:CF:12:AB:CD:EF', version: '3.0.0' }));
+    expect(answer.body.equals(bytes)).toBe(true);
+    await page.getByText('A4:CF:12:AB:CD:EF').waitFor();
+    await page.getByText('Update sent, waiting for it to come back').waitFor();
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: join(SCREENSHOTS, 'firmware-light.png') });
+    lamp.close();
     await context.close();
   });
 

@@ -101,6 +101,26 @@ function isForbidden(event: unknown): boolean {
   return typeof event === 'object' && event !== null && (event as { code?: number }).code === FORBIDDEN;
 }
 
+/**
+ * A GraphQL multipart upload (one file in `variables.file`). Browsers do not preflight
+ * multipart posts, so the server wants its CSRF header on them.
+ */
+export async function uploadFile<T>(query: string, file: File, variables: Record<string, unknown>): Promise<T> {
+  const form = new FormData();
+  form.set('operations', JSON.stringify({ query, variables: { ...variables, file: null } }));
+  form.set('map', JSON.stringify({ 0: ['variables.file'] }));
+  form.set('0', file, file.name);
+  const response = await fetch('/graphql', {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'x-graphql-yoga-csrf': '1' },
+    body: form,
+  });
+  const result = (await response.json()) as { data?: T; errors?: { message: string }[] };
+  if (result.errors?.length || !result.data) throw new Error(result.errors?.[0]?.message ?? `upload failed (${response.status})`);
+  return result.data;
+}
+
 /** The session check and login run before the API above exists: plain fetch. */
 export async function postGraphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<{ data?: T; errors?: { message: string; extensions?: { code?: string } }[] }> {
   const response = await fetch('/graphql', {

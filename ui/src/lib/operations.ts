@@ -79,3 +79,41 @@ export interface DeviceEvent {
   device: { id: string; name: string | null; remoteAddress: string };
   message: { at: string; text: string } | null;
 }
+
+const FIRMWARE_IMAGE_FIELDS = 'id version size target format project notes uploadedAt uploadedBy assignedTo downloadUrl';
+export const FIRMWARE = `query Firmware {
+  firmwareImages { ${FIRMWARE_IMAGE_FIELDS} }
+  lampFirmware { mac family runningVersion lastCheckAt address state assignedFirmware { version } checks(last: 1) { outcome detail at } }
+}`;
+export const UPLOAD_FIRMWARE = `mutation UploadFirmware($file: File!, $version: String, $target: String, $notes: String) {
+  uploadFirmware(file: $file, version: $version, target: $target, notes: $notes) { ${FIRMWARE_IMAGE_FIELDS} }
+}`;
+export const ASSIGN_FIRMWARE = 'mutation AssignFirmware($firmwareId: ID!) { assignFirmware(firmwareId: $firmwareId) { mac } }';
+export const ROLL_OUT_FIRMWARE = 'mutation RollOutFirmware($firmwareId: ID!) { rollOutFirmware(firmwareId: $firmwareId) { lampsReached } }';
+export const DELETE_FIRMWARE = 'mutation DeleteFirmware($firmwareId: ID!) { deleteFirmware(firmwareId: $firmwareId) }';
+export const FIRMWARE_CHECKS = 'subscription FirmwareChecks { firmwareChecks { lamp { mac } check { outcome } } }';
+
+export interface FirmwareImageInfo {
+  id: string;
+  version: string;
+  size: number;
+  target: string | null;
+  format: string;
+  project: string | null;
+  notes: string | null;
+  uploadedAt: string;
+  uploadedBy: string;
+  assignedTo: string[];
+  downloadUrl: string;
+}
+
+export interface LampFirmwareInfo {
+  mac: string;
+  family: string;
+  runningVersion: string | null;
+  lastCheckAt: string;
+  address: string;
+  state: 'UP_TO_DATE' | 'UPDATE_SENT' | 'UPDATED' | 'UPDATE_FAILED' | 'REFUSED' | 'NOTHING_ASSIGNED';
+  assignedFirmware: { version: string } | null;
+  checks: { outcome: string; detail: string; at: string }[];
+}

@@ -1,4 +1,3 @@
-import { createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
@@ -35,7 +34,7 @@ import { WeatherService, type WeatherEvents } from './weather/weather-service.js
 import type { WeatherSettings } from './weather/weather-settings.js';
 import { DEFAULT_MAX_FIRMWARE_BYTES, FirmwareLibrary } from './firmware/firmware-library.js';
 import { FirmwareUpdates, type FirmwareEvents } from './firmware/firmware-updates.js';
-import { LEGACY_FIRMWARE_PATH, serveFirmwareUpdate, UPDATE_PATH } from './firmware/update-endpoint.js';
+import { LEGACY_FIRMWARE_PATH, sendFirmwareImage, serveFirmwareUpdate, UPDATE_PATH } from './firmware/update-endpoint.js';
 import { FirmwareStore } from './store/firmware-store.js';
 import { FIRMWARE_DOWNLOAD_PATH } from './schema/firmware.js';
 
@@ -253,13 +252,7 @@ export function buildApi(options: ApiOptions): Api {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('no such firmware image\n');
       return;
     }
-    res.writeHead(200, {
-      'content-type': 'application/octet-stream',
-      'content-length': String(image.size),
-      'content-disposition': `attachment; filename="firmware-${image.version.replace(/[^\w.-]/g, '_')}.bin"`,
-      'x-md5': image.md5,
-    });
-    createReadStream(services.firmware.library.path(image)).on('error', () => res.destroy()).pipe(res);
+    sendFirmwareImage(req, res, image, services.firmware.library);
   }
 
   // Upgrades are routed by hand: attached to the HTTP server, ws would re-emit its listen errors.

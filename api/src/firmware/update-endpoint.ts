@@ -32,7 +32,7 @@ export function serveFirmwareUpdate(
       response.writeHead(404, { 'content-type': 'text/plain', connection: 'close' }).end('no default firmware is assigned\n');
       return;
     }
-    sendImage(request, response, image, context.library);
+    sendFirmwareImage(request, response, image, context.library);
     return;
   }
 
@@ -46,7 +46,7 @@ export function serveFirmwareUpdate(
     (answer) => {
       switch (answer.status) {
         case 200:
-          sendImage(request, response, answer.image, context.library);
+          sendFirmwareImage(request, response, answer.image, context.library);
           return;
         case 304:
           response.writeHead(304, { connection: 'close' }).end();
@@ -63,7 +63,8 @@ export function serveFirmwareUpdate(
   );
 }
 
-function sendImage(request: IncomingMessage, response: ServerResponse, image: FirmwareImageRecord, library: FirmwareLibrary): void {
+/** An image as the cores need it: whole, with its length and MD5, never compressed or chunked. */
+export function sendFirmwareImage(request: IncomingMessage, response: ServerResponse, image: FirmwareImageRecord, library: FirmwareLibrary): void {
   response.writeHead(200, {
     'content-type': 'application/octet-stream',
     'content-length': String(image.size),

@@ -1,5 +1,6 @@
 import type { LampCommand } from '../commands/command-dispatch.js';
 import type { ApiContext } from '../context.js';
+import type { Device } from '../devices/device-registry.js';
 import { builder } from './builder.js';
 import { DeviceRef } from './devices.js';
 import { forbidden, invalidArgument } from './errors.js';
@@ -32,9 +33,7 @@ const LampCommandRef = builder.objectRef<LampCommand>('LampCommand').implement({
 });
 
 const LampAdmissionRef = builder
-  .objectRef<{ accepted: boolean; reason: string | null; device: import('../devices/device-registry.js').Device | null }>(
-    'LampAdmission',
-  )
+  .objectRef<{ accepted: boolean; reason: string | null; device: Device | null }>('LampAdmission')
   .implement({
     description: 'Whether a lamp\'s handshake secret let it in (adapters only).',
     fields: (t) => ({

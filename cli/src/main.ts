@@ -19,7 +19,6 @@ const SETTINGS = [
   ...WEATHER_SETTINGS, FIRMWARE_MAX_SIZE, HEARTBEAT_TIMEOUT, LOG_LEVEL,
 ];
 const UI_BUILD = fileURLToPath(new URL('../../ui/dist', import.meta.url));
-const UI_PLACEHOLDER = fileURLToPath(new URL('../../ui/placeholder', import.meta.url));
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -56,6 +55,8 @@ async function main(): Promise<void> {
   };
   const { database, file } = openDataDirectory(config.dataDir);
   const logger = createLogger(config.logLevel);
+  const uiBuilt = existsSync(resolve(UI_BUILD, 'index.html'));
+  if (!uiBuilt) logger.warn('the web UI is not built (run `npm run build`); serving the API and GraphiQL only');
   const system = buildSystem({
     host: config.host,
     httpPort: config.httpPort,
@@ -73,7 +74,7 @@ async function main(): Promise<void> {
     logger,
     heartbeatTimeoutMs: config.heartbeatTimeoutMs,
     weather: config.weather,
-    uiDirectory: existsSync(resolve(UI_BUILD, 'index.html')) ? UI_BUILD : UI_PLACEHOLDER,
+    ...(uiBuilt ? { uiDirectory: UI_BUILD } : {}),
   });
   const started = await system.start().catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'EADDRINUSE' || error.code === 'EACCES') {

@@ -142,7 +142,7 @@ export class FirmwareUpdates {
     const check: UpdateCheckRecord = { mac: lamp.mac, at, reportedVersion: request.version, ...outcome };
     if (outcome.outcome !== 'UNAUTHORIZED') this.store.saveLamp(lamp);
     this.store.addCheck(check);
-    this.pubsub.publish('firmwareCheck', { lamp: this.store.lamp(lamp.mac) ?? lamp, check });
+    this.pubsub.publish('firmwareCheck', { lamp, check });
   }
 }
 

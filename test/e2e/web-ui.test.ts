@@ -64,7 +64,6 @@ describe.runIf(runBrowserTests)('web UI', () => {
 
   it('asks for the password, says when it is wrong, and stays logged in on that phone', async () => {
     const { context, page } = await phone();
-    const started = Date.now();
     await page.goto(url());
     const password = page.getByLabel('Admin password');
     await password.fill('not it');
@@ -79,7 +78,6 @@ describe.runIf(runBrowserTests)('web UI', () => {
     await reopened.goto(url());
     await caption(reopened).filter({ hasText: /Off|Manual|Weather/ }).waitFor();
     expect(Date.now() - openedAt).toBeLessThan(1000);
-    expect(Date.now() - started).toBeGreaterThan(0);
 
     await reopened.getByRole('button', { name: 'Log out' }).click();
     await reopened.getByLabel('Admin password').waitFor();

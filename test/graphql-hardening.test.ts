@@ -2,7 +2,8 @@ import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApi } from '@cloud-cloud/api/app';
 import { openDatabase } from '@cloud-cloud/api/store/database';
-import { ADMIN_TOKEN, AS_ADMIN, graphql, graphqlResponse } from './support/graphql.js';
+import { CSRF_HEADER } from '@cloud-cloud/api/http/request-guards';
+import { ADMIN_TOKEN, AS_ADMIN, graphql, graphqlResponse, wsClient } from './support/graphql.js';
 import { ADMIN_PASSWORD, silentLogger, startSystem, temporaryDataDir, type RunningSystem } from './support/system.js';
 
 let running: RunningSystem;
@@ -14,27 +15,47 @@ afterAll(() => running.stop());
 const url = () => `http://127.0.0.1:${running.http}/graphql`;
 
 describe('CSRF prevention', () => {
-  it('refuses requests a browser sends without a preflight unless they carry the CSRF header', async () => {
-    const query = encodeURIComponent('{ displayState { frame } }');
-    const simpleGet = await fetch(`${url()}?query=${query}`, { headers: AS_ADMIN });
+  const query = encodeURIComponent('{ displayState { frame } }');
+
+  async function loginCookie(): Promise<string> {
+    const response = await graphqlResponse(running.http, `mutation { login(password: "${ADMIN_PASSWORD}") { expiresAt } }`, undefined, {});
+    return response.headers.get('set-cookie')!.split(';')[0]!;
+  }
+
+  it('refuses cookie-authenticated requests a browser sends without a preflight unless they carry the CSRF header', async () => {
+    const cookie = { cookie: await loginCookie(), origin: `http://127.0.0.1:${running.http}` };
+    const simpleGet = await fetch(`${url()}?query=${query}`, { headers: cookie });
     expect(simpleGet.status).toBe(403);
-    expect(((await simpleGet.json()) as any).errors[0].message).toMatch(/CSRF/);
+    const refusal = ((await simpleGet.json()) as any).errors[0];
+    expect(refusal.extensions).toMatchObject({ code: 'CSRF_HEADER_REQUIRED', header: CSRF_HEADER });
+    expect(refusal.message).toContain(CSRF_HEADER);
 
     const form = new FormData();
     form.set('operations', JSON.stringify({ query: 'mutation { setMode(mode: OFF) { frame } }' }));
     form.set('map', '{}');
-    const multipart = await fetch(url(), { method: 'POST', body: form, headers: AS_ADMIN });
+    const multipart = await fetch(url(), { method: 'POST', body: form, headers: cookie });
     expect(multipart.status).toBe(403);
 
     const textPlain = await fetch(url(), {
       method: 'POST',
-      headers: { ...AS_ADMIN, 'content-type': 'text/plain' },
+      headers: { ...cookie, 'content-type': 'text/plain' },
       body: JSON.stringify({ query: 'mutation { setMode(mode: OFF) { frame } }' }),
     });
     expect(textPlain.status).toBe(403);
+    expect(((await textPlain.json()) as any).errors[0].extensions.code).toBe('CSRF_HEADER_REQUIRED');
 
-    const withHeader = await fetch(`${url()}?query=${query}`, { headers: { ...AS_ADMIN, 'x-graphql-yoga-csrf': '1' } });
+    const withHeader = await fetch(`${url()}?query=${query}`, { headers: { ...cookie, [CSRF_HEADER]: '1' } });
     expect(withHeader.status).toBe(200);
+    expect(((await withHeader.json()) as any).data.displayState.frame).toMatch(/^\[cc:/);
+  });
+
+  it('accepts a GET query with a bearer token and no CSRF header, as urql sends it by default', async () => {
+    const bearerGet = await fetch(`${url()}?query=${query}`, { headers: AS_ADMIN });
+    expect(bearerGet.status).toBe(200);
+    expect(((await bearerGet.json()) as any).data.displayState.frame).toMatch(/^\[cc:/);
+    // A forged request has no credentials of its own: it is refused before anything runs.
+    const anonymous = await fetch(`${url()}?query=${query}`);
+    expect(anonymous.status).toBe(403);
   });
 
   it('sends no CORS grant to other origins', async () => {
@@ -47,23 +68,48 @@ describe('CSRF prevention', () => {
 });
 
 describe('query limits', () => {
-  it('refuses queries nested too deep', async () => {
+  const tooDeep = () => {
     let selection = 'id';
     for (let i = 0; i < 6; i++) selection = `connections { lamp { ${selection} } }`;
-    const result = await graphql(running.http, `{ lamps { ${selection} } }`);
-    expect(result.errors?.[0]?.message).toMatch(/depth limit of 10/i);
+    return `{ lamps { ${selection} } }`;
+  };
+  const tooManyAliases = () => `{ ${Array.from({ length: 25 }, (_, i) => `a${i}: displayState { frame }`).join(' ')} }`;
+  const tooLong = () => `{ displayState { ${Array.from({ length: 2100 }, () => 'frame').join(' ')} } }`;
+
+  it('refuses queries nested too deep, naming the limit', async () => {
+    const result = await graphql(running.http, tooDeep());
+    expect(result.errors?.[0]?.message).toMatch(/nests fields too deep: at most 10 levels/);
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'depth', max: 10 });
   });
 
-  it('refuses too many aliases', async () => {
-    const aliases = Array.from({ length: 25 }, (_, i) => `a${i}: displayState { frame }`).join(' ');
-    const result = await graphql(running.http, `{ ${aliases} }`);
-    expect(result.errors?.[0]?.message).toMatch(/aliases limit of 20/i);
+  it('refuses too many aliases, and says so rather than calling it a syntax error', async () => {
+    const result = await graphql(running.http, tooManyAliases());
+    expect(result.errors?.[0]?.message).toBe('the operation uses too many aliases: at most 20 aliases are allowed, it has 25');
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'aliases', max: 20, found: 25 });
   });
 
   it('refuses documents with too many tokens', async () => {
-    const fields = Array.from({ length: 2100 }, () => 'frame').join(' ');
-    const result = await graphql(running.http, `{ displayState { ${fields} } }`);
-    expect(result.errors?.[0]?.message).toMatch(/token limit of 2000/i);
+    const result = await graphql(running.http, tooLong());
+    expect(result.errors?.[0]?.message).toMatch(/too long: at most 2000 tokens/);
+    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit: 'tokens', max: 2000 });
+  });
+
+  it('refuses the same over graphql-ws, with the same codes, and keeps the connection', async () => {
+    const client = wsClient(running.http);
+    try {
+      for (const [query, limit] of [[tooDeep(), 'depth'], [tooManyAliases(), 'aliases'], [tooLong(), 'tokens']] as const) {
+        const errors = await new Promise<any[]>((resolve) => {
+          client.subscribe({ query }, { next: () => {}, error: (e) => resolve(e as any[]), complete: () => resolve([]) });
+        });
+        expect(errors[0]?.extensions).toMatchObject({ code: 'QUERY_TOO_COMPLEX', limit });
+      }
+      const fine = await new Promise<any>((resolve, reject) => {
+        client.subscribe({ query: '{ displayState { frame } }' }, { next: resolve, error: reject, complete: () => {} });
+      });
+      expect(fine.data.displayState.frame).toMatch(/^\[cc:/);
+    } finally {
+      await client.dispose();
+    }
   });
 
   it('still answers GraphiQL\'s introspection', async () => {

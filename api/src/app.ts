@@ -1,9 +1,5 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
-import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
-import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
-import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { GraphQLError } from 'graphql';
 import { createYoga, type Plugin, type YogaInitialContext } from 'graphql-yoga';
@@ -19,13 +15,15 @@ import type { ApiContext, ApiServices } from './context.js';
 import { DeviceRegistry, type DeviceEvents } from './devices/device-registry.js';
 import { LampCredentials, resolveDeviceSecret } from './devices/lamp-credentials.js';
 import { DisplayControl, type DisplayEvents } from './display/display-control.js';
-import { PubSub } from './events/pubsub.js';
+import { PubSub, SubscriberBehind } from './events/pubsub.js';
 import { serveGraphqlWs, type LinkServerContext } from './http/graphql-ws-link.js';
 import { requestOrigin, sessionCookie, sameOrigin } from './http/request-origin.js';
 import { refuseOversizedBody } from './http/request-limits.js';
+import { queryLimitPlugins, useCsrfPrevention } from './http/request-guards.js';
+import { useSubscriptionLifetime } from './http/subscription-lifetime.js';
 import { LampCloseCode } from '@cloud-cloud/protocol/close-codes';
 import { buildSchema } from './schema/index.js';
-import { unauthenticated } from './schema/errors.js';
+import { ApiErrorCode, subscriberTooSlow, unauthenticated } from './schema/errors.js';
 import { CredentialStore } from './store/credential-store.js';
 import type { SqliteDatabase } from './store/database.js';
 import { LampStore } from './store/lamp-store.js';
@@ -39,8 +37,6 @@ import { FirmwareStore } from './store/firmware-store.js';
 import { FIRMWARE_DOWNLOAD_PATH } from './schema/firmware.js';
 
 export const GRAPHQL_PATH = '/graphql';
-/** Browsers must send this header (any value) on requests that skip the CORS preflight. */
-export const CSRF_HEADER = 'x-graphql-yoga-csrf';
 
 export interface ApiOptions {
   /** Bind address. */
@@ -73,6 +69,8 @@ export interface ApiOptions {
   commandConfirmTimeoutMs?: number;
   /** Largest request body accepted. Default 1 MiB. */
   maxBodyBytes?: number;
+  /** Events a subscriber may leave unread before its stream is ended. Default 1000. */
+  maxSubscriberBacklog?: number;
   /** Weather settings from the environment; changes made through the API override them. */
   weather?: Partial<WeatherSettings>;
   /** Weather timing, for tests: first retry delay, display recompute period, fetch timeout. */
@@ -94,6 +92,8 @@ export interface Api {
   stop(): Promise<void>;
   /** The bound port, once started. */
   readonly port: number;
+  /** Events published and not yet read by their subscribers (slow readers hold these). */
+  readonly subscriberBacklog: number;
 }
 
 type Events = DisplayEvents & DeviceEvents & CommandEvents & WeatherEvents & FirmwareEvents;
@@ -103,7 +103,7 @@ export function buildApi(options: ApiOptions): Api {
   const clock = options.clock ?? systemClock;
   const logger = options.logger;
   const trustProxy = options.trustProxy ?? false;
-  const pubsub = new PubSub<Events>();
+  const pubsub = new PubSub<Events>(options.maxSubscriberBacklog);
   const store = new SqliteStateStore(options.database);
   const lamps = new LampStore(options.database);
   const deviceSecret = resolveDeviceSecret(store, options.deviceSecret);
@@ -164,11 +164,10 @@ export function buildApi(options: ApiOptions): Api {
     },
     renderGraphiQL,
     plugins: [
-      useCSRFPrevention({ requestHeaders: [CSRF_HEADER] }),
-      maxDepthPlugin({ n: 10, ignoreIntrospection: true }),
-      maxAliasesPlugin({ n: 20 }),
-      maxTokensPlugin({ n: 2000 }),
+      useCsrfPrevention(),
+      ...queryLimitPlugins(),
       useRequireCredentials(),
+      useSubscriptionLifetime(services.authenticator),
       useResponseCookies(responseCookies),
     ],
     context: (initial: YogaInitialContext & HttpServerContext & Partial<LinkServerContext>) => {
@@ -186,6 +185,7 @@ export function buildApi(options: ApiOptions): Api {
   function context(principal: Principal, origin: ApiContext['origin'], cookies: string[] | null): Omit<ApiContext, keyof YogaInitialContext> {
     return {
       services,
+      transport: cookies ? 'http' : 'graphql-ws',
       principal,
       access: accessOf(principal),
       adapterId: principal.kind === 'authenticated' ? principal.adapterId : null,
@@ -280,6 +280,9 @@ export function buildApi(options: ApiOptions): Api {
     get port() {
       return port;
     },
+    get subscriberBacklog() {
+      return pubsub.backlog;
+    },
     start: async () => {
       const generatedAdminPassword = await services.authenticator.ensureAdminPassword(
         options.adminPassword,
@@ -327,11 +330,12 @@ function useResponseCookies(cookies: WeakMap<IncomingMessage, string[]>): Plugin
 function maskError(error: unknown, message: string, isDev: boolean, logger: Logger): Error {
   const original = error instanceof GraphQLError ? error.originalError : error;
   if (error instanceof GraphQLError && (!original || original instanceof GraphQLError)) return error;
+  if (original instanceof SubscriberBehind) return subscriberTooSlow(original.backlog);
   logger.error({ err: original }, 'internal error');
   return new GraphQLError(message, {
     ...(error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {}),
     extensions: {
-      code: 'INTERNAL_SERVER_ERROR',
+      code: ApiErrorCode.InternalServerError,
       ...(isDev && original instanceof Error ? { detail: original.message } : {}),
     },
   });

@@ -37,6 +37,8 @@ export interface RequestOrigin {
 
 export interface ApiContext {
   services: ApiServices;
+  /** What carries the operation: HTTP (including server-sent events) or a graphql-ws connection. */
+  transport: 'http' | 'graphql-ws';
   principal: Principal;
   access: Access;
   /** Set when the operation came over an adapter's graphql-ws link. */
@@ -44,4 +46,9 @@ export interface ApiContext {
   origin: RequestOrigin;
   /** `Set-Cookie` values for the HTTP response; null over graphql-ws, where none can be set. */
   responseCookies: string[] | null;
+  /**
+   * Set for subscriptions: aborts when the stream must end (credentials revoked, client gone).
+   * Subscription resolvers pass it to the event source so that it stops listening at once.
+   */
+  signal?: AbortSignal;
 }

@@ -60,9 +60,10 @@ export class DisplayControl {
 
   /**
    * The current state first, then every later change, with no gap and no repeat between them.
+   * A subscriber that reads slowly gets the newest state, never a queue of stale ones.
    */
   async *updates(signal?: AbortSignal): AsyncGenerator<DisplayState> {
-    const changes = this.events.subscribe('displayState', signal);
+    const changes = this.events.latest('displayState', signal);
     try {
       let last = this.#state;
       yield last;

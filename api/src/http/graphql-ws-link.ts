@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { GraphQLError, type DocumentNode, type ExecutionArgs } from 'graphql';
+import { GraphQLError, type ExecutionArgs } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
@@ -8,6 +8,7 @@ import type { WebSocket, WebSocketServer } from 'ws';
 import type { Authenticator } from '../access/authenticator.js';
 import { CredentialError, type Principal } from '../access/principal.js';
 import type { DeviceRegistry } from '../devices/device-registry.js';
+import { ApiErrorCode } from '../schema/errors.js';
 import { sameOrigin, sessionCookie } from './request-origin.js';
 
 /** The server context yoga sees for an operation over graphql-ws. */
@@ -17,6 +18,11 @@ export interface LinkServerContext {
 }
 
 const ADAPTER_ID = /^[A-Za-z0-9._:-]{1,100}$/;
+
+/** Operations (mostly subscriptions) one graphql-ws connection may run at once. */
+export const MAX_OPERATIONS_PER_CONNECTION = 50;
+/** WebSocket "policy violation": the client read too slowly to keep up. */
+const SLOW_CONSUMER_CLOSE_CODE = 1008;
 
 interface LinkOptions {
   yoga: YogaServerInstance<LinkServerContext, object>;
@@ -44,13 +50,18 @@ export function serveGraphqlWs({ yoga, wsServer, authenticator, devices, trustPr
   };
   authenticator.on('revoked', onRevoked);
 
-  function authenticate(params: Record<string, unknown>, request: IncomingMessage): Principal | null {
-    const authorization = typeof params.authorization === 'string' ? params.authorization : undefined;
-    const adapterId = typeof params.adapterId === 'string' && ADAPTER_ID.test(params.adapterId) ? params.adapterId : null;
-    if (authorization) return authenticator.fromAuthorization(authorization, adapterId);
+  function authenticate(params: Record<string, unknown>, request: IncomingMessage): Principal {
+    const authorization = connectionParam(params, 'authorization');
+    const claimedAdapterId = connectionParam(params, 'adapterId');
+    const adapterId = claimedAdapterId && ADAPTER_ID.test(claimedAdapterId) ? claimedAdapterId : null;
+    if (authorization !== undefined) return authenticator.fromAuthorization(authorization, adapterId);
     const cookie = sessionCookie(request);
-    if (cookie && sameOrigin(request, trustProxy)) return authenticator.fromSessionToken(cookie);
-    return null;
+    if (cookie && sameOrigin(request, trustProxy)) {
+      const principal = authenticator.fromSessionToken(cookie);
+      if (!principal) throw new CredentialError('the session has ended: log in again');
+      return principal;
+    }
+    throw new CredentialError('send connectionParams { authorization: "Bearer <token>" }, or log in first');
   }
 
   const server = useServer<Record<string, unknown> | undefined>(
@@ -58,14 +69,16 @@ export function serveGraphqlWs({ yoga, wsServer, authenticator, devices, trustPr
       execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
       subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
       onConnect: (ctx) => {
-        let principal: Principal | null;
+        let principal: Principal;
         try {
           principal = authenticate(ctx.connectionParams ?? {}, ctx.extra.request);
         } catch (error) {
-          if (error instanceof CredentialError) return false;
-          throw error;
+          if (!(error instanceof CredentialError)) throw error;
+          // graphql-ws would close with a bare "Forbidden"; the client deserves the reason.
+          ctx.extra.socket.close(CloseCode.Forbidden, closeReason(error.message));
+          return false;
         }
-        if (!principal || principal.kind === 'anonymous') return false;
+        if (principal.kind === 'anonymous') return false;
         principals.set(ctx, principal);
         if (principal.credentialId) {
           const sockets = socketsByCredential.get(principal.credentialId) ?? new Set();
@@ -99,26 +112,36 @@ export function serveGraphqlWs({ yoga, wsServer, authenticator, devices, trustPr
       },
       onSubscribe: async (ctx, _id, payload) => {
         const principal = principals.get(ctx);
-        if (!principal) return [new GraphQLError('the connection is not authenticated', { extensions: { code: 'UNAUTHENTICATED' } })];
+        if (!principal) return [new GraphQLError('the connection is not authenticated', { extensions: { code: ApiErrorCode.Unauthenticated } })];
+        // graphql-ws has already counted this one.
+        if (Object.keys(ctx.subscriptions).length > MAX_OPERATIONS_PER_CONNECTION) return [tooManyOperations()];
         const enveloped = yoga.getEnveloped({ link: { principal }, req: ctx.extra.request, params: payload });
-        let document: DocumentNode;
+        let args: ExecutionArgs;
         try {
-          document = enveloped.parse(payload.query);
+          const document = enveloped.parse(payload.query);
+          args = {
+            schema: enveloped.schema,
+            operationName: payload.operationName ?? null,
+            document,
+            variableValues: payload.variables ?? null,
+            contextValue: await enveloped.contextFactory(),
+            rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe } satisfies EnvelopedRoot,
+          };
+          const errors = enveloped.validate(args.schema, args.document);
+          if (errors.length > 0) return errors;
         } catch (error) {
+          // Parsing and the query limits report a bad operation by throwing: answer it, keep the connection.
           if (error instanceof GraphQLError) return [error];
           throw error;
         }
-        const args: ExecutionArgs = {
-          schema: enveloped.schema,
-          operationName: payload.operationName ?? null,
-          document,
-          variableValues: payload.variables ?? null,
-          contextValue: await enveloped.contextFactory(),
-          rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe } satisfies EnvelopedRoot,
-        };
-        const errors = enveloped.validate(args.schema, args.document);
-        if (errors.length > 0) return errors;
         return args;
+      },
+      onError: (ctx, _id, _payload, errors) => {
+        // A subscriber that fell behind is a client that stopped reading: once it is told, drop
+        // the connection, so that it reconnects and starts again from the current state.
+        if (errors.some((error) => error.extensions.code === ApiErrorCode.SubscriberTooSlow)) {
+          setImmediate(() => ctx.extra.socket.close(SLOW_CONSUMER_CLOSE_CODE, 'fell too far behind; reconnect to catch up'));
+        }
       },
     },
     wsServer,
@@ -129,6 +152,25 @@ export function serveGraphqlWs({ yoga, wsServer, authenticator, devices, trustPr
       await server.dispose();
     },
   };
+}
+
+/** A connection parameter, whatever the case of its name (`Authorization` works too). */
+function connectionParam(params: Record<string, unknown>, name: string): string | undefined {
+  const key = Object.keys(params).find((candidate) => candidate.toLowerCase() === name.toLowerCase());
+  const value = key === undefined ? undefined : params[key];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** Close reasons are limited to 123 bytes. */
+function closeReason(message: string): string {
+  return Buffer.byteLength(message) <= 123 ? message : `${Buffer.from(message).subarray(0, 120).toString('utf8')}...`;
+}
+
+function tooManyOperations(): GraphQLError {
+  return new GraphQLError(
+    `too many operations on this connection (at most ${MAX_OPERATIONS_PER_CONNECTION} at once); complete some first`,
+    { extensions: { code: ApiErrorCode.LimitExceeded, limit: MAX_OPERATIONS_PER_CONNECTION } },
+  );
 }
 
 interface EnvelopedRoot {

@@ -162,7 +162,7 @@ builder.subscriptionField('lampCommands', (t) =>
     type: LampCommandRef,
     description: 'Commands for this adapter\'s lamps (adapters only).',
     authScopes: { adapter: true },
-    subscribe: (_root, _args, context) => context.services.commands.commandsFor(linkedAdapter(context)),
+    subscribe: (_root, _args, context) => context.services.commands.commandsFor(linkedAdapter(context), context.signal),
     resolve: (command) => command,
   }),
 );

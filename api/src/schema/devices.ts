@@ -80,7 +80,7 @@ builder.subscriptionField('deviceEvents', (t) =>
     type: DeviceEventRef,
     description: 'Lamps connecting, disconnecting and sending debug lines, as it happens.',
     authScopes: { observe: true },
-    subscribe: (_root, _args, { services }) => services.devices.events(),
+    subscribe: (_root, _args, { services, signal }) => services.devices.events(signal),
     resolve: (event) => event,
   }),
 );

@@ -93,7 +93,7 @@ builder.subscriptionField('displayState', (t) =>
     type: DisplayStateRef,
     description: 'The current state at once, then every change.',
     authScopes: { observe: true },
-    subscribe: (_root, _args, { services }) => services.display.updates(),
+    subscribe: (_root, _args, { services, signal }) => services.display.updates(signal),
     resolve: (state) => state,
   }),
 );

@@ -231,7 +231,7 @@ builder.subscriptionField('firmwareChecks', (t) =>
     type: FirmwareCheckEventRef,
     description: 'Every update check as it happens.',
     authScopes: { observe: true },
-    subscribe: (_root, _args, { services }) => services.firmware.updates.events(),
+    subscribe: (_root, _args, { services, signal }) => services.firmware.updates.events(signal),
     resolve: (event) => event,
   }),
 );

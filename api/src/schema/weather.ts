@@ -150,7 +150,7 @@ builder.subscriptionField('weather', (t) =>
     type: WeatherRef,
     description: 'The weather at once, then on every fetch, failure, settings change and display change.',
     authScopes: { observe: true },
-    subscribe: (_root, _args, { services }) => services.weather.updates(),
+    subscribe: (_root, _args, { services, signal }) => services.weather.updates(signal),
     resolve: (w) => w,
   }),
 );

@@ -120,7 +120,7 @@ export class WeatherService {
 
   /** The current snapshot at once, then every change. */
   async *updates(signal?: AbortSignal): AsyncGenerator<WeatherSnapshot> {
-    const changes = this.options.pubsub.subscribe('weather', signal);
+    const changes = this.options.pubsub.latest('weather', signal);
     try {
       yield this.snapshot();
       yield* changes;

@@ -9,6 +9,8 @@ export interface Setting<T> {
   /** What a valid value looks like, for the one-line error. */
   expected: string;
   schema: z.ZodType<T, string | undefined>;
+  /** A credential: its value never appears in an error or a log line. */
+  secret: boolean;
 }
 
 export class SettingError extends Error {
@@ -25,8 +27,9 @@ function setting<T>(
   defaultText: string,
   expected: string,
   schema: z.ZodType<T, string | undefined>,
+  { secret = false }: { secret?: boolean } = {},
 ): Setting<T> {
-  return { env, description, defaultText, expected, schema };
+  return { env, description, defaultText, expected, schema, secret };
 }
 
 export const HTTP_PORT = setting(
@@ -56,6 +59,7 @@ export const DEVICE_SECRET = setting(
   'generated on first start and kept in the database',
   'a non-empty secret',
   nonEmpty.optional(),
+  { secret: true },
 );
 export const DATA_DIR = setting(
   'CC_DATA_DIR',
@@ -66,7 +70,7 @@ export const DATA_DIR = setting(
 );
 export const API_URL = setting(
   'CC_API_URL',
-  'GraphQL endpoint a separately run adapter follows',
+  'GraphQL endpoint a separately run adapter (npm run adapter) follows',
   'http://127.0.0.1:4000/graphql',
   'an http(s):// or ws(s):// URL',
   z
@@ -81,6 +85,7 @@ export const ADAPTER_TOKEN = setting(
   'a random one for the adapter inside `npm start`',
   'a non-empty token',
   nonEmpty.optional(),
+  { secret: true },
 );
 export const ADMIN_PASSWORD = setting(
   'CC_ADMIN_PASSWORD',
@@ -88,6 +93,7 @@ export const ADMIN_PASSWORD = setting(
   'generated on first start and printed once',
   'a password of at least 8 characters',
   z.string().min(8).optional(),
+  { secret: true },
 );
 export const API_TOKEN = setting(
   'CC_API_TOKEN',
@@ -95,6 +101,7 @@ export const API_TOKEN = setting(
   'none',
   'a token of at least 16 characters',
   z.string().trim().min(16).optional(),
+  { secret: true },
 );
 export const TRUST_PROXY = setting(
   'CC_TRUST_PROXY',
@@ -127,6 +134,7 @@ export const OWM_API_KEY = setting(
   'none',
   'a non-empty key',
   nonEmpty.optional(),
+  { secret: true },
 );
 export const OWM_CITY_ID = setting(
   'CC_OWM_CITY_ID',
@@ -211,6 +219,14 @@ export const FIRMWARE_MAX_SIZE = setting(
 
 export const WEATHER_SETTINGS = [OWM_API_KEY, OWM_CITY_ID, OWM_CITY, OWM_LAT, OWM_LON, OWM_INTERVAL, OWM_URL];
 
+export const NODE_ENV = setting(
+  'NODE_ENV',
+  'development adds the cause of internal errors to API answers; otherwise they are masked',
+  'unset (masked)',
+  'any value; only "development" changes anything',
+  z.string().optional(),
+);
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export const LOG_LEVEL = setting(
   'CC_LOG_LEVEL',
@@ -226,7 +242,9 @@ export function read<T>(spec: Setting<T>, env: NodeJS.ProcessEnv): T {
   const value = raw === '' ? undefined : raw;
   const result = spec.schema.safeParse(value);
   if (!result.success) {
-    throw new SettingError(`${spec.env} must be ${spec.expected}, got ${JSON.stringify(raw)}`);
+    // A rejected secret may still be a real one (a typo away from it): say what is wrong, never what it is.
+    const got = spec.secret ? `got a value of ${raw?.length ?? 0} characters (not shown)` : `got ${JSON.stringify(raw)}`;
+    throw new SettingError(`${spec.env} must be ${spec.expected}, ${got}`);
   }
   return result.data;
 }

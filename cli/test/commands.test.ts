@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -77,12 +78,29 @@ describe('cloud-cloud (npm start)', () => {
     expect(packet).toBe('[cc:0:?:?]');
   });
 
-  it('lists every setting in --help', async () => {
+  it('lists in --help every variable the README documents', async () => {
     const help = run('cli/src/main.ts', {}, ['--help']);
     expect(await help.exited).toBe(0);
-    for (const name of ['CC_HTTP_PORT', 'CC_DEVICE_PORT', 'CC_HOST', 'CC_DEVICE_SECRET', 'CC_DATA_DIR', 'CC_ADAPTER_TOKEN']) {
-      expect(help.stdout()).toContain(name);
-    }
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const configuration = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('\n## ', readme.indexOf('## Configuration') + 1));
+    // The first cell of each row of the table names one or more variables.
+    const documented = [...configuration.matchAll(/^\| (`[^|]+)\|/gm)].flatMap((row) =>
+      [...row[1]!.matchAll(/`(CC_[A-Z_]+|NODE_ENV)`/g)].map((name) => name[1]!),
+    );
+    expect(documented).toEqual(expect.arrayContaining(['CC_HTTP_PORT', 'CC_API_URL', 'NODE_ENV', 'CC_OWM_LON']));
+    for (const name of documented) expect(help.stdout()).toContain(name);
+  });
+
+  it.each([
+    ['CC_API_TOKEN', 'hunter2-token', 'CC_API_TOKEN must be a token of at least 16 characters, got a value of 13 characters (not shown)'],
+    ['CC_ADMIN_PASSWORD', 'pa55wd', 'CC_ADMIN_PASSWORD must be a password of at least 8 characters, got a value of 6 characters (not shown)'],
+    ['CC_DEVICE_SECRET', '   ', 'CC_DEVICE_SECRET must be a non-empty secret, got a value of 3 characters (not shown)'],
+    ['CC_OWM_API_KEY', ' \t ', 'CC_OWM_API_KEY must be a non-empty key, got a value of 3 characters (not shown)'],
+  ])('names %s and its rule but never prints the rejected secret', async (name, value, message) => {
+    const bad = run('cli/src/main.ts', { ...local, CC_DATA_DIR: dataDir(), [name]: value });
+    expect(await bad.exited).toBe(2);
+    expect(bad.stderr()).toBe(`cloud-cloud: ${message}\n`);
+    if (value.trim()) expect(bad.stderr() + bad.stdout()).not.toContain(value.trim());
   });
 
   it.each([

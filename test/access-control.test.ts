@@ -120,9 +120,20 @@ describe('people: the admin password and a session cookie', () => {
     expect(blocked.status).toBe(429);
     expect(blocked.body.errors?.[0]).toMatchObject({ extensions: { code: 'RATE_LIMITED' } });
     expect(blocked.body.errors?.[0]?.extensions?.retryAfterSeconds).toBeGreaterThan(800);
+    expect(blocked.body.errors?.[0]?.message).toBe('too many failed logins from this address; try again in 15 minutes');
     expect(blocked.headers.getSetCookie()).toEqual([]);
     // Someone else is not locked out.
     expect((await login(ADMIN_PASSWORD)).body.data?.login).toBeTruthy();
+  });
+
+  it('holds the limit for attempts made in parallel: no more are checked than the limit allows', async () => {
+    const attacker = fromNewAddress();
+    const guesses = await Promise.all(Array.from({ length: 100 }, (_, i) => login(`parallel guess ${i}`, attacker)));
+    const checked = guesses.filter((answer) => answer.status !== 429);
+    expect(checked).toHaveLength(5);
+    for (const answer of checked) expect(answer.body.errors?.[0]?.message).toBe('wrong password');
+    // The address is locked out: even the right password is not checked now.
+    expect((await login(ADMIN_PASSWORD, attacker)).status).toBe(429);
   });
 });
 

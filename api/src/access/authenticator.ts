@@ -104,13 +104,13 @@ export class Authenticator extends EventEmitter<{ revoked: [credentialId: string
     const wait = this.#throttle.retryAfterMs(address, now.getTime());
     if (wait > 0) {
       const seconds = Math.ceil(wait / 1000);
-      throw new LoginRefused(`too many failed logins from this address; try again in ${seconds} s`, seconds);
+      throw new LoginRefused(`too many failed logins from this address; try again in ${durationInWords(seconds)}`, seconds);
     }
+    // Counted as a failure before the slow check, so that attempts made in parallel cannot all
+    // pass the limit while the first ones are still being checked; a success clears it again.
+    this.#throttle.recordFailure(address, now.getTime());
     const stored = this.state.readSetting('admin_password_hash');
-    if (!stored || !(await verifyPassword(password, stored))) {
-      this.#throttle.recordFailure(address, now.getTime());
-      throw new LoginRefused('wrong password', null);
-    }
+    if (!stored || !(await verifyPassword(password, stored))) throw new LoginRefused('wrong password', null);
     this.#throttle.recordSuccess(address);
     this.credentials.deleteExpiredSessions(now);
     const token = generateSecret();
@@ -146,4 +146,11 @@ export class Authenticator extends EventEmitter<{ revoked: [credentialId: string
   listApiTokens(): ApiTokenRecord[] {
     return this.credentials.listTokens();
   }
+}
+
+/** "40 seconds", "1 minute", "15 minutes": how long, as a person says it. */
+export function durationInWords(seconds: number): string {
+  if (seconds < 60) return seconds === 1 ? '1 second' : `${seconds} seconds`;
+  const minutes = Math.ceil(seconds / 60);
+  return minutes === 1 ? '1 minute' : `${minutes} minutes`;
 }

@@ -1,11 +1,11 @@
-import { readFileSync } from 'node:fs';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { LampCloseCode } from '@cloud-cloud/protocol/close-codes';
 import { graphql } from '../../test/support/graphql.js';
-import { killCommands, runCommand, type RunningCommand } from '../../test/support/command.js';
+import { killCommands, REPO_ROOT, runCommand, type RunningCommand } from '../../test/support/command.js';
 import { TestLamp } from '../../test/support/lamp.js';
 
 /* The two commands as a person runs them: real processes, real ports, real signals. */
@@ -76,6 +76,26 @@ describe('cloud-cloud (npm start)', () => {
     const [, , device] = await listening(started, LISTENING);
     const { packet } = await TestLamp.handshake(Number(device), 'my-own-secret');
     expect(packet).toBe('[cc:0:?:?]');
+  });
+
+  it('prints the listening line first on standard output under `npm start --silent`, as the README says', async () => {
+    // npm itself, as a person runs it, in its own process group so that all of it can be stopped.
+    const npm = spawn('npm', ['start', '--silent'], {
+      cwd: REPO_ROOT,
+      detached: true,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, CC_LOG_LEVEL: 'warn', ...local, CC_DATA_DIR: dataDir() },
+    });
+    try {
+      let stdout = '';
+      npm.stdout.on('data', (chunk) => (stdout += chunk));
+      await new Promise<void>((resolve, reject) => {
+        npm.stdout.on('data', () => stdout.includes('\n') && resolve());
+        npm.on('exit', (code) => reject(new Error(`npm exited with ${code}`)));
+      });
+      expect(stdout.split('\n')[0]).toMatch(LISTENING);
+    } finally {
+      process.kill(-npm.pid!, 'SIGKILL');
+    }
   });
 
   it('lists in --help every variable the README documents', async () => {

@@ -46,6 +46,7 @@ export function useSubscriptionLifetime(authenticator: Authenticator): Plugin<Ap
           if (isAsyncIterable(result)) setResult(lifetime.guard(result));
           else lifetime.release();
         },
+        onSubscribeError: () => lifetime.release(),
       };
     },
   };

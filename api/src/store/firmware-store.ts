@@ -97,8 +97,12 @@ export class FirmwareStore {
     return this.#db.prepare<[], ImageRow>('SELECT * FROM firmware_images WHERE sketch_md5 IS NULL').all().map(toImage);
   }
 
+  /** Records an image's sketch MD5, also on the records of lamps it was sent to. */
   setSketchMd5(id: string, sketchMd5: string): void {
-    this.#db.prepare('UPDATE firmware_images SET sketch_md5 = ? WHERE id = ?').run(sketchMd5, id);
+    this.#db.transaction(() => {
+      this.#db.prepare('UPDATE firmware_images SET sketch_md5 = ? WHERE id = ?').run(sketchMd5, id);
+      this.#db.prepare('UPDATE lamp_firmware SET pending_sketch_md5 = ? WHERE pending_firmware_id = ? AND pending_sketch_md5 IS NULL').run(sketchMd5, id);
+    })();
   }
 
   /**

@@ -1,3 +1,5 @@
+import { isIPv6 } from 'node:net';
+
 /**
  * Counts attempts per key (a client address, a lamp) within a sliding window, and says how long
  * a key over the limit must wait. Kept in memory and bounded: at most `maxKeys` keys, the ones
@@ -56,4 +58,22 @@ export class AttemptWindow {
       this.#attempts.delete(key);
     }
   }
+}
+
+/**
+ * Whom to count an address's attempts against: an IPv4 address itself, but an IPv6 address's
+ * /64 network, since one machine is commonly given a whole /64 and could otherwise take a
+ * fresh address for every attempt.
+ */
+export function attemptSource(address: string): string {
+  const bare = address.replace(/%.*$/, '').toLowerCase();
+  if (!isIPv6(bare)) return address;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(bare);
+  if (mapped) return mapped[1]!;
+  const groups = (part: string) => (part === '' ? [] : part.split(':').flatMap((group) => (group.includes('.') ? ['v4', 'v4'] : [group])));
+  const [head = '', tail] = bare.split('::');
+  const left = groups(head);
+  const right = tail === undefined ? [] : groups(tail);
+  const all = tail === undefined ? left : [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right];
+  return `${all.slice(0, 4).map((group) => group.replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }

@@ -5,7 +5,7 @@ import { hashPassword, verifyPassword } from '../access/secret.js';
 import type {
   CheckOutcome, FirmwareImageRecord, FirmwareStore, LampFirmwareRecord, UpdateCheckRecord, UpdateState,
 } from '../store/firmware-store.js';
-import { AttemptWindow } from './attempt-window.js';
+import { attemptSource, AttemptWindow } from './attempt-window.js';
 import { FirmwareFileError, type FirmwareLibrary } from './firmware-library.js';
 import { compareFirmwareVersions } from './firmware-version.js';
 import type { UpdateRequest } from './update-request.js';
@@ -84,9 +84,10 @@ export class FirmwareUpdates {
    */
   admitRequest(address: string): number {
     const now = this.clock.now().getTime();
-    const wait = this.#checksByAddress.retryAfterMs(address, now);
+    const source = attemptSource(address);
+    const wait = this.#checksByAddress.retryAfterMs(source, now);
     if (wait > 0) return Math.ceil(wait / 1000);
-    this.#checksByAddress.count(address, now);
+    this.#checksByAddress.count(source, now);
     return 0;
   }
 
@@ -199,7 +200,7 @@ export class FirmwareUpdates {
    * Each password check is a slow hash, so attempts are counted per lamp and per address before
    * hashing (concurrent guesses cannot all get through), and a right one is taken back.
    */
-  async #checkCredentials(request: UpdateRequest, lamp: LampFirmwareRecord, address: string): Promise<'ok' | 'refused' | 'throttled'> {
+  async #checkCredentials(request: UpdateRequest, lamp: LampFirmwareRecord, remoteAddress: string): Promise<'ok' | 'refused' | 'throttled'> {
     const match = request.authorization ? /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(request.authorization) : null;
     if (!match) return 'refused';
     const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
@@ -207,7 +208,8 @@ export class FirmwareUpdates {
     if (colon === -1) return 'refused';
 
     const now = this.clock.now().getTime();
-    if (this.#credentialRetryAfterSeconds(lamp.mac, address) > 0) return 'throttled';
+    const address = attemptSource(remoteAddress);
+    if (this.#credentialRetryAfterSeconds(lamp.mac, remoteAddress) > 0) return 'throttled';
     this.#credentialsByLamp.count(lamp.mac, now);
     this.#credentialsByAddress.count(address, now);
     this.#passwordsVerified++;
@@ -220,9 +222,9 @@ export class FirmwareUpdates {
     return 'refused';
   }
 
-  #credentialRetryAfterSeconds(mac: string, address: string): number {
+  #credentialRetryAfterSeconds(mac: string, remoteAddress: string): number {
     const now = this.clock.now().getTime();
-    const wait = Math.max(this.#credentialsByLamp.retryAfterMs(mac, now), this.#credentialsByAddress.retryAfterMs(address, now));
+    const wait = Math.max(this.#credentialsByLamp.retryAfterMs(mac, now), this.#credentialsByAddress.retryAfterMs(attemptSource(remoteAddress), now));
     return Math.ceil(wait / 1000);
   }
 

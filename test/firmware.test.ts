@@ -1,5 +1,7 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AS_ADMIN, graphqlData, subscribe, wsClient } from './support/graphql.js';
 import { esp32Image, esp8266Image, gzippedEsp8266Image } from './support/firmware-images.js';
@@ -9,8 +11,15 @@ import { esp32UpdateHeaders, esp8266UpdateHeaders, md5, updateCheck } from './su
 
 const MAX_BYTES = 64 * 1024;
 let running: RunningSystem;
+/** What the server logged, as pino writes it. */
+const logged: { level: number; msg: string; [key: string]: unknown }[] = [];
 beforeAll(async () => {
-  running = await startSystem({ maxFirmwareBytes: MAX_BYTES });
+  running = await startSystem({
+    maxFirmwareBytes: MAX_BYTES,
+    // One address plays every lamp here; the limit itself is tested in firmware-bounds.
+    firmwareLimits: { checksPerAddress: 10_000 },
+    logger: pino({ level: 'info' }, { write: (line: string) => void logged.push(JSON.parse(line)) }),
+  });
 });
 afterAll(() => running.stop());
 
@@ -79,6 +88,9 @@ describe('uploading images', () => {
     ['a version that contradicts the image', () => esp32Image({ version: '2.0.0', seed: 'g' }), { version: '2.0.1' }, 'version', /image says "2.0.0"/],
     ['a target that contradicts the image', () => esp32Image({ chipId: 5, seed: 'h' }), { target: 'ESP32-S3' }, 'target', /header says ESP32-C3/],
     ['an unknown target', () => esp8266Image({ seed: 'i' }), { version: '1', target: 'Z80' }, 'target', /one of ESP8266/],
+    ['the two bytes of a gzip header alone', () => Buffer.from([0x1f, 0x8b]), { version: '1' }, 'file', /gzipped, but does not unpack/],
+    ['gzip that unpacks to no image', () => gzipSync(Buffer.from('<html>not firmware</html>')), { version: '1' }, 'file', /unpacks to is not an ESP image/],
+    ['gzip that unpacks beyond the size limit', () => gzipSync(Buffer.concat([esp8266Image({ seed: 'j' }), Buffer.alloc(256 * MAX_BYTES)])), { version: '1' }, 'file', /unpacks to more than the limit of 65536 bytes/],
   ] as const)('refuses %s, naming %s, and stores nothing', async (_name, bytes, args, argument, message) => {
     const before = firmwareFiles();
     const imagesBefore = (await graphqlData(running.http, '{ firmwareImages { id } }')).firmwareImages.length;
@@ -254,6 +266,65 @@ describe('rolling out', () => {
     const record = await lampRecord(mac);
     expect(record.checks[0].detail).toMatch(/was sent 8\.0\.0 but came back running 7\.0\.0/);
   });
+
+  it('confirms a gzipped ESP8266 image by the version it was sent and the MD5 of what it unpacks to', async () => {
+    const sketch = esp8266Image({ seed: 'gzip-confirm' });
+    const file = gzipSync(sketch);
+    const image = await uploaded(file, { version: '2.0.0' });
+    const mac = '5C:CF:7F:00:00:30';
+    await assign(image.id, [mac]);
+    const offer = await ota(esp8266UpdateHeaders({ mac, version: '1.0.0' }));
+    expect(offer.status).toBe(200);
+    expect(offer.headers['x-md5']).toBe(md5(file));
+
+    // After flashing, the core reports the MD5 of the sketch in flash: the unpacked image.
+    expect((await ota(esp8266UpdateHeaders({ mac, version: '2.0.0', sketchMd5: md5(sketch) }))).status).toBe(304);
+    const record = await lampRecord(mac);
+    expect(record.state).toBe('UPDATED');
+    expect(record.checks[0]).toMatchObject({ outcome: 'UP_TO_DATE', detail: 'now runs 2.0.0, as sent; runs 2.0.0, the assigned version' });
+  });
+
+  it('counts a lamp that reports the version it was sent as updated, noting a sketch MD5 that differs', async () => {
+    const bytes = esp32Image({ version: '12.1.0', seed: 'md5-note' });
+    const image = await uploaded(bytes);
+    const mac = 'A4:CF:12:00:00:32';
+    await assign(image.id, [mac]);
+    expect((await ota(esp32UpdateHeaders({ mac, version: '12.0.0' }))).status).toBe(200);
+    const otherBuild = md5('another build of 12.1.0');
+    expect((await ota(esp32UpdateHeaders({ mac, version: '12.1.0', sketchMd5: otherBuild }))).status).toBe(304);
+    const record = await lampRecord(mac);
+    expect(record.state).toBe('UPDATED');
+    expect(record.checks[0].detail).toBe(`now runs 12.1.0, as sent (but its sketch MD5 is ${otherBuild}, the image's is ${md5(bytes)}); runs 12.1.0, the assigned version`);
+  });
+
+  it('answers 500 with the reason when the image file cannot be read, sends none of it, logs it and records it', async () => {
+    const bytes = esp32Image({ version: '13.0.0', seed: 'missing-file' });
+    const image = await uploaded(bytes);
+    const mac = 'A4:CF:12:00:00:33';
+    await assign(image.id, [mac]);
+    rmSync(join(running.databaseFile, '..', 'firmware', `${image.sha256}.bin`));
+
+    const answer = await ota(esp32UpdateHeaders({ mac, version: '12.0.0' }));
+    expect(answer.status).toBe(500);
+    expect(answer.headers['x-md5']).toBeUndefined();
+    expect(answer.body.toString()).toBe('the file of firmware 13.0.0 cannot be read (it is missing)\n');
+    const record = await lampRecord(mac);
+    expect(record.state).toBe('REFUSED');
+    expect(record.checks[0]).toMatchObject({
+      outcome: 'FAILED',
+      firmware: { version: '13.0.0' },
+      detail: 'could not send 13.0.0: the file of firmware 13.0.0 cannot be read (it is missing); answered 500',
+    });
+    expect(logged).toContainEqual(expect.objectContaining({ level: 50, msg: 'the file of firmware 13.0.0 cannot be read (it is missing)', firmwareId: image.id, code: 'ENOENT' }));
+
+    // The admin download and the original firmware's /firmware.bin say the same.
+    const download = await fetch(`http://127.0.0.1:${running.http}/firmware/images/${image.id}.bin`, { headers: AS_ADMIN });
+    expect(download.status).toBe(500);
+    expect(await download.text()).toMatch(/cannot be read \(it is missing\)/);
+    await assign(image.id);
+    expect((await updateCheck(running.http, '/firmware.bin', { 'User-Agent': 'ESP8266HTTPClient' })).status).toBe(500);
+    await graphqlData(running.http, `mutation { unassignFirmware }`);
+  });
 });
 
 describe('managing images', () => {
@@ -269,11 +340,36 @@ describe('managing images', () => {
     const refused = await graphqlData(running.http, '{ firmwareImages { id } }');
     expect(refused.firmwareImages.map((i: { id: string }) => i.id)).toContain(image.id);
     const stillAssigned = await fetchGraphqlErrors('mutation($id: ID!) { deleteFirmware(firmwareId: $id) }', { id: image.id });
-    expect(stillAssigned?.[0]?.message).toMatch(/still assigned/);
+    expect(stillAssigned?.[0]).toMatchObject({
+      message: 'firmwareId: is still assigned (to 1 lamp); assign another image or unassign it first',
+      extensions: { code: 'BAD_USER_INPUT', argument: 'firmwareId' },
+    });
 
     await graphqlData(running.http, 'mutation { unassignFirmware(macs: ["A4:CF:12:00:00:20"]) }');
     expect((await graphqlData(running.http, 'mutation($id: ID!) { deleteFirmware(firmwareId: $id) }', { id: image.id })).deleteFirmware).toBe(image.id);
     expect(firmwareFiles()).not.toContain(`${image.sha256}.bin`);
+  });
+});
+
+describe('deleting an image a lamp was just sent', () => {
+  it("deletes it, and the lamp's next check still confirms the update it was sent", async () => {
+    const mac = 'A4:CF:12:00:00:31';
+    const aBytes = esp32Image({ version: '11.0.0', seed: 'pending-a' });
+    const a = await uploaded(aBytes);
+    const b = await uploaded(esp32Image({ version: '11.1.0', seed: 'pending-b' }));
+    await assign(a.id, [mac]);
+    expect((await ota(esp32UpdateHeaders({ mac, version: '10.0.0' }))).status).toBe(200);
+    await assign(b.id, [mac]);
+
+    expect((await graphqlData(running.http, 'mutation($id: ID!) { deleteFirmware(firmwareId: $id) }', { id: a.id })).deleteFirmware).toBe(a.id);
+    expect(firmwareFiles()).not.toContain(`${a.sha256}.bin`);
+    const waiting = (await graphqlData(running.http, '{ lampFirmware { mac state pendingFirmware { id } } }')).lampFirmware.find((l: { mac: string }) => l.mac === mac);
+    expect(waiting).toEqual({ mac, state: 'UPDATE_SENT', pendingFirmware: null });
+
+    // It comes back running A, and is offered B.
+    expect((await ota(esp32UpdateHeaders({ mac, version: '11.0.0', sketchMd5: md5(aBytes) }))).status).toBe(200);
+    const record = await lampRecord(mac);
+    expect(record.checks[0]).toMatchObject({ outcome: 'SENT', detail: 'now runs 11.0.0, as sent; sent 11.1.0', firmware: { version: '11.1.0' } });
   });
 });
 

@@ -31,7 +31,7 @@ import { SqliteStateStore } from './store/sqlite-state-store.js';
 import { WeatherService, type WeatherEvents } from './weather/weather-service.js';
 import type { WeatherSettings } from './weather/weather-settings.js';
 import { DEFAULT_MAX_FIRMWARE_BYTES, FirmwareLibrary } from './firmware/firmware-library.js';
-import { FirmwareUpdates, type FirmwareEvents } from './firmware/firmware-updates.js';
+import { FirmwareUpdates, type FirmwareEvents, type FirmwareLimits } from './firmware/firmware-updates.js';
 import { LEGACY_FIRMWARE_PATH, sendFirmwareImage, serveFirmwareUpdate, UPDATE_PATH } from './firmware/update-endpoint.js';
 import { FirmwareStore } from './store/firmware-store.js';
 import { FIRMWARE_DOWNLOAD_PATH } from './schema/firmware.js';
@@ -49,6 +49,8 @@ export interface ApiOptions {
   firmwareDirectory: string;
   /** Largest firmware image accepted. Default 4 MiB. */
   maxFirmwareBytes?: number;
+  /** Limits on the lamps' update endpoint (checks per address, credential attempts, records kept). */
+  firmwareLimits?: Partial<FirmwareLimits>;
   logger: Logger;
   /** The bearer token device adapters authenticate with. */
   adapterToken: string;
@@ -109,6 +111,7 @@ export function buildApi(options: ApiOptions): Api {
   const deviceSecret = resolveDeviceSecret(store, options.deviceSecret);
   const display = new DisplayControl(store, pubsub, clock);
   const firmwareStore = new FirmwareStore(options.database);
+  const firmwareLibrary = new FirmwareLibrary(firmwareStore, options.firmwareDirectory, clock, options.maxFirmwareBytes ?? DEFAULT_MAX_FIRMWARE_BYTES);
   const services: ApiServices = {
     display,
     devices: new DeviceRegistry(pubsub, lamps, clock),
@@ -131,8 +134,8 @@ export function buildApi(options: ApiOptions): Api {
     }),
     firmware: {
       store: firmwareStore,
-      library: new FirmwareLibrary(firmwareStore, options.firmwareDirectory, clock, options.maxFirmwareBytes ?? DEFAULT_MAX_FIRMWARE_BYTES),
-      updates: new FirmwareUpdates(firmwareStore, pubsub, clock),
+      library: firmwareLibrary,
+      updates: new FirmwareUpdates(firmwareStore, firmwareLibrary, pubsub, clock, options.firmwareLimits),
     },
     store,
     clock,
@@ -252,7 +255,7 @@ export function buildApi(options: ApiOptions): Api {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('no such firmware image\n');
       return;
     }
-    sendFirmwareImage(req, res, image, services.firmware.library);
+    void sendFirmwareImage(req, res, image, services.firmware.library, updateLogger);
   }
 
   // Upgrades are routed by hand: attached to the HTTP server, ws would re-emit its listen errors.

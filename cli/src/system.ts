@@ -4,7 +4,11 @@ import { buildAdapter, type Adapter } from '@cloud-cloud/device-adapter/adapter'
 import type { Logger } from 'pino';
 
 export interface SystemOptions
-  extends Pick<ApiOptions, 'deviceSecret' | 'adminPassword' | 'regenerateAdminPassword' | 'apiToken' | 'trustProxy' | 'uiDirectory' | 'clock' | 'weather' | 'weatherTiming' | 'firmwareDirectory' | 'maxFirmwareBytes' | 'maxSubscriberBacklog'> {
+  extends Pick<
+    ApiOptions,
+    | 'deviceSecret' | 'adminPassword' | 'regenerateAdminPassword' | 'apiToken' | 'trustProxy' | 'uiDirectory' | 'clock'
+    | 'weather' | 'weatherTiming' | 'firmwareDirectory' | 'maxFirmwareBytes' | 'firmwareLimits' | 'maxSubscriberBacklog'
+  > {
   host: string;
   httpPort: number;
   devicePort: number;

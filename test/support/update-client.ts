@@ -44,11 +44,12 @@ export interface RawResponse {
 
 /**
  * Sends a request the way the Arduino cores do: HTTP/1.0, `Connection: close`, headers in the
- * case given, over a plain socket, and reads the raw answer.
+ * case given, over a plain socket, and reads the raw answer. `from` picks another loopback
+ * address (127.0.0.2, …) to stand for another machine.
  */
-export function updateCheck(port: number, path: string, headers: Record<string, string>): Promise<RawResponse> {
+export function updateCheck(port: number, path: string, headers: Record<string, string>, from?: string): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1');
+    const socket = connect({ port, host: '127.0.0.1', ...(from ? { localAddress: from } : {}) });
     const chunks: Buffer[] = [];
     socket.on('data', (chunk) => chunks.push(chunk));
     socket.on('error', reject);

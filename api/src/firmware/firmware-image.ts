@@ -1,3 +1,5 @@
+import { gunzipSync } from 'node:zlib';
+
 /**
  * What an uploaded firmware file is, read from its bytes: pure functions, no I/O.
  *
@@ -40,19 +42,48 @@ export interface FirmwareImageInfo {
   /** The chip the image is for, when its header says. */
   target: string | null;
   descriptor: AppDescriptor | null;
+  /**
+   * The image as it ends up in the lamp's flash: the file itself, or for a gzipped image what
+   * it unpacks to. The sketch MD5 a lamp reports after flashing is the MD5 of these bytes.
+   */
+  sketch: Uint8Array;
 }
 
 export class FirmwareImageError extends Error {
   override name = 'FirmwareImageError';
 }
 
-/** Reads what the bytes say; throws FirmwareImageError for anything that is not a whole ESP image. */
-export function inspectFirmwareImage(bytes: Uint8Array): FirmwareImageInfo {
+/**
+ * Reads what the bytes say; throws FirmwareImageError for anything that is not a whole ESP image,
+ * or (gzipped) does not unpack to one of at most `maxBytes`.
+ */
+export function inspectFirmwareImage(bytes: Uint8Array, maxBytes: number): FirmwareImageInfo {
   if (bytes.length === 0) throw new FirmwareImageError('the file is empty');
   if (bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1]) {
+    const sketch = gunzipImage(bytes, maxBytes);
+    if (sketch[0] !== ESP_IMAGE_MAGIC) {
+      throw new FirmwareImageError(`gzipped, but what it unpacks to is not an ESP image: it starts with 0x${hex(sketch[0] ?? 0)}, an image starts with 0xe9`);
+    }
+    const inner = inspectEspImage(sketch);
     // Only the ESP8266 core unpacks gzipped images while flashing.
-    return { format: 'gzip', target: 'ESP8266', descriptor: null };
+    if (inner.target !== null) throw new FirmwareImageError(`gzipped ${inner.target} image: only ESP8266 lamps can unpack gzipped images`);
+    return { format: 'gzip', target: 'ESP8266', descriptor: null, sketch };
   }
+  return { ...inspectEspImage(bytes), sketch: bytes };
+}
+
+/** Unpacks at most `maxBytes`: a small file that inflates to gigabytes is refused, not unpacked. */
+function gunzipImage(bytes: Uint8Array, maxBytes: number): Uint8Array {
+  try {
+    return gunzipSync(bytes, { maxOutputLength: maxBytes });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ERR_BUFFER_TOO_LARGE') throw new FirmwareImageError(`gzipped, and unpacks to more than the limit of ${maxBytes} bytes`);
+    throw new FirmwareImageError(`gzipped, but does not unpack: ${code === 'Z_BUF_ERROR' ? 'the compressed data is truncated' : (error as Error).message}`);
+  }
+}
+
+function inspectEspImage(bytes: Uint8Array): Omit<FirmwareImageInfo, 'format' | 'sketch'> & { format: 'esp' } {
   if (bytes[0] !== ESP_IMAGE_MAGIC) {
     throw new FirmwareImageError(
       `not an ESP firmware image: it starts with 0x${hex(bytes[0]!)}, an image starts with 0xe9 (or 1f 8b when gzipped)`,

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock } from '../clock.js';
 import type { FirmwareImageRecord, FirmwareStore } from '../store/firmware-store.js';
@@ -17,6 +18,23 @@ export class FirmwareUploadError extends Error {
     super(message);
   }
 }
+
+/**
+ * A kept image whose file cannot be served: 500 when it is gone or damaged (it stays so until
+ * someone acts), 503 when the system is short of resources for the moment.
+ */
+export class FirmwareFileError extends Error {
+  override name = 'FirmwareFileError';
+  constructor(
+    readonly status: 500 | 503,
+    message: string,
+    readonly code: string | null,
+  ) {
+    super(message);
+  }
+}
+
+const TRANSIENT_OPEN_ERRORS = new Set(['EMFILE', 'ENFILE', 'EAGAIN', 'EBUSY', 'EINTR', 'ENOMEM']);
 
 export interface UploadRequest {
   bytes: Uint8Array;
@@ -38,6 +56,7 @@ export class FirmwareLibrary {
     readonly maxBytes = DEFAULT_MAX_FIRMWARE_BYTES,
   ) {
     mkdirSync(directory, { recursive: true, mode: 0o700 });
+    this.#recordSketchMd5s();
   }
 
   add(upload: UploadRequest): FirmwareImageRecord {
@@ -47,7 +66,7 @@ export class FirmwareLibrary {
     }
     let info;
     try {
-      info = inspectFirmwareImage(bytes);
+      info = inspectFirmwareImage(bytes, this.maxBytes);
     } catch (error) {
       if (error instanceof FirmwareImageError) throw new FirmwareUploadError('file', error.message);
       throw error;
@@ -82,6 +101,7 @@ export class FirmwareLibrary {
       id: randomUUID(),
       sha256,
       md5: createHash('md5').update(bytes).digest('hex'),
+      sketchMd5: createHash('md5').update(info.sketch).digest('hex'),
       size: bytes.length,
       version,
       target: targetGiven ?? info.target,
@@ -106,17 +126,62 @@ export class FirmwareLibrary {
     return image;
   }
 
-  /** Deletes an image that no lamp is assigned any more. */
+  /**
+   * Deletes an image that no lamp is assigned any more. Lamps it was already sent to keep its
+   * version and sketch MD5 on their record, so their next check still confirms the update.
+   */
   delete(id: string): FirmwareImageRecord {
     const image = this.store.image(id);
     if (!image) throw new FirmwareUploadError('firmwareId', `no firmware image with id ${id}`);
-    if (this.store.isAssigned(id)) throw new FirmwareUploadError('firmwareId', 'is still assigned; assign another image or unassign it first');
-    this.store.deleteImage(id);
+    const result = this.store.deleteUnassignedImage(id);
+    if (!result.deleted) throw new FirmwareUploadError('firmwareId', `is still assigned (${describeAssignment(result.assignedTo)}); assign another image or unassign it first`);
     rmSync(this.path(image), { force: true });
     return image;
+  }
+
+  /**
+   * Opens an image's file to serve it, checking it is all there, before any answer is sent: a
+   * file that cannot be read must become an error status, not a truncated download.
+   */
+  async open(image: FirmwareImageRecord): Promise<FileHandle> {
+    let file: FileHandle;
+    try {
+      file = await open(this.path(image), 'r');
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? null;
+      if (code && TRANSIENT_OPEN_ERRORS.has(code)) throw new FirmwareFileError(503, `the file of firmware ${image.version} cannot be opened right now (${code})`, code);
+      throw new FirmwareFileError(500, `the file of firmware ${image.version} cannot be read (${code === 'ENOENT' ? 'it is missing' : (code ?? 'error')})`, code);
+    }
+    try {
+      const { size } = await file.stat();
+      if (size !== image.size) throw new FirmwareFileError(500, `the file of firmware ${image.version} is damaged: it has ${size} bytes, ${image.size} were kept`, null);
+      return file;
+    } catch (error) {
+      await file.close();
+      if (error instanceof FirmwareFileError) throw error;
+      throw new FirmwareFileError(500, `the file of firmware ${image.version} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`, null);
+    }
   }
 
   path(image: Pick<FirmwareImageRecord, 'sha256'>): string {
     return join(this.directory, `${image.sha256}.bin`);
   }
+
+  /** Gzipped images kept before their sketch MD5 was recorded get it from their file, once. */
+  #recordSketchMd5s(): void {
+    for (const image of this.store.imagesWithoutSketchMd5()) {
+      try {
+        const { sketch } = inspectFirmwareImage(readFileSync(this.path(image)), Math.max(this.maxBytes, image.size));
+        this.store.setSketchMd5(image.id, createHash('md5').update(sketch).digest('hex'));
+      } catch {
+        // Unreadable: lamps are then confirmed by the version they report alone.
+      }
+    }
+  }
+}
+
+function describeAssignment(macs: string[]): string {
+  const lamps = macs.filter((mac) => mac !== '*').length;
+  const parts = [...(macs.includes('*') ? ['as the default for all lamps'] : []), ...(lamps > 0 ? [`to ${lamps} lamp${lamps === 1 ? '' : 's'}`] : [])];
+  return parts.join(', and ');
 }

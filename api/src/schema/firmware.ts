@@ -7,6 +7,8 @@ import { DeviceRef } from './devices.js';
 import { invalidArgument, requireIntegerInRange } from './errors.js';
 
 export const FIRMWARE_DOWNLOAD_PATH = '/firmware/images/';
+const DEFAULT_LAMP_PAGE = 100;
+const MAX_LAMP_PAGE = 500;
 
 const FirmwareImageRef = builder.objectRef<FirmwareImageRecord>('FirmwareImage').implement({
   description: 'A firmware image lamps can be updated to.',
@@ -50,7 +52,14 @@ const UpdateStateEnum = builder.enumType('UpdateState', {
 });
 
 const CheckOutcomeEnum = builder.enumType('UpdateCheckOutcome', {
-  values: ['UP_TO_DATE', 'SENT', 'NOTHING_ASSIGNED', 'REFUSED', 'UNAUTHORIZED'] as const,
+  values: {
+    UP_TO_DATE: {},
+    SENT: {},
+    NOTHING_ASSIGNED: {},
+    REFUSED: {},
+    UNAUTHORIZED: {},
+    FAILED: { description: 'The image chosen for the lamp could not be sent (its file could not be read): see the detail.' },
+  } as const,
 });
 
 const UpdateCheckRef = builder.objectRef<UpdateCheckRecord>('UpdateCheck').implement({
@@ -137,9 +146,21 @@ builder.queryFields((t) => ({
   }),
   lampFirmware: t.field({
     type: [LampFirmwareRef],
-    description: 'Every lamp that has checked for updates.',
+    description:
+      'Lamps that have checked for updates, by MAC, a page at a time: `first` of them (default 100) after the MAC `after`. ' +
+      'For the next page pass the last MAC as `after`; a page shorter than `first` is the last.',
     authScopes: { observe: true },
-    resolve: (_root, _args, { services }) => services.firmware.store.lamps(),
+    args: {
+      first: t.arg.int({ defaultValue: DEFAULT_LAMP_PAGE, description: `1 to ${MAX_LAMP_PAGE}.` }),
+      after: t.arg.string({ required: false, description: 'The MAC the page starts after.' }),
+    },
+    resolve: (_root, { first, after }, { services }) =>
+      services.firmware.store.lamps({ first: requireIntegerInRange('first', first ?? DEFAULT_LAMP_PAGE, 1, MAX_LAMP_PAGE), after: after?.trim().toUpperCase() || null }),
+  }),
+  lampFirmwareCount: t.int({
+    description: 'How many lamps `lampFirmware` can list.',
+    authScopes: { observe: true },
+    resolve: (_root, _args, { services }) => services.firmware.store.lampCount(),
   }),
 }));
 

@@ -3,7 +3,14 @@ import type { SqliteDatabase } from './database.js';
 export interface FirmwareImageRecord {
   id: string;
   sha256: string;
+  /** MD5 of the file as served (the cores' x-MD5). */
   md5: string;
+  /**
+   * MD5 of the image as flashed, which a lamp running it reports: the file's MD5, or for a
+   * gzipped image that of what it unpacks to. Null only for a gzipped image whose file could
+   * not be read since this was first kept.
+   */
+  sketchMd5: string | null;
   size: number;
   version: string;
   target: string | null;
@@ -22,7 +29,8 @@ export interface FirmwareAssignment {
 }
 
 export type UpdateState = 'UP_TO_DATE' | 'UPDATE_SENT' | 'UPDATED' | 'UPDATE_FAILED' | 'REFUSED' | 'NOTHING_ASSIGNED';
-export type CheckOutcome = 'UP_TO_DATE' | 'SENT' | 'NOTHING_ASSIGNED' | 'REFUSED' | 'UNAUTHORIZED';
+/** FAILED: the image chosen for the lamp could not be sent (its file could not be read). */
+export type CheckOutcome = 'UP_TO_DATE' | 'SENT' | 'NOTHING_ASSIGNED' | 'REFUSED' | 'UNAUTHORIZED' | 'FAILED';
 
 export interface LampFirmwareRecord {
   mac: string;
@@ -33,7 +41,11 @@ export interface LampFirmwareRecord {
   lastCheckAt: Date;
   lastAddress: string;
   state: UpdateState;
+  /** The image it was sent and has not confirmed; null once that image is deleted. */
   pendingFirmwareId: string | null;
+  /** What it was sent, kept here so that it can be confirmed even if the image is deleted meanwhile. */
+  pendingVersion: string | null;
+  pendingSketchMd5: string | null;
   username: string | null;
   passwordHash: string | null;
 }
@@ -60,8 +72,8 @@ export class FirmwareStore {
   addImage(image: FirmwareImageRecord): void {
     this.#db
       .prepare(
-        `INSERT INTO firmware_images (id, sha256, md5, size, version, target, format, project, notes, uploaded_at, uploaded_by)
-         VALUES (@id, @sha256, @md5, @size, @version, @target, @format, @project, @notes, @uploadedAt, @uploadedBy)`,
+        `INSERT INTO firmware_images (id, sha256, md5, sketch_md5, size, version, target, format, project, notes, uploaded_at, uploaded_by)
+         VALUES (@id, @sha256, @md5, @sketchMd5, @size, @version, @target, @format, @project, @notes, @uploadedAt, @uploadedBy)`,
       )
       .run({ ...image, uploadedAt: image.uploadedAt.toISOString() });
   }
@@ -80,8 +92,34 @@ export class FirmwareStore {
     return this.#db.prepare<[], ImageRow>('SELECT * FROM firmware_images ORDER BY uploaded_at DESC, id').all().map(toImage);
   }
 
-  deleteImage(id: string): void {
-    this.#db.prepare('DELETE FROM firmware_images WHERE id = ?').run(id);
+  /** Images whose sketch MD5 is not known yet (gzipped images kept before it was recorded). */
+  imagesWithoutSketchMd5(): FirmwareImageRecord[] {
+    return this.#db.prepare<[], ImageRow>('SELECT * FROM firmware_images WHERE sketch_md5 IS NULL').all().map(toImage);
+  }
+
+  /** Records an image's sketch MD5, also on the records of lamps it was sent to. */
+  setSketchMd5(id: string, sketchMd5: string): void {
+    this.#db.transaction(() => {
+      this.#db.prepare('UPDATE firmware_images SET sketch_md5 = ? WHERE id = ?').run(sketchMd5, id);
+      this.#db.prepare('UPDATE lamp_firmware SET pending_sketch_md5 = ? WHERE pending_firmware_id = ? AND pending_sketch_md5 IS NULL').run(sketchMd5, id);
+    })();
+  }
+
+  /**
+   * Deletes an image unless it is assigned (then returns the MACs it is assigned to, '*' for the
+   * default). Lamps it was sent to keep what they need to confirm it on their record.
+   */
+  deleteUnassignedImage(id: string): { deleted: true } | { deleted: false; assignedTo: string[] } {
+    return this.#db.transaction(() => {
+      const assignedTo = this.#db
+        .prepare<[string], { mac: string }>('SELECT mac FROM firmware_assignments WHERE firmware_id = ? ORDER BY mac')
+        .all(id)
+        .map((row) => row.mac);
+      if (assignedTo.length > 0) return { deleted: false as const, assignedTo };
+      this.#db.prepare('UPDATE lamp_firmware SET pending_firmware_id = NULL WHERE pending_firmware_id = ?').run(id);
+      this.#db.prepare('DELETE FROM firmware_images WHERE id = ?').run(id);
+      return { deleted: true as const };
+    })();
   }
 
   assign(firmwareId: string, macs: string[] | null, at: Date): void {
@@ -119,17 +157,51 @@ export class FirmwareStore {
     return row && toImage(row);
   }
 
-  isAssigned(firmwareId: string): boolean {
-    return this.#db.prepare('SELECT 1 FROM firmware_assignments WHERE firmware_id = ? LIMIT 1').get(firmwareId) !== undefined;
-  }
-
   lamp(mac: string): LampFirmwareRecord | undefined {
     const row = this.#db.prepare<[string], LampRow>('SELECT * FROM lamp_firmware WHERE mac = ?').get(mac);
     return row && toLamp(row);
   }
 
-  lamps(): LampFirmwareRecord[] {
-    return this.#db.prepare<[], LampRow>('SELECT * FROM lamp_firmware ORDER BY mac').all().map(toLamp);
+  /** Lamp records by MAC, `first` of them after the MAC `after`. */
+  lamps(page: { first: number; after: string | null }): LampFirmwareRecord[] {
+    return this.#db
+      .prepare<[string, number], LampRow>('SELECT * FROM lamp_firmware WHERE mac > ? ORDER BY mac LIMIT ?')
+      .all(page.after ?? '', page.first)
+      .map(toLamp);
+  }
+
+  lampCount(): number {
+    return this.#db.prepare<[], { count: number }>('SELECT COUNT(*) AS count FROM lamp_firmware').get()!.count;
+  }
+
+  /**
+   * Forgets lamps nobody manages (no assignment of their own, no update credentials) that have
+   * not checked since `staleBefore`, then the oldest-checked of them while there are more than
+   * `maxRecords` records in all; with their check history. Returns how many were forgotten.
+   */
+  forgetUnmanagedLamps(staleBefore: Date, maxRecords: number): number {
+    const unmanaged = `password_hash IS NULL AND mac NOT IN (SELECT mac FROM firmware_assignments)`;
+    return this.#db.transaction(() => {
+      const stale = this.#db
+        .prepare<[string], { mac: string }>(`SELECT mac FROM lamp_firmware WHERE last_check_at < ? AND ${unmanaged}`)
+        .all(staleBefore.toISOString());
+      const excess = this.lampCount() - stale.length - maxRecords;
+      const oldest =
+        excess > 0
+          ? this.#db
+              .prepare<[string, number], { mac: string }>(
+                `SELECT mac FROM lamp_firmware WHERE last_check_at >= ? AND ${unmanaged} ORDER BY last_check_at, rowid LIMIT ?`,
+              )
+              .all(staleBefore.toISOString(), excess)
+          : [];
+      const forgetLamp = this.#db.prepare('DELETE FROM lamp_firmware WHERE mac = ?');
+      const forgetChecks = this.#db.prepare('DELETE FROM update_checks WHERE mac = ?');
+      for (const { mac } of [...stale, ...oldest]) {
+        forgetLamp.run(mac);
+        forgetChecks.run(mac);
+      }
+      return stale.length + oldest.length;
+    })();
   }
 
   lampAt(address: string): LampFirmwareRecord | undefined {
@@ -139,16 +211,35 @@ export class FirmwareStore {
     return row && toLamp(row);
   }
 
+  /**
+   * Writes what a check learnt. A pending image deleted since it was chosen is kept by version
+   * and sketch MD5 only, never as a dangling reference.
+   */
   saveLamp(lamp: Omit<LampFirmwareRecord, 'username' | 'passwordHash'>): void {
     this.#db
       .prepare(
-        `INSERT INTO lamp_firmware (mac, family, running_version, sketch_md5, sdk_version, last_check_at, last_address, state, pending_firmware_id)
-         VALUES (@mac, @family, @runningVersion, @sketchMd5, @sdkVersion, @lastCheckAt, @lastAddress, @state, @pendingFirmwareId)
+        `INSERT INTO lamp_firmware (mac, family, running_version, sketch_md5, sdk_version, last_check_at, last_address, state,
+           pending_firmware_id, pending_version, pending_sketch_md5)
+         VALUES (@mac, @family, @runningVersion, @sketchMd5, @sdkVersion, @lastCheckAt, @lastAddress, @state,
+           (SELECT id FROM firmware_images WHERE id = @pendingFirmwareId), @pendingVersion, @pendingSketchMd5)
          ON CONFLICT (mac) DO UPDATE SET family = excluded.family, running_version = excluded.running_version,
            sketch_md5 = excluded.sketch_md5, sdk_version = excluded.sdk_version, last_check_at = excluded.last_check_at,
-           last_address = excluded.last_address, state = excluded.state, pending_firmware_id = excluded.pending_firmware_id`,
+           last_address = excluded.last_address, state = excluded.state, pending_firmware_id = excluded.pending_firmware_id,
+           pending_version = excluded.pending_version, pending_sketch_md5 = excluded.pending_sketch_md5`,
       )
-      .run({ ...lamp, lastCheckAt: lamp.lastCheckAt.toISOString() });
+      .run({
+        mac: lamp.mac,
+        family: lamp.family,
+        runningVersion: lamp.runningVersion,
+        sketchMd5: lamp.sketchMd5,
+        sdkVersion: lamp.sdkVersion,
+        lastCheckAt: lamp.lastCheckAt.toISOString(),
+        lastAddress: lamp.lastAddress,
+        state: lamp.state,
+        pendingFirmwareId: lamp.pendingFirmwareId,
+        pendingVersion: lamp.pendingVersion,
+        pendingSketchMd5: lamp.pendingSketchMd5,
+      });
   }
 
   setCredentials(mac: string, family: 'ESP8266' | 'ESP32', credentials: { username: string; passwordHash: string } | null, at: Date): void {
@@ -194,6 +285,7 @@ interface ImageRow {
   id: string;
   sha256: string;
   md5: string;
+  sketch_md5: string | null;
   size: number;
   version: string;
   target: string | null;
@@ -214,6 +306,8 @@ interface LampRow {
   last_address: string;
   state: UpdateState;
   pending_firmware_id: string | null;
+  pending_version: string | null;
+  pending_sketch_md5: string | null;
   username: string | null;
   password_hash: string | null;
 }
@@ -232,6 +326,7 @@ function toImage(row: ImageRow): FirmwareImageRecord {
     id: row.id,
     sha256: row.sha256,
     md5: row.md5,
+    sketchMd5: row.sketch_md5,
     size: row.size,
     version: row.version,
     target: row.target,
@@ -254,6 +349,8 @@ function toLamp(row: LampRow): LampFirmwareRecord {
     lastAddress: row.last_address,
     state: row.state,
     pendingFirmwareId: row.pending_firmware_id,
+    pendingVersion: row.pending_version,
+    pendingSketchMd5: row.pending_sketch_md5,
     username: row.username,
     passwordHash: row.password_hash,
   };

@@ -104,4 +104,18 @@ export const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX update_checks_by_mac ON update_checks (mac, id);
   `,
+  /* 3: what a lamp runs after flashing an image (the unpacked image for gzip), what a lamp was
+        sent kept on its record (so that the image can be deleted before it checks back), and
+        an index to age out records of lamps never seen again */ `
+  ALTER TABLE firmware_images ADD COLUMN sketch_md5 TEXT;
+  UPDATE firmware_images SET sketch_md5 = md5 WHERE format = 'esp';
+
+  ALTER TABLE lamp_firmware ADD COLUMN pending_version TEXT;
+  ALTER TABLE lamp_firmware ADD COLUMN pending_sketch_md5 TEXT;
+  UPDATE lamp_firmware SET
+    pending_version = (SELECT version FROM firmware_images WHERE id = pending_firmware_id),
+    pending_sketch_md5 = (SELECT sketch_md5 FROM firmware_images WHERE id = pending_firmware_id)
+  WHERE pending_firmware_id IS NOT NULL;
+  CREATE INDEX lamp_firmware_by_last_check ON lamp_firmware (last_check_at);
+  `,
 ];

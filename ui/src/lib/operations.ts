@@ -81,9 +81,10 @@ export interface DeviceEvent {
 }
 
 const FIRMWARE_IMAGE_FIELDS = 'id version size target format project notes uploadedAt uploadedBy assignedTo downloadUrl';
-export const FIRMWARE = `query Firmware {
+export const FIRMWARE = `query Firmware($first: Int!, $after: String) {
   firmwareImages { ${FIRMWARE_IMAGE_FIELDS} }
-  lampFirmware { mac family runningVersion lastCheckAt address state assignedFirmware { version } checks(last: 1) { outcome detail at } }
+  lampFirmware(first: $first, after: $after) { mac family runningVersion lastCheckAt address state assignedFirmware { version } checks(last: 1) { outcome detail at } }
+  lampFirmwareCount
 }`;
 export const UPLOAD_FIRMWARE = `mutation UploadFirmware($file: File!, $version: String, $target: String, $notes: String) {
   uploadFirmware(file: $file, version: $version, target: $target, notes: $notes) { ${FIRMWARE_IMAGE_FIELDS} }
@@ -91,6 +92,8 @@ export const UPLOAD_FIRMWARE = `mutation UploadFirmware($file: File!, $version: 
 export const ASSIGN_FIRMWARE = 'mutation AssignFirmware($firmwareId: ID!) { assignFirmware(firmwareId: $firmwareId) { mac } }';
 export const ROLL_OUT_FIRMWARE = 'mutation RollOutFirmware($firmwareId: ID!) { rollOutFirmware(firmwareId: $firmwareId) { lampsReached } }';
 export const DELETE_FIRMWARE = 'mutation DeleteFirmware($firmwareId: ID!) { deleteFirmware(firmwareId: $firmwareId) }';
+/** Without macs, removes the default. */
+export const UNASSIGN_FIRMWARE = 'mutation UnassignFirmware($macs: [String!]) { unassignFirmware(macs: $macs) }';
 export const FIRMWARE_CHECKS = 'subscription FirmwareChecks { firmwareChecks { lamp { mac } check { outcome } } }';
 
 export interface FirmwareImageInfo {

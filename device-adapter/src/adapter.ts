@@ -125,9 +125,8 @@ export function buildAdapter(options: AdapterOptions): Adapter {
     },
     currentDisplayPacket: () => currentPacket ?? '',
     onOpen: (lamp) => logger.info({ lamp: lamp.id, name: lamp.name, remoteAddress: lamp.remoteAddress }, 'lamp connected'),
-    onClose: (lamp, reason, wasOpen) => {
-      connections.delete(lamp.id);
-      if (!wasOpen) return;
+    onEnded: (lamp) => connections.delete(lamp.id),
+    onLeft: (lamp, reason) => {
       logger.info({ lamp: lamp.id, reason }, 'lamp disconnected');
       link.reportDisconnected(lamp.id, reason);
     },

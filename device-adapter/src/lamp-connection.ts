@@ -18,7 +18,13 @@ export interface LampConnectionHost {
   /** The display packet a newly admitted lamp gets right after `ok`. */
   currentDisplayPacket(): string;
   onOpen(lamp: LampConnection): void;
-  onClose(lamp: LampConnection, reason: string, wasOpen: boolean): void;
+  /** The connection has ended, however it ended (handshake or not): called exactly once. */
+  onEnded(lamp: LampConnection, reason: string): void;
+  /**
+   * A lamp the API admitted is gone, so the API must be told: called once per admitted lamp,
+   * also for one that went away while the API was admitting it, and never for any other.
+   */
+  onLeft(lamp: LampConnection, reason: string): void;
   onDebugMessage(lamp: LampConnection, text: string, at: Date): void;
   logger: Logger;
 }
@@ -155,8 +161,8 @@ export class LampConnection {
       return;
     }
     if (this.#phase !== 'admitting') {
-      // The lamp went away while the API was deciding; the host reports it.
-      if (admission.accepted) this.host.onClose(this, 'closed during the handshake', true);
+      // The lamp went away while the API was deciding: if the API let it in, it must hear it left.
+      if (admission.accepted) this.host.onLeft(this, 'closed during the handshake');
       return;
     }
     if (!admission.accepted) {
@@ -228,13 +234,14 @@ export class LampConnection {
     });
   }
 
+  /** Every way a connection ends comes through here, once. */
   #closed(reason: string): void {
     if (this.#phase === 'closed') return;
     const wasOpen = this.#phase === 'open';
-    const wasAdmitting = this.#phase === 'admitting';
     this.#phase = 'closed';
     clearTimeout(this.#handshakeTimer);
-    // An admission still in flight reports its own outcome when it returns.
-    if (!wasAdmitting) this.host.onClose(this, reason, wasOpen);
+    this.host.onEnded(this, reason);
+    // An admission still in flight tells the API itself when it returns (see #admit).
+    if (wasOpen) this.host.onLeft(this, reason);
   }
 }

@@ -63,7 +63,7 @@ export class DeviceRegistry {
 
   connect(adapterId: string, session: LampSession): Device {
     const previous = this.#devices.get(session.id);
-    if (previous) this.disconnect(previous.adapterId, previous.id, 'replaced by a new connection with the same id');
+    if (previous) this.#remove(previous.adapterId, previous.id, 'replaced by a new connection with the same id', 'keep');
     const device: Device = { ...session, adapterId };
     this.#devices.set(device.id, device);
     this.pubsub.publish('deviceEvent', { kind: 'CONNECTED', device, at: this.clock.now() });
@@ -71,11 +71,7 @@ export class DeviceRegistry {
   }
 
   disconnect(adapterId: string, id: string, reason: string): boolean {
-    const device = this.#devices.get(id);
-    if (!device || device.adapterId !== adapterId) return false;
-    this.#devices.delete(id);
-    this.pubsub.publish('deviceEvent', { kind: 'DISCONNECTED', device, at: this.clock.now(), reason });
-    return true;
+    return this.#remove(adapterId, id, reason, 'forget');
   }
 
   /** Replaces everything known about an adapter's lamps with what it reports now. */
@@ -98,7 +94,8 @@ export class DeviceRegistry {
 
   detachAdapter(adapterId: string, reason: string): void {
     for (const device of this.list()) {
-      if (device.adapterId === adapterId) this.disconnect(adapterId, device.id, reason);
+      // The adapter lists these lamps again under the same ids when it is back: keep their lines.
+      if (device.adapterId === adapterId) this.#remove(adapterId, device.id, reason, 'keep');
     }
   }
 
@@ -118,6 +115,17 @@ export class DeviceRegistry {
 
   debugMessages(device: Device, limit: number): DebugMessage[] {
     return this.lamps.recentDebugMessages(debugLogKey(device), limit);
+  }
+
+  #remove(adapterId: string, id: string, reason: string, history: 'keep' | 'forget'): boolean {
+    const device = this.#devices.get(id);
+    if (!device || device.adapterId !== adapterId) return false;
+    this.#devices.delete(id);
+    // A lamp on the shared secret has its history per connection, which nobody can ask for once
+    // the connection is gone; a registered lamp keeps its history under its own id.
+    if (history === 'forget' && device.lampId === null) this.lamps.forgetDebugMessages(debugLogKey(device));
+    this.pubsub.publish('deviceEvent', { kind: 'DISCONNECTED', device, at: this.clock.now(), reason });
+    return true;
   }
 }
 

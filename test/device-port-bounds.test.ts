@@ -92,3 +92,69 @@ describe('connections that end during the handshake', () => {
     await waitUntil(() => api.services.devices.count() === 0, 3000, 'the API to be told');
   });
 });
+
+describe('a lamp that does not read what it is sent', () => {
+  it('is dropped with 4429 when it floods pings and stops reading, its pongs coalesced meanwhile', async () => {
+    const small = await startAdapter(httpPort, { maxUnsentBytes: 1024 });
+    try {
+      await waitUntil(() => small.ready);
+      const { lamp } = await TestLamp.handshake(small.port, DEVICE_SECRET);
+      const [connection] = small.connections();
+      lamp.stall();
+      let mostPending = 0;
+      const watch = setInterval(() => {
+        mostPending = Math.max(mostPending, connection!.pendingPackets);
+      }, 1);
+      for (let i = 0; i < 20_000 && lamp.socket.readyState === lamp.socket.OPEN; i++) {
+        lamp.send('ping');
+        if (i % 500 === 499) await new Promise((resolve) => setImmediate(resolve));
+      }
+      await waitUntil(() => !connection!.isOpen, 5000, 'the adapter to drop the lamp');
+      clearInterval(watch);
+      // A lamp that reads again sees why it was dropped.
+      lamp.resume();
+      const closed = await lamp.closed;
+      expect(closed.code).toBe(LampCloseCode.Backlogged);
+      expect(closed.reason).toMatch(/not reading/);
+      // At most a display packet and one pong ever waited: pings do not queue pongs.
+      expect(mostPending).toBeLessThanOrEqual(2);
+      await waitUntil(() => small.connections().length === 0, 3000, 'the dropped lamp to be forgotten');
+    } finally {
+      await small.stop();
+    }
+  });
+
+  it('is dropped with 4429 when commands pile up behind a stalled socket', async () => {
+    const { lamp } = await TestLamp.handshake(adapter.port, DEVICE_SECRET);
+    const [connection] = adapter.connections();
+    lamp.stall();
+    // Fill the socket's buffers until a write no longer completes.
+    const filler = 'x'.repeat(16 * 1024);
+    for (let i = 0; i < 2000 && connection!.pendingPackets === 0; i++) {
+      connection!.showDisplay(`${filler}${i}`);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(connection!.pendingPackets).toBeGreaterThan(0);
+    let sent = 0;
+    while (connection!.sendCommand('[cc:r:?:?]')) sent += 1;
+    expect(connection!.isOpen).toBe(false);
+    // Roughly 64 KiB of commands, less what the filler already takes.
+    expect(sent).toBeGreaterThan(1000);
+    expect(sent).toBeLessThan(64 * 1024 / '[cc:r:?:?]'.length);
+    await waitUntil(() => adapter.connections().length === 0, 3000, 'the dropped lamp to be forgotten');
+    await waitUntil(() => api.services.devices.count() === 0, 3000, 'the API to be told');
+  });
+
+  it('keeps a lamp that pings hard but reads, answering it with pongs', async () => {
+    const { lamp } = await TestLamp.handshake(adapter.port, DEVICE_SECRET);
+    for (let i = 0; i < 20_000; i++) lamp.send('ping');
+    lamp.send('d:after the pings');
+    await waitUntil(() => api.services.devices.list().some((device) =>
+      api.services.devices.debugMessages(device, 1)[0]?.text === 'after the pings'), 10_000, 'the pings to be read');
+    const pongs = (await lamp.drain(0)).filter((frame) => frame === 'pong');
+    expect(pongs.length).toBeGreaterThan(0);
+    expect(pongs.length).toBeLessThanOrEqual(20_000);
+    expect(lamp.socket.readyState).toBe(lamp.socket.OPEN);
+    lamp.close();
+  });
+});

@@ -24,6 +24,8 @@ export interface AdapterOptions {
   heartbeatTimeoutMs?: number;
   /** Largest frame a lamp may send; larger ones close the connection (1009). Default 8 KiB. */
   maxFrameBytes?: number;
+  /** Most data that may wait to be written to one lamp; past it the lamp is dropped (4429). Default 64 KiB. */
+  maxUnsentBytes?: number;
   /** How often lamps' last-seen times are reported to the API. Default 5 s. */
   seenReportIntervalMs?: number;
   /** Longest wait between attempts to reach the API. Default 10 s. */
@@ -52,6 +54,7 @@ export function buildAdapter(options: AdapterOptions): Adapter {
   const adapterId = options.adapterId ?? `adapter-${randomBytes(3).toString('hex')}`;
   const handshakeTimeoutMs = options.handshakeTimeoutMs ?? 5_000;
   const heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? 20_000;
+  const maxUnsentBytes = options.maxUnsentBytes ?? 64 * 1024;
   const seenReportIntervalMs = options.seenReportIntervalMs ?? 5_000;
   const now = () => new Date();
 
@@ -145,6 +148,7 @@ export function buildAdapter(options: AdapterOptions): Adapter {
       id: `${adapterId}.${nextLampNumber++}`,
       remoteAddress: remoteAddressOf(request),
       handshakeTimeoutMs,
+      maxUnsentBytes,
       now,
     });
     connections.set(lamp.id, lamp);

@@ -72,6 +72,7 @@ export function buildAdapter(options: AdapterOptions): Adapter {
     url: options.apiUrl,
     adapterToken: options.adapterToken,
     adapterId,
+    adapterKey: randomBytes(32).toString('base64url'),
     logger,
     ...(options.maxRetryDelayMs !== undefined ? { maxRetryDelayMs: options.maxRetryDelayMs } : {}),
     onDisplayPacket: (packet) => {

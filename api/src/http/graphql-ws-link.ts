@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { Authenticator } from '../access/authenticator.js';
 import { CredentialError, type Principal } from '../access/principal.js';
+import { adapterLinkIdentity } from '../devices/adapter-identity.js';
 import type { DeviceRegistry } from '../devices/device-registry.js';
 import { sameOrigin, sessionCookie } from './request-origin.js';
 
@@ -66,6 +67,15 @@ export function serveGraphqlWs({ yoga, wsServer, authenticator, devices, trustPr
           throw error;
         }
         if (!principal || principal.kind === 'anonymous') return false;
+        if (principal.adapterId) {
+          // From here on the adapter is known by its link identity, not by the name it gave.
+          const link = adapterLinkIdentity(principal.adapterId, ctx.connectionParams?.adapterKey);
+          if ('error' in link) {
+            ctx.extra.socket.close(CloseCode.BadRequest, link.error);
+            return false;
+          }
+          principal = { ...principal, adapterId: link.identity };
+        }
         principals.set(ctx, principal);
         if (principal.credentialId) {
           const sockets = socketsByCredential.get(principal.credentialId) ?? new Set();

@@ -93,6 +93,28 @@ describe('connections that end during the handshake', () => {
   });
 });
 
+describe('connections in their handshake', () => {
+  it('are capped: past the cap a new one is told to try again later, and room frees as handshakes finish', async () => {
+    const capped = await startAdapter(httpPort, { maxPendingHandshakes: 5 });
+    try {
+      await waitUntil(() => capped.ready);
+      const silent = await Promise.all(Array.from({ length: 5 }, () => TestLamp.connect(capped.port)));
+      const turnedAway = await TestLamp.connect(capped.port);
+      expect(await turnedAway.closed).toEqual({ code: LampCloseCode.TryAgainLater, reason: expect.stringMatching(/too many connections/) });
+      expect(capped.connections().length).toBe(5);
+
+      // One finishes its handshake: that makes room for one more.
+      silent[0]!.send(DEVICE_SECRET);
+      expect(await silent[0]!.next()).toBe('ok');
+      const { lamp: next } = await TestLamp.handshake(capped.port, DEVICE_SECRET);
+      expect(capped.connections().length).toBe(6);
+      for (const lamp of [...silent, next]) lamp.close();
+    } finally {
+      await capped.stop();
+    }
+  });
+});
+
 describe('a lamp that does not read what it is sent', () => {
   it('is dropped with 4429 when it floods pings and stops reading, its pongs coalesced meanwhile', async () => {
     const small = await startAdapter(httpPort, { maxUnsentBytes: 1024 });

@@ -100,23 +100,27 @@ describe.each(tokens)('another link with %s and the real adapter\'s name', (_nam
   });
 
   it('leaves commands reaching the real lamp, and cannot claim to have reached it or others', async () => {
-    // The impostor listens for commands too, and claims every lamp it can name.
+    // The impostor listens for commands too, and claims every lamp it can name. Its subscription
+    // starts on its own time, so commands go out until it hears one.
     const commands = subscribe(impostor, 'subscription { lampCommands { id } }');
-    await waitUntil(() => running.system.api.services.devices.count() === 1);
-    const claims = (async () => {
-      const { lampCommands } = await commands.next(5000);
-      return execute(impostor, 'mutation ($c: ID!, $d: [ID!]!) { confirmLampCommand(commandId: $c, deviceIds: $d) }', {
-        c: lampCommands.id,
+    for (let attempt = 1; ; attempt++) {
+      const sending = graphqlData(running.http, 'mutation { sendCommand(command: RESET) { lampsReached deviceIds } }');
+      const heard = await commands.next(1000).catch(() => null);
+      if (!heard) {
+        await sending;
+        if (attempt === 10) throw new Error('the impostor never heard a command');
+        continue;
+      }
+      const claim = await execute(impostor, 'mutation ($c: ID!, $d: [ID!]!) { confirmLampCommand(commandId: $c, deviceIds: $d) }', {
+        c: heard.lampCommands.id,
         d: [lampId, 'ghost.1'],
       });
-    })();
-    // Give the subscription time to start before the command goes out.
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    const { sendCommand } = await graphqlData(running.http, 'mutation { sendCommand(command: RESET) { lampsReached deviceIds } }');
-    expect(sendCommand).toEqual({ lampsReached: 1, deviceIds: [lampId] });
+      // The impostor was waited for and its claim taken, minus the lamps it does not hold.
+      expect(claim).toEqual({ data: { confirmLampCommand: true } });
+      expect((await sending).sendCommand).toEqual({ lampsReached: 1, deviceIds: [lampId] });
+      break;
+    }
     expect(await lamp.waitFor('[cc:r:?:?]')).toBe('[cc:r:?:?]');
-    // The impostor did hear the command and was waited for: its claim was taken, minus the lamps it does not hold.
-    expect(await claims).toEqual({ data: { confirmLampCommand: true } });
     commands.stop();
   });
 });
@@ -129,4 +133,28 @@ it('refuses an adapter link whose key breaks the rules, saying why', async () =>
   );
   expect(closed).toMatchObject({ code: 4400, reason: expect.stringMatching(/adapterKey must be/) });
   await client.dispose();
+});
+
+it('lets an adapter\'s new link carry on with its lamps while its old one is still open, and only its own', async () => {
+  const params = { authorization: `Bearer ${ADAPTER_TOKEN}`, adapterId: 'porch', adapterKey: 'porch-adapter-key-0123456789abcdef' };
+  const before = wsClient(running.http, params);
+  // An open subscription keeps the link open, as the adapter's own do.
+  const following = subscribe(before, 'subscription { displayState { frame } }');
+  await following.next();
+  const admitted = await execute(before, 'mutation ($l: LampSessionInput!) { admitLamp(lamp: $l) { accepted } }', { l: session('porch.1') });
+  expect(admitted).toEqual({ data: { admitLamp: { accepted: true } } });
+
+  // The same adapter links again (its old link not yet gone) and lists its lamp: it keeps it.
+  const after = wsClient(running.http, params);
+  const listed = await execute(after, 'mutation ($l: [LampSessionInput!]!) { syncLamps(lamps: $l) }', { l: [session('porch.1')] });
+  expect(listed).toEqual({ data: { syncLamps: [] } });
+  // The same name with another key is another adapter.
+  const other = wsClient(running.http, { ...params, adapterKey: 'someone-else-key-0123456789abcdef' });
+  const refused = await execute(other, 'mutation ($l: [LampSessionInput!]!) { syncLamps(lamps: $l) }', { l: [session('porch.1')] });
+  expect(refused).toEqual({ data: { syncLamps: ['porch.1'] } });
+  expect(await devices()).toContainEqual({ id: 'porch.1', remoteAddress: '203.0.113.9' });
+
+  following.stop();
+  await Promise.all([before.dispose(), after.dispose(), other.dispose()]);
+  await waitUntil(() => !running.system.api.services.devices.get('porch.1'), 3000, 'the porch lamp to go with its adapter');
 });

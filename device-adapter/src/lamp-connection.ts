@@ -102,11 +102,6 @@ export class LampConnection {
     return this.#outbox.size;
   }
 
-  /** Whether a pong is waiting to be written. */
-  get pongWaiting(): boolean {
-    return this.#outbox.hasPong;
-  }
-
   /**
    * What the lamp is owed and has not taken: the packets waiting, what the socket has not yet
    * handed to the network, and a pong's worth for every further ping the waiting pong answers.
@@ -196,7 +191,8 @@ export class LampConnection {
     this.#phase = 'open';
     this.#outbox.pushCommand(HANDSHAKE_OK);
     this.#showDisplayAfterHandshake();
-    this.host.onOpen(this);
+    // (A limit set below the first packets' size drops the lamp at once.)
+    if (this.isOpen) this.host.onOpen(this);
   }
 
   #showDisplayAfterHandshake(): void {

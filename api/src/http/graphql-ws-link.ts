@@ -32,8 +32,9 @@ interface LinkOptions {
  * Serves GraphQL over graphql-ws through yoga's envelop, so queries, mutations and
  * subscriptions behave as over HTTP. Credentials are checked when the connection opens
  * (a connection without them is refused with 4403), and again by each operation's auth
- * scopes when it starts. Revoking the credential closes the connection; an adapter's lamps
- * are reported gone when its last link closes.
+ * scopes when it starts. Revoking the credential closes the connection. An adapter link is
+ * known by the identity its key gives it (see adapter-identity), and that adapter's lamps are
+ * reported gone when its last link closes.
  */
 export function serveGraphqlWs({ yoga, wsServer, authenticator, devices, trustProxy, logger }: LinkOptions) {
   const openAdapterLinks = new Map<string, number>();

@@ -33,9 +33,10 @@ it('keeps at most the newest display packet for a stalled lamp, without slowing 
     return open[0]!.id;
   }
 
-  // Stall the slow lamp and fill its socket buffers until writes no longer complete.
+  // Stall the slow lamp and fill its socket buffers until writes no longer complete (in pieces
+  // well under the 64 KiB a lamp may have waiting, or it would be dropped).
   slow.lamp.stall();
-  const filler = 'x'.repeat(64 * 1024);
+  const filler = 'x'.repeat(16 * 1024);
   for (let i = 0; i < 2000 && slowConnection.pendingPackets === 0; i++) {
     slowConnection.showDisplay(`${filler}${i}`);
     await new Promise((resolve) => setImmediate(resolve));

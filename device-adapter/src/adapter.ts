@@ -24,6 +24,10 @@ export interface AdapterOptions {
   heartbeatTimeoutMs?: number;
   /** Largest frame a lamp may send; larger ones close the connection (1009). Default 8 KiB. */
   maxFrameBytes?: number;
+  /** Most data that may wait to be written to one lamp; past it the lamp is dropped (4429). Default 64 KiB. */
+  maxUnsentBytes?: number;
+  /** Most connections in their handshake at once; more are closed with 1013 at once. Default 1000. */
+  maxPendingHandshakes?: number;
   /** How often lamps' last-seen times are reported to the API. Default 5 s. */
   seenReportIntervalMs?: number;
   /** Longest wait between attempts to reach the API. Default 10 s. */
@@ -52,10 +56,14 @@ export function buildAdapter(options: AdapterOptions): Adapter {
   const adapterId = options.adapterId ?? `adapter-${randomBytes(3).toString('hex')}`;
   const handshakeTimeoutMs = options.handshakeTimeoutMs ?? 5_000;
   const heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? 20_000;
+  const maxUnsentBytes = options.maxUnsentBytes ?? 64 * 1024;
+  const maxPendingHandshakes = options.maxPendingHandshakes ?? 1000;
   const seenReportIntervalMs = options.seenReportIntervalMs ?? 5_000;
   const now = () => new Date();
 
   const connections = new Map<string, LampConnection>();
+  /** Connections that have not finished their handshake: anyone can open them, so they are capped. */
+  const handshaking = new Set<LampConnection>();
   let currentPacket: string | null = null;
   let nextLampNumber = 1;
   let lastSeenReport = new Date(0);
@@ -69,6 +77,7 @@ export function buildAdapter(options: AdapterOptions): Adapter {
     url: options.apiUrl,
     adapterToken: options.adapterToken,
     adapterId,
+    adapterKey: randomBytes(32).toString('base64url'),
     logger,
     ...(options.maxRetryDelayMs !== undefined ? { maxRetryDelayMs: options.maxRetryDelayMs } : {}),
     onDisplayPacket: (packet) => {
@@ -124,10 +133,15 @@ export function buildAdapter(options: AdapterOptions): Adapter {
       }
     },
     currentDisplayPacket: () => currentPacket ?? '',
-    onOpen: (lamp) => logger.info({ lamp: lamp.id, name: lamp.name, remoteAddress: lamp.remoteAddress }, 'lamp connected'),
-    onClose: (lamp, reason, wasOpen) => {
+    onOpen: (lamp) => {
+      handshaking.delete(lamp);
+      logger.info({ lamp: lamp.id, name: lamp.name, remoteAddress: lamp.remoteAddress }, 'lamp connected');
+    },
+    onEnded: (lamp) => {
+      handshaking.delete(lamp);
       connections.delete(lamp.id);
-      if (!wasOpen) return;
+    },
+    onLeft: (lamp, reason) => {
       logger.info({ lamp: lamp.id, reason }, 'lamp disconnected');
       link.reportDisconnected(lamp.id, reason);
     },
@@ -142,13 +156,21 @@ export function buildAdapter(options: AdapterOptions): Adapter {
     clientTracking: false,
   });
   wss.on('connection', (socket: WebSocket, request: IncomingMessage) => {
+    if (handshaking.size >= maxPendingHandshakes) {
+      socket.on('error', () => {});
+      socket.close(LampCloseCode.TryAgainLater, 'too many connections in their handshake, try again later');
+      setTimeout(() => socket.terminate(), 1000).unref();
+      return;
+    }
     const lamp = new LampConnection(socket, host, {
       id: `${adapterId}.${nextLampNumber++}`,
       remoteAddress: remoteAddressOf(request),
       handshakeTimeoutMs,
+      maxUnsentBytes,
       now,
     });
     connections.set(lamp.id, lamp);
+    handshaking.add(lamp);
   });
 
   const heartbeat = setInterval(

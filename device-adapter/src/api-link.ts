@@ -23,7 +23,13 @@ export interface ApiLinkOptions {
   /** The API's GraphQL endpoint, `http(s)://` or `ws(s)://`. */
   url: string;
   adapterToken: string;
+  /** The adapter's name, for the API's logs and its lamps' ids. */
   adapterId: string;
+  /**
+   * A secret of this adapter's own, sent on every link it opens: the API knows the adapter by
+   * it, so a link that comes back after a drop keeps the adapter's lamps, and nobody else can.
+   */
+  adapterKey: string;
   logger: Logger;
   onDisplayPacket(packet: string): void;
   onCommand(command: LampCommandMessage): void;
@@ -72,6 +78,7 @@ export class ApiLink {
       connectionParams: () => ({
         authorization: `Bearer ${options.adapterToken}`,
         adapterId: options.adapterId,
+        adapterKey: options.adapterKey,
       }),
       on: {
         connected: () => {

@@ -18,7 +18,13 @@ export interface LampConnectionHost {
   /** The display packet a newly admitted lamp gets right after `ok`. */
   currentDisplayPacket(): string;
   onOpen(lamp: LampConnection): void;
-  onClose(lamp: LampConnection, reason: string, wasOpen: boolean): void;
+  /** The connection has ended, however it ended (handshake or not): called exactly once. */
+  onEnded(lamp: LampConnection, reason: string): void;
+  /**
+   * A lamp the API admitted is gone, so the API must be told: called once per admitted lamp,
+   * also for one that went away while the API was admitting it, and never for any other.
+   */
+  onLeft(lamp: LampConnection, reason: string): void;
   onDebugMessage(lamp: LampConnection, text: string, at: Date): void;
   logger: Logger;
 }
@@ -27,14 +33,19 @@ export interface LampConnectionOptions {
   id: string;
   remoteAddress: string;
   handshakeTimeoutMs: number;
+  /** Unsent data (see `unsentBytes`) beyond which the lamp is dropped (4429). */
+  maxUnsentBytes: number;
   now: () => Date;
 }
+
+const PONG_BYTES = Buffer.byteLength(PONG);
 
 type Phase = 'awaiting-secret' | 'admitting' | 'open' | 'closed';
 
 /**
  * One lamp's connection: the handshake, heartbeat bookkeeping, and a write path that never
- * lets a slow lamp build a queue. The wire format itself is in the protocol package.
+ * lets a slow lamp build a queue: display packets and pongs are coalesced, and a lamp whose
+ * unsent data still passes a limit is dropped. The wire format itself is in the protocol package.
  */
 export class LampConnection {
   readonly id: string;
@@ -50,6 +61,8 @@ export class LampConnection {
   #phase: Phase = 'awaiting-secret';
   #writing = false;
   readonly #outbox = new Outbox();
+  /** Pings since a pong last went to the socket; all are answered by the one waiting pong. */
+  #pingsAwaitingPong = 0;
   readonly #handshakeTimer: NodeJS.Timeout;
   readonly #unexpectedLog = new RateLimit(5, 60_000);
   readonly #debugForward = new RateLimit(100, 5_000);
@@ -84,9 +97,18 @@ export class LampConnection {
     return this.#phase === 'open';
   }
 
-  /** Packets waiting to be written; bounded by one display packet plus pending commands. */
+  /** Packets waiting to be written: at most one display packet and one pong, plus commands. */
   get pendingPackets(): number {
     return this.#outbox.size;
+  }
+
+  /**
+   * What the lamp is owed and has not taken: the packets waiting, what the socket has not yet
+   * handed to the network, and a pong's worth for every further ping the waiting pong answers.
+   */
+  get unsentBytes(): number {
+    const coalescedPongs = Math.max(0, this.#pingsAwaitingPong - 1) * PONG_BYTES;
+    return this.#outbox.bytes + this.socket.bufferedAmount + coalescedPongs;
   }
 
   /** Hands the lamp a display packet unless it already has exactly this one. */
@@ -97,11 +119,12 @@ export class LampConnection {
     this.#flush();
   }
 
+  /** Queues a command packet; false when the lamp is not open (or was dropped for its backlog). */
   sendCommand(packet: string): boolean {
     if (this.#phase !== 'open') return false;
     this.#outbox.pushCommand(packet);
     this.#flush();
-    return true;
+    return this.isOpen;
   }
 
   close(code: number, reason: string): void {
@@ -155,8 +178,8 @@ export class LampConnection {
       return;
     }
     if (this.#phase !== 'admitting') {
-      // The lamp went away while the API was deciding; the host reports it.
-      if (admission.accepted) this.host.onClose(this, 'closed during the handshake', true);
+      // The lamp went away while the API was deciding: if the API let it in, it must hear it left.
+      if (admission.accepted) this.host.onLeft(this, 'closed during the handshake');
       return;
     }
     if (!admission.accepted) {
@@ -168,7 +191,8 @@ export class LampConnection {
     this.#phase = 'open';
     this.#outbox.pushCommand(HANDSHAKE_OK);
     this.#showDisplayAfterHandshake();
-    this.host.onOpen(this);
+    // (A limit set below the first packets' size drops the lamp at once.)
+    if (this.isOpen) this.host.onOpen(this);
   }
 
   #showDisplayAfterHandshake(): void {
@@ -182,7 +206,8 @@ export class LampConnection {
     const message = parseDeviceMessage(text);
     switch (message.kind) {
       case 'ping':
-        this.#outbox.pushCommand(PONG);
+        this.#pingsAwaitingPong += 1;
+        this.#outbox.pushPong(PONG);
         this.#flush();
         return;
       case 'debug': {
@@ -214,11 +239,19 @@ export class LampConnection {
 
   /** One write in flight at a time: the next packet is chosen only once the socket took the last. */
   #flush(): void {
-    if (this.#writing || this.#phase === 'closed') return;
-    const packet = this.#outbox.shift();
-    if (packet === undefined) return;
+    if (this.#phase === 'closed') return;
+    if (!this.#writing) this.#writeNext();
+    if (this.#phase === 'open' && this.unsentBytes > this.options.maxUnsentBytes) {
+      this.close(LampCloseCode.Backlogged, `more than ${this.options.maxUnsentBytes} bytes waiting: the lamp is not reading`);
+    }
+  }
+
+  #writeNext(): void {
+    const item = this.#outbox.shift();
+    if (item === undefined) return;
+    if (item.kind === 'pong') this.#pingsAwaitingPong = 0;
     this.#writing = true;
-    this.socket.send(packet, (error) => {
+    this.socket.send(item.packet, (error) => {
       this.#writing = false;
       if (error) {
         this.#closed(`write failed: ${error.message}`);
@@ -228,13 +261,14 @@ export class LampConnection {
     });
   }
 
+  /** Every way a connection ends comes through here, once. */
   #closed(reason: string): void {
     if (this.#phase === 'closed') return;
     const wasOpen = this.#phase === 'open';
-    const wasAdmitting = this.#phase === 'admitting';
     this.#phase = 'closed';
     clearTimeout(this.#handshakeTimer);
-    // An admission still in flight reports its own outcome when it returns.
-    if (!wasAdmitting) this.host.onClose(this, reason, wasOpen);
+    this.host.onEnded(this, reason);
+    // An admission still in flight tells the API itself when it returns (see #admit).
+    if (wasOpen) this.host.onLeft(this, reason);
   }
 }

@@ -19,5 +19,7 @@ export const LampCloseCode = {
   HandshakeTimeout: 4408,
   /** No sign of life within the heartbeat timeout. */
   HeartbeatTimeout: 4410,
+  /** More data waiting for the lamp than the device port holds for one: it is not reading what it is sent. */
+  Backlogged: 4429,
 } as const;
 export type LampCloseCode = (typeof LampCloseCode)[keyof typeof LampCloseCode];

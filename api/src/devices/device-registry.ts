@@ -14,7 +14,19 @@ export interface Device {
   remoteAddress: string;
   connectedAt: Date;
   lastSeenAt: Date;
+  /**
+   * The identity of the adapter link that holds it, given by the API (see graphql-ws-link):
+   * only that link may report on it, and no other link can take its id.
+   */
   adapterId: string;
+}
+
+/** An adapter asked for a device id another adapter's link holds. */
+export class DeviceIdTaken extends Error {
+  override name = 'DeviceIdTaken';
+  constructor(readonly deviceId: string) {
+    super(`device id ${deviceId} is held by another adapter`);
+  }
 }
 
 export type DeviceEvent =
@@ -61,9 +73,11 @@ export class DeviceRegistry {
     return this.pubsub.subscribe('deviceEvent', signal);
   }
 
+  /** Records a lamp as connected on an adapter; throws DeviceIdTaken when another adapter holds its id. */
   connect(adapterId: string, session: LampSession): Device {
     const previous = this.#devices.get(session.id);
-    if (previous) this.disconnect(previous.adapterId, previous.id, 'replaced by a new connection with the same id');
+    if (previous && previous.adapterId !== adapterId) throw new DeviceIdTaken(session.id);
+    if (previous) this.#remove(adapterId, previous.id, 'replaced by a new connection with the same id', 'keep');
     const device: Device = { ...session, adapterId };
     this.#devices.set(device.id, device);
     this.pubsub.publish('deviceEvent', { kind: 'CONNECTED', device, at: this.clock.now() });
@@ -71,34 +85,39 @@ export class DeviceRegistry {
   }
 
   disconnect(adapterId: string, id: string, reason: string): boolean {
-    const device = this.#devices.get(id);
-    if (!device || device.adapterId !== adapterId) return false;
-    this.#devices.delete(id);
-    this.pubsub.publish('deviceEvent', { kind: 'DISCONNECTED', device, at: this.clock.now(), reason });
-    return true;
+    return this.#remove(adapterId, id, reason, 'forget');
   }
 
-  /** Replaces everything known about an adapter's lamps with what it reports now. */
-  sync(adapterId: string, sessions: LampSession[]): Device[] {
+  /**
+   * Replaces everything known about an adapter's lamps with what it reports now. Returns the
+   * ids it could not take because another adapter holds them.
+   */
+  sync(adapterId: string, sessions: LampSession[]): { taken: string[] } {
     const reported = new Set(sessions.map((s) => s.id));
     for (const device of this.list()) {
       if (device.adapterId === adapterId && !reported.has(device.id)) {
         this.disconnect(adapterId, device.id, 'no longer reported by its adapter');
       }
     }
-    return sessions.map((session) => {
+    const taken: string[] = [];
+    for (const session of sessions) {
       const known = this.#devices.get(session.id);
-      if (known && known.adapterId === adapterId) {
-        known.lastSeenAt = latest(known.lastSeenAt, session.lastSeenAt);
-        return known;
-      }
-      return this.connect(adapterId, session);
-    });
+      if (!known) this.connect(adapterId, session);
+      else if (known.adapterId === adapterId) known.lastSeenAt = latest(known.lastSeenAt, session.lastSeenAt);
+      else taken.push(session.id);
+    }
+    return { taken };
+  }
+
+  /** Of `ids`, those an adapter holds. */
+  heldBy(adapterId: string, ids: readonly string[]): string[] {
+    return ids.filter((id) => this.#devices.get(id)?.adapterId === adapterId);
   }
 
   detachAdapter(adapterId: string, reason: string): void {
     for (const device of this.list()) {
-      if (device.adapterId === adapterId) this.disconnect(adapterId, device.id, reason);
+      // The adapter lists these lamps again under the same ids when it is back: keep their lines.
+      if (device.adapterId === adapterId) this.#remove(adapterId, device.id, reason, 'keep');
     }
   }
 
@@ -118,6 +137,17 @@ export class DeviceRegistry {
 
   debugMessages(device: Device, limit: number): DebugMessage[] {
     return this.lamps.recentDebugMessages(debugLogKey(device), limit);
+  }
+
+  #remove(adapterId: string, id: string, reason: string, history: 'keep' | 'forget'): boolean {
+    const device = this.#devices.get(id);
+    if (!device || device.adapterId !== adapterId) return false;
+    this.#devices.delete(id);
+    // A lamp on the shared secret has its history per connection, which nobody can ask for once
+    // the connection is gone; a registered lamp keeps its history under its own id.
+    if (history === 'forget' && device.lampId === null) this.lamps.forgetDebugMessages(debugLogKey(device));
+    this.pubsub.publish('deviceEvent', { kind: 'DISCONNECTED', device, at: this.clock.now(), reason });
+    return true;
   }
 }
 

@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { Authenticator } from '../access/authenticator.js';
 import { CredentialError, type Principal } from '../access/principal.js';
+import { adapterLinkIdentity } from '../devices/adapter-identity.js';
 import type { DeviceRegistry } from '../devices/device-registry.js';
 import { ApiErrorCode } from '../schema/errors.js';
 import { sameOrigin, sessionCookie } from './request-origin.js';
@@ -37,8 +38,9 @@ interface LinkOptions {
  * Serves GraphQL over graphql-ws through yoga's envelop, so queries, mutations and
  * subscriptions behave as over HTTP. Credentials are checked when the connection opens
  * (a connection without them is refused with 4403), and again by each operation's auth
- * scopes when it starts. Revoking the credential closes the connection; an adapter's lamps
- * are reported gone when its last link closes.
+ * scopes when it starts. Revoking the credential closes the connection. An adapter link is
+ * known by the identity its key gives it (see adapter-identity), and that adapter's lamps are
+ * reported gone when its last link closes.
  */
 export function serveGraphqlWs({ yoga, wsServer, authenticator, devices, trustProxy, logger }: LinkOptions) {
   const openAdapterLinks = new Map<string, number>();
@@ -79,6 +81,15 @@ export function serveGraphqlWs({ yoga, wsServer, authenticator, devices, trustPr
           return false;
         }
         if (principal.kind === 'anonymous') return false;
+        if (principal.adapterId) {
+          // From here on the adapter is known by its link identity, not by the name it gave.
+          const link = adapterLinkIdentity(principal.adapterId, ctx.connectionParams?.adapterKey);
+          if ('error' in link) {
+            ctx.extra.socket.close(CloseCode.BadRequest, link.error);
+            return false;
+          }
+          principal = { ...principal, adapterId: link.identity };
+        }
         principals.set(ctx, principal);
         if (principal.credentialId) {
           const sockets = socketsByCredential.get(principal.credentialId) ?? new Set();

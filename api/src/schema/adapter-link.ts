@@ -1,13 +1,15 @@
 import type { LampCommand } from '../commands/command-dispatch.js';
 import type { ApiContext } from '../context.js';
-import type { Device } from '../devices/device-registry.js';
+import { DeviceIdTaken, type Device } from '../devices/device-registry.js';
 import { builder } from './builder.js';
 import { DeviceRef } from './devices.js';
 import { forbidden, invalidArgument } from './errors.js';
 
 /*
  * Operations for device adapters, over their authenticated graphql-ws link. People and apps
- * have no use for them; they need the adapter token.
+ * have no use for them; they need the adapter token. Each acts on the lamps of the calling
+ * link's own adapter only: the API tells adapters apart by their link (see graphql-ws-link),
+ * not by the name they give, so one adapter can neither list, drop nor report another's lamps.
  */
 
 const LAMP_ID = /^[A-Za-z0-9._:-]{1,100}$/;
@@ -60,6 +62,7 @@ const LampSightingInput = builder.inputType('LampSightingInput', {
   }),
 });
 
+/** The identity of the calling adapter's link, as the API assigned it. */
 function linkedAdapter(context: ApiContext): string {
   if (!context.adapterId) throw forbidden('adapter operations need a graphql-ws link opened with an adapterId');
   return context.adapterId;
@@ -78,22 +81,28 @@ builder.mutationFields((t) => ({
     args: { lamp: t.arg({ type: LampSessionInput, required: true }) },
     resolve: (_root, { lamp }, context) => {
       const adapterId = linkedAdapter(context);
+      const id = lampId(lamp.id, 'lamp.id');
       const identity = context.services.lampCredentials.identify(lamp.secret);
       if (!identity) return { accepted: false, reason: 'invalid secret', device: null };
-      const device = context.services.devices.connect(adapterId, {
-        id: lampId(lamp.id, 'lamp.id'),
-        lampId: identity.lampId,
-        name: identity.name,
-        remoteAddress: lamp.remoteAddress,
-        connectedAt: lamp.connectedAt,
-        lastSeenAt: lamp.lastSeenAt,
-      });
-      return { accepted: true, reason: null, device };
+      try {
+        const device = context.services.devices.connect(adapterId, {
+          id,
+          lampId: identity.lampId,
+          name: identity.name,
+          remoteAddress: lamp.remoteAddress,
+          connectedAt: lamp.connectedAt,
+          lastSeenAt: lamp.lastSeenAt,
+        });
+        return { accepted: true, reason: null, device };
+      } catch (error) {
+        if (error instanceof DeviceIdTaken) throw forbidden(`lamp.id: ${error.message}`);
+        throw error;
+      }
     },
   }),
   syncLamps: t.idList({
     description:
-      'Reports every lamp an adapter holds, after its link to the API (re)opens. Returns the ids of lamps whose secret no longer lets them in; the adapter closes those.',
+      'Reports every lamp an adapter holds, after its link to the API (re)opens. Returns the ids of lamps whose secret no longer lets them in, or whose id another adapter holds; the adapter closes those.',
     authScopes: { adapter: true },
     args: { lamps: t.arg({ type: [LampSessionInput], required: true }) },
     resolve: (_root, { lamps }, context) => {
@@ -101,13 +110,14 @@ builder.mutationFields((t) => ({
       const refused: string[] = [];
       const admitted = [];
       for (const lamp of lamps) {
+        const id = lampId(lamp.id, 'lamps.id');
         const identity = context.services.lampCredentials.identify(lamp.secret);
         if (!identity) {
-          refused.push(lamp.id);
+          refused.push(id);
           continue;
         }
         admitted.push({
-          id: lampId(lamp.id, 'lamps.id'),
+          id,
           lampId: identity.lampId,
           name: identity.name,
           remoteAddress: lamp.remoteAddress,
@@ -115,8 +125,8 @@ builder.mutationFields((t) => ({
           lastSeenAt: lamp.lastSeenAt,
         });
       }
-      context.services.devices.sync(adapterId, admitted);
-      return refused;
+      const { taken } = context.services.devices.sync(adapterId, admitted);
+      return [...refused, ...taken];
     },
   }),
   reportLampDisconnected: t.boolean({
@@ -152,8 +162,11 @@ builder.mutationFields((t) => ({
     description: 'Tells the API which lamps a command was written to.',
     authScopes: { adapter: true },
     args: { commandId: t.arg.id({ required: true }), deviceIds: t.arg.idList({ required: true }) },
-    resolve: (_root, { commandId, deviceIds }, context) =>
-      context.services.commands.confirm(linkedAdapter(context), commandId, deviceIds),
+    resolve: (_root, { commandId, deviceIds }, context) => {
+      const adapterId = linkedAdapter(context);
+      // Only its own lamps count: an adapter cannot claim to have reached another's.
+      return context.services.commands.confirm(adapterId, commandId, context.services.devices.heldBy(adapterId, deviceIds));
+    },
   }),
 }));
 

@@ -19,7 +19,10 @@ interface LampRow {
   revoked_at: string | null;
 }
 
-/** Registered lamps (their secrets hashed) and each lamp's recent debug lines. */
+/**
+ * Registered lamps (their secrets hashed) and each lamp's recent debug lines. Debug history is
+ * bounded per lamp and in total, so no number of lamps or connections can grow it without limit.
+ */
 export class LampStore {
   readonly #insertLamp;
   readonly #lampBySecretHash;
@@ -29,12 +32,17 @@ export class LampStore {
   readonly #revokeLamp;
   readonly #insertDebug;
   readonly #trimDebug;
+  readonly #trimAllDebug;
+  readonly #forgetDebug;
   readonly #recentDebug;
+  readonly #appendDebug;
 
   constructor(
     db: SqliteDatabase,
     /** Debug lines kept per lamp; older ones are deleted as new ones arrive. */
     private readonly debugMessagesPerLamp = 200,
+    /** Debug lines kept in all, across lamps; the oldest are deleted first. */
+    private readonly debugMessagesInTotal = 10_000,
   ) {
     this.#insertLamp = db.prepare('INSERT INTO lamps (id, name, secret_hash, created_at) VALUES (?, ?, ?, ?)');
     this.#lampBySecretHash = db.prepare<[string], LampRow>('SELECT * FROM lamps WHERE secret_hash = ? AND revoked_at IS NULL');
@@ -47,6 +55,15 @@ export class LampStore {
       `DELETE FROM debug_messages WHERE lamp_key = @key AND id <= (
          SELECT id FROM debug_messages WHERE lamp_key = @key ORDER BY id DESC LIMIT 1 OFFSET @keep)`,
     );
+    // Ids only grow (AUTOINCREMENT never reuses one), so the newest N lines are exactly those
+    // above the newest id minus N: a range delete on the primary key, never a scan.
+    this.#trimAllDebug = db.prepare('DELETE FROM debug_messages WHERE id <= ?');
+    this.#forgetDebug = db.prepare('DELETE FROM debug_messages WHERE lamp_key = ?');
+    this.#appendDebug = db.transaction((lampKey: string, message: StoredDebugMessage) => {
+      const { lastInsertRowid } = this.#insertDebug.run(lampKey, message.at.toISOString(), message.text);
+      this.#trimDebug.run({ key: lampKey, keep: this.debugMessagesPerLamp });
+      this.#trimAllDebug.run(Number(lastInsertRowid) - this.debugMessagesInTotal);
+    });
     this.#recentDebug = db.prepare<[string, number], { at: string; text: string }>(
       'SELECT at, text FROM (SELECT id, at, text FROM debug_messages WHERE lamp_key = ? ORDER BY id DESC LIMIT ?) ORDER BY id',
     );
@@ -80,8 +97,12 @@ export class LampStore {
   }
 
   appendDebugMessage(lampKey: string, message: StoredDebugMessage): void {
-    this.#insertDebug.run(lampKey, message.at.toISOString(), message.text);
-    this.#trimDebug.run({ key: lampKey, keep: this.debugMessagesPerLamp });
+    this.#appendDebug(lampKey, message);
+  }
+
+  /** Deletes a lamp's whole debug history (for histories nobody can reach any more). */
+  forgetDebugMessages(lampKey: string): void {
+    this.#forgetDebug.run(lampKey);
   }
 
   recentDebugMessages(lampKey: string, limit: number): StoredDebugMessage[] {

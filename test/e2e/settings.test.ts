@@ -53,6 +53,7 @@ describe.runIf(browserAvailable())('web UI settings', () => {
   it('tests weather settings without saving them, then saves them', async () => {
     const { context, page } = await settings();
     await page.getByText('No key is saved yet.').waitFor();
+    expect(await page.getByTestId('weather-source-state').textContent()).toContain('Not set up yet');
     await page.getByLabel('API key').fill('key-from-the-browser');
     await page.getByLabel('By name').check();
     await page.getByLabel('City', { exact: true }).fill('Zurich,CH');
@@ -77,6 +78,7 @@ describe.runIf(browserAvailable())('web UI settings', () => {
     expect(saved).toEqual({ apiKeyConfigured: true, intervalSeconds: 900, place: { city: 'Zurich,CH' } });
     // Write-only: the key is never sent back to the page.
     await page.getByText('A key is saved. It is never shown again.').waitFor();
+    expect(await page.getByTestId('weather-source-state').textContent()).toContain('Working: the weather for Zurich, CH.');
     expect(await page.getByLabel('API key').inputValue()).toBe('');
     expect(await page.content()).not.toContain('key-from-the-browser');
     await context.close();

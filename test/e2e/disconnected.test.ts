@@ -1,4 +1,4 @@
-import type { Browser } from 'playwright-core';
+import type { Browser, WebSocketRoute } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailable, launchBrowser } from '../support/browser.js';
 import { graphqlData } from '../support/graphql.js';
@@ -72,6 +72,45 @@ describe.runIf(browserAvailable())('web UI while the connection is down', () => 
     expect(lamp.received.filter((frame) => frame !== '[cc:2:51,102,153:1]' && frame !== 'ok')).toEqual(['[cc:2:0,200,255:1]']);
     await expect.poll(() => caption.textContent()).toBe('Manual · #00c8ff · pulse 1');
     lamp.close();
+    await context.close();
+  });
+
+  it('with only the live connection cut (HTTP still working) sends nothing either', async () => {
+    const { context, page } = await openPhone(browser);
+    // Stands between the page and the server's graphql-ws endpoint, to cut just that.
+    let cut = false;
+    const links = new Set<WebSocketRoute>();
+    await page.routeWebSocket(/\/graphql$/, (route) => {
+      if (cut) {
+        route.close({ code: 1012, reason: 'cut by the test' });
+        return;
+      }
+      route.connectToServer();
+      links.add(route);
+    });
+    await logIn(page, `http://127.0.0.1:${running.http}/`);
+    await graphqlData(running.http, 'mutation { setColor(color: { hex: "#224466" }) { frame } }');
+    await graphqlData(running.http, 'mutation { setPulse(pulse: 3) { frame } }');
+    const caption = page.locator('figcaption');
+    const confirmed = 'Manual · #224466 · pulse 3';
+    await expect.poll(() => caption.textContent()).toBe(confirmed);
+
+    cut = true;
+    for (const link of links) await link.close({ code: 1012, reason: 'cut by the test' });
+    links.clear();
+    await page.getByRole('alert').filter({ hasText: 'Connection to the server lost' }).waitFor();
+
+    await page.getByRole('button', { name: 'Violet' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Not applied' }).waitFor();
+    await page.getByRole('radio', { name: 'Weather' }).click();
+    expect(await caption.textContent()).toBe(confirmed);
+    // The server could have been reached over HTTP, but was not asked to change anything.
+    expect((await graphqlData(running.http, '{ displayState { frame } }')).displayState.frame).toBe('[cc:2:34,68,102:3]');
+
+    cut = false;
+    await page.getByText('Connected again.').waitFor({ timeout: 10_000 });
+    expect(await caption.textContent()).toBe(confirmed);
+    expect((await graphqlData(running.http, '{ displayState { frame } }')).displayState.frame).toBe('[cc:2:34,68,102:3]');
     await context.close();
   });
 });

@@ -171,7 +171,7 @@ describe.runIf(browserAvailable())('web UI settings', () => {
       c: 'purple lamp at dusk',
       n: ADMIN_PASSWORD,
     });
-  });
+  }, 40_000);
 
   it('fits a 360 px phone, light and dark (screenshots)', async () => {
     for (const scheme of ['light', 'dark'] as const) {
@@ -190,5 +190,5 @@ describe.runIf(browserAvailable())('web UI settings', () => {
       await page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
       await context.close();
     }
-  });
+  }, 40_000);
 });

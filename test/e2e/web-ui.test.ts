@@ -260,5 +260,5 @@ describe.runIf(runBrowserTests)('web UI', () => {
     }
     lamp.close();
     expect(existsSync(join(SCREENSHOTS, 'manual-dark.png'))).toBe(true);
-  });
+  }, 40_000);
 });

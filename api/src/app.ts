@@ -13,7 +13,7 @@ import { systemClock, type Clock } from './clock.js';
 import { CommandDispatch, type CommandEvents } from './commands/command-dispatch.js';
 import type { ApiContext, ApiServices } from './context.js';
 import { DeviceRegistry, type DeviceEvents } from './devices/device-registry.js';
-import { LampCredentials, resolveDeviceSecret } from './devices/lamp-credentials.js';
+import { LampCredentials, resolveDeviceSecret, type DeviceSecret } from './devices/lamp-credentials.js';
 import { DisplayControl, type DisplayEvents } from './display/display-control.js';
 import { PubSub, SubscriberBehind } from './events/pubsub.js';
 import { serveGraphqlWs, type LinkServerContext } from './http/graphql-ws-link.js';
@@ -88,7 +88,7 @@ export interface ApiStarted {
 export interface Api {
   services: ApiServices;
   /** The shared lamp secret in force, and where it came from. */
-  deviceSecret: ReturnType<typeof resolveDeviceSecret>;
+  readonly deviceSecret: DeviceSecret;
   start(): Promise<ApiStarted>;
   /** Closes every connection and stops listening. */
   stop(): Promise<void>;
@@ -116,7 +116,7 @@ export function buildApi(options: ApiOptions): Api {
     display,
     devices: new DeviceRegistry(pubsub, lamps, clock),
     commands: new CommandDispatch(pubsub, clock, options.commandConfirmTimeoutMs),
-    lampCredentials: new LampCredentials(deviceSecret.value, lamps, clock),
+    lampCredentials: new LampCredentials(deviceSecret, lamps, clock, store),
     lamps,
     authenticator: new Authenticator(new CredentialStore(options.database), store, {
       adapterToken: options.adapterToken,
@@ -279,7 +279,9 @@ export function buildApi(options: ApiOptions): Api {
   let port = 0;
   return {
     services,
-    deviceSecret,
+    get deviceSecret() {
+      return services.lampCredentials.sharedSecret;
+    },
     get port() {
       return port;
     },

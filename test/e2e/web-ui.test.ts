@@ -1,23 +1,19 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { browserAvailable, launchBrowser } from '../support/browser.js';
-import { REPO_ROOT } from '../support/command.js';
 import { graphqlData } from '../support/graphql.js';
 import { esp32Image } from '../support/firmware-images.js';
 import { TestLamp } from '../support/lamp.js';
 import { esp32UpdateHeaders, updateCheck } from '../support/update-client.js';
 import { ADMIN_PASSWORD, DEVICE_SECRET, startSystem, temporaryDataDir, type RunningSystem } from '../support/system.js';
+import { openPhone, PHONE, requireBuiltUi, SCREENSHOTS, UI_DIST } from './phone.js';
 
 /*
  * The web UI in a real browser (Debian's Chromium) against the real server, with raw
  * WebSocket lamps: what a person does on a phone, and what the lamp then receives.
  */
-
-const UI_DIST = join(REPO_ROOT, 'ui/dist');
-const SCREENSHOTS = join(REPO_ROOT, 'screenshots');
-const PHONE = { width: 360, height: 740 };
 
 const runBrowserTests = browserAvailable();
 
@@ -27,8 +23,7 @@ describe.runIf(runBrowserTests)('web UI', () => {
   let data: ReturnType<typeof temporaryDataDir>;
 
   beforeAll(async () => {
-    if (!existsSync(join(UI_DIST, 'index.html'))) throw new Error('ui/dist is missing: run `npm run build`');
-    mkdirSync(SCREENSHOTS, { recursive: true });
+    requireBuiltUi();
     data = temporaryDataDir();
     running = await startSystem({ databaseFile: data.databaseFile, uiDirectory: UI_DIST });
     browser = await launchBrowser();
@@ -42,14 +37,7 @@ describe.runIf(runBrowserTests)('web UI', () => {
 
   const url = () => `http://127.0.0.1:${running.http}/`;
 
-  async function phone(colorScheme: 'light' | 'dark' = 'light'): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ viewport: PHONE, colorScheme, hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
-    const page = await context.newPage();
-    page.on('pageerror', (error) => {
-      throw error;
-    });
-    return { context, page };
-  }
+  const phone = (colorScheme: 'light' | 'dark' = 'light'): Promise<{ context: BrowserContext; page: Page }> => openPhone(browser, colorScheme);
 
   async function loggedIn(colorScheme: 'light' | 'dark' = 'light') {
     const opened = await phone(colorScheme);
@@ -272,5 +260,5 @@ describe.runIf(runBrowserTests)('web UI', () => {
     }
     lamp.close();
     expect(existsSync(join(SCREENSHOTS, 'manual-dark.png'))).toBe(true);
-  });
+  }, 40_000);
 });

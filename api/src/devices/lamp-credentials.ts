@@ -17,16 +17,37 @@ export interface LampIdentity {
  * lamp id so its connections can be closed.
  */
 export class LampCredentials extends EventEmitter<{ revoked: [lampId: string] }> {
+  #shared: DeviceSecret;
+
   constructor(
-    private readonly sharedSecret: string,
+    shared: DeviceSecret,
     private readonly lamps: LampStore,
     private readonly clock: Clock,
+    private readonly state: StateStore,
   ) {
     super();
+    this.#shared = shared;
+  }
+
+  /** The shared device secret in force, and where it came from. */
+  get sharedSecret(): DeviceSecret {
+    return this.#shared;
+  }
+
+  /**
+   * Replaces the shared device secret with a new one, stored for every later start. Refused
+   * while CC_DEVICE_SECRET sets it: the environment would bring the old one back on restart.
+   */
+  rotateSharedSecret(): DeviceSecret {
+    if (this.#shared.source === 'configured') throw new SecretSetByEnvironment();
+    const value = generateSecret();
+    this.state.writeSetting('device_secret', value);
+    this.#shared = { value, source: 'stored' };
+    return this.#shared;
   }
 
   identify(secret: string): LampIdentity | null {
-    if (secretMatches(secret, this.sharedSecret)) return { lampId: null, name: null };
+    if (secretMatches(secret, this.#shared.value)) return { lampId: null, name: null };
     const lamp = this.lamps.findActiveBySecretHash(tokenHash(secret));
     return lamp ? { lampId: lamp.id, name: lamp.name } : null;
   }
@@ -45,6 +66,18 @@ export class LampCredentials extends EventEmitter<{ revoked: [lampId: string] }>
   }
 }
 
+export interface DeviceSecret {
+  value: string;
+  source: 'configured' | 'stored' | 'generated';
+}
+
+export class SecretSetByEnvironment extends Error {
+  override name = 'SecretSetByEnvironment';
+  constructor() {
+    super('the device secret is set by CC_DEVICE_SECRET in the environment: change it there and restart');
+  }
+}
+
 /**
  * The shared device secret: `configured` (CC_DEVICE_SECRET) when given, else the stored one,
  * else a new one, stored for every later start.
@@ -52,7 +85,7 @@ export class LampCredentials extends EventEmitter<{ revoked: [lampId: string] }>
 export function resolveDeviceSecret(
   state: StateStore,
   configured: string | undefined,
-): { value: string; source: 'configured' | 'stored' | 'generated' } {
+): DeviceSecret {
   if (configured) return { value: configured, source: 'configured' };
   const stored = state.readSetting('device_secret');
   if (stored) return { value: stored, source: 'stored' };

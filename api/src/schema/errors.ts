@@ -6,6 +6,8 @@ export const ApiErrorCode = {
   Unauthenticated: 'UNAUTHENTICATED',
   Forbidden: 'FORBIDDEN',
   RateLimited: 'RATE_LIMITED',
+  /** Not possible in the present configuration (`extensions.variable` names what decides it). */
+  FailedPrecondition: 'FAILED_PRECONDITION',
   /** A browser-style request without the CSRF header, and no `Authorization: Bearer`. */
   CsrfHeaderRequired: 'CSRF_HEADER_REQUIRED',
   /** The operation is too large: depth, aliases or tokens past the limit (`extensions.limit`). */

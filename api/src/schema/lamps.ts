@@ -1,7 +1,10 @@
+import { LampCloseCode } from '@cloud-cloud/protocol/close-codes';
+import { GraphQLError } from 'graphql';
+import { SecretSetByEnvironment, type DeviceSecret } from '../devices/lamp-credentials.js';
 import type { RegisteredLamp } from '../store/lamp-store.js';
 import { builder } from './builder.js';
 import { DebugMessageRef, DeviceRef } from './devices.js';
-import { invalidArgument, requireIntegerInRange } from './errors.js';
+import { ApiErrorCode, invalidArgument, requireIntegerInRange } from './errors.js';
 
 const LampRef = builder.objectRef<RegisteredLamp>('Lamp').implement({
   description: 'A registered lamp: it connects with its own secret and is known by its name.',
@@ -45,7 +48,33 @@ const LampRegistrationRef = builder
     }),
   });
 
+const DeviceSecretSourceEnum = builder.enumType('DeviceSecretSource', {
+  values: {
+    CONFIGURED: { description: 'Set by CC_DEVICE_SECRET in the environment; it cannot be rotated through the API.' },
+    STORED: { description: 'Kept in the database (set by an earlier start or a rotation).' },
+    GENERATED: { description: 'Generated at this start and stored.' },
+  } as const,
+});
+
+const DeviceSecretRef = builder.objectRef<DeviceSecret>('DeviceSecret').implement({
+  description: 'The shared secret lamps send first, as deployed firmware has it.',
+  fields: (t) => ({
+    secret: t.exposeString('value', { description: 'The secret itself.' }),
+    source: t.field({ type: DeviceSecretSourceEnum, resolve: (s) => (s.source === 'configured' ? 'CONFIGURED' : s.source === 'stored' ? 'STORED' : 'GENERATED') }),
+    rotatable: t.boolean({ description: 'Whether rotateDeviceSecret may replace it.', resolve: (s) => s.source !== 'configured' }),
+  }),
+});
+
 const NAME_MAX = 64;
+
+builder.queryField('deviceSecret', (t) =>
+  t.field({
+    type: DeviceSecretRef,
+    description: 'The shared device secret (admin only). Lamps with a registered secret of their own do not use it.',
+    authScopes: { manage: true },
+    resolve: (_root, _args, { services }) => services.lampCredentials.sharedSecret,
+  }),
+);
 
 builder.queryField('lamps', (t) =>
   t.field({
@@ -70,6 +99,27 @@ builder.mutationFields((t) => ({
       }
       if (services.lamps.findActiveByName(trimmed)) throw invalidArgument('name', `a lamp named ${JSON.stringify(trimmed)} exists already`);
       return services.lampCredentials.register(trimmed);
+    },
+  }),
+  rotateDeviceSecret: t.field({
+    type: DeviceSecretRef,
+    description:
+      'Replaces the shared device secret with a new random one, kept across restarts. Lamps connected with the old one are disconnected (4403) and refused (4401) until their firmware has the new one; lamps with their own registered secret are not affected. Refused (FAILED_PRECONDITION) while CC_DEVICE_SECRET sets the secret.',
+    authScopes: { manage: true },
+    resolve: (_root, _args, { services }) => {
+      let rotated: DeviceSecret;
+      try {
+        rotated = services.lampCredentials.rotateSharedSecret();
+      } catch (error) {
+        if (error instanceof SecretSetByEnvironment) {
+          throw new GraphQLError(error.message, { extensions: { code: ApiErrorCode.FailedPrecondition, variable: 'CC_DEVICE_SECRET' } });
+        }
+        throw error;
+      }
+      const sharedSecretLamps = services.devices.list().filter((device) => device.lampId === null);
+      services.commands.disconnect(sharedSecretLamps.map((device) => device.id), LampCloseCode.Revoked, 'device secret rotated');
+      services.logger.info({ disconnected: sharedSecretLamps.length }, 'device secret rotated');
+      return rotated;
     },
   }),
   revokeLamp: t.field({

@@ -2,7 +2,7 @@ import { formatDisplayPacket } from '@cloud-cloud/protocol/packet';
 import type { WeatherDisplay } from '../display/display-state.js';
 import type { WeatherPlace, WeatherReport } from '../weather/openweathermap.js';
 import { weatherDisplayFor } from '../weather/weather-mapping.js';
-import type { WeatherSnapshot } from '../weather/weather-service.js';
+import type { WeatherSnapshot, WeatherTestOutcome } from '../weather/weather-service.js';
 import { MIN_INTERVAL_MS, type StoredWeatherSettings } from '../weather/weather-settings.js';
 import { builder } from './builder.js';
 import { WeatherDisplayRef } from './display-state.js';
@@ -87,6 +87,21 @@ const WeatherPreviewRef = builder.objectRef<WeatherDisplay>('WeatherPreview').im
   }),
 });
 
+const WeatherTestRef = builder.objectRef<WeatherTestOutcome & { at: Date }>('WeatherTest').implement({
+  description: 'The answer to one trial fetch with settings that were not saved.',
+  fields: (t) => ({
+    ok: t.boolean({ resolve: (r) => r.report !== null }),
+    report: t.field({ type: WeatherReportRef, nullable: true, description: 'What OpenWeatherMap answered.', resolve: (r) => r.report }),
+    display: t.field({
+      type: WeatherPreviewRef,
+      nullable: true,
+      description: 'What weather mode would show for that report now.',
+      resolve: (r) => (r.report ? weatherDisplayFor(r.report, r.at) : null),
+    }),
+    error: t.string({ nullable: true, description: 'Why it failed, in words.', resolve: (r) => r.error }),
+  }),
+});
+
 const WeatherSettingsInput = builder.inputType('WeatherSettingsInput', {
   description:
     'Changes to how weather is fetched; omitted fields stay as they are. A place is one of cityId, city, or lat and lon together.',
@@ -135,6 +150,17 @@ builder.mutationFields((t) => ({
     description: 'Fetches the weather now; the answer shows how that went.',
     authScopes: { control: true },
     resolve: (_root, _args, { services }) => services.weather.refresh(),
+  }),
+  testWeatherSettings: t.field({
+    type: WeatherTestRef,
+    description:
+      'Fetches the weather once with these settings laid over the saved ones, and saves nothing. A failure is in the answer, not an error.',
+    authScopes: { manage: true },
+    args: { settings: t.arg({ type: WeatherSettingsInput, required: true }) },
+    resolve: async (_root, { settings }, { services }) => ({
+      ...(await services.weather.test(parseSettings(settings))),
+      at: services.clock.now(),
+    }),
   }),
   configureWeather: t.field({
     type: WeatherRef,

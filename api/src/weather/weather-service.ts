@@ -29,6 +29,9 @@ export interface WeatherSnapshot {
   settings: WeatherSettings;
 }
 
+/** What one trial fetch gave: a report, or the error in words. */
+export type WeatherTestOutcome = { report: WeatherReport; error: null } | { report: null; error: string };
+
 export type WeatherEvents = { weather: WeatherSnapshot };
 
 export interface WeatherServiceOptions {
@@ -116,6 +119,28 @@ export class WeatherService {
     clearTimeout(this.#timer);
     this.#recompute(true);
     return this.refresh();
+  }
+
+  /**
+   * Fetches once with `change` laid over the settings in force, and keeps nothing: not the
+   * settings, not the report. For trying a key or a place before saving it.
+   */
+  async test(change: StoredWeatherSettings): Promise<WeatherTestOutcome> {
+    const settings = effectiveSettings(this.options.defaults, { ...this.#loadStoredSettings(), ...change });
+    if (settings.apiKey === null) return { report: null, error: 'no API key: enter one (none is saved)' };
+    if (settings.place === null) return { report: null, error: 'no place: enter a city, a city id, or coordinates' };
+    try {
+      const report = await fetchCurrentWeather({
+        baseUrl: settings.baseUrl,
+        apiKey: settings.apiKey,
+        place: settings.place,
+        timeoutMs: this.options.timeoutMs ?? 10_000,
+        now: () => this.options.clock.now(),
+      });
+      return { report, error: null };
+    } catch (error) {
+      return { report: null, error: error instanceof WeatherFetchError ? error.message : `weather fetch failed: ${String(error)}` };
+    }
   }
 
   /** The current snapshot at once, then every change. */

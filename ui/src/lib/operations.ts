@@ -120,3 +120,77 @@ export interface LampFirmwareInfo {
   assignedFirmware: { version: string } | null;
   checks: { outcome: string; detail: string; at: string }[];
 }
+
+/* The admin's Settings view. */
+
+export const WEATHER_SETTINGS = `query WeatherSettings { weather { source {
+  state message apiKeyConfigured intervalSeconds place { cityId city lat lon }
+} report { placeName country } } }`;
+const WEATHER_REPORT_SUMMARY = 'description temperature placeName country';
+export const TEST_WEATHER_SETTINGS = `mutation TestWeatherSettings($settings: WeatherSettingsInput!) {
+  testWeatherSettings(settings: $settings) { ok error report { ${WEATHER_REPORT_SUMMARY} } display { state intensity } }
+}`;
+export const CONFIGURE_WEATHER = `mutation ConfigureWeather($settings: WeatherSettingsInput!) {
+  configureWeather(settings: $settings) { report { ${WEATHER_REPORT_SUMMARY} } source { state message apiKeyConfigured } }
+}`;
+
+export interface WeatherSourceSettings {
+  state: 'OK' | 'NOT_CONFIGURED' | 'FAILING';
+  message: string | null;
+  apiKeyConfigured: boolean;
+  intervalSeconds: number;
+  place: { cityId: number | null; city: string | null; lat: number | null; lon: number | null } | null;
+}
+
+export interface WeatherSettingsInput {
+  apiKey?: string;
+  cityId?: number;
+  city?: string;
+  lat?: number;
+  lon?: number;
+  intervalSeconds?: number;
+}
+
+export interface WeatherReportSummary {
+  description: string;
+  temperature: number;
+  placeName: string;
+  country: string | null;
+}
+
+export interface WeatherTestAnswer {
+  ok: boolean;
+  error: string | null;
+  report: WeatherReportSummary | null;
+  display: { state: number; intensity: number } | null;
+}
+
+export type Scope = 'ADMIN' | 'READ_ONLY' | 'ADAPTER';
+
+const API_TOKEN_FIELDS = 'id name scope createdAt lastUsedAt revokedAt';
+export const API_TOKENS = `query ApiTokens { apiTokens { ${API_TOKEN_FIELDS} } }`;
+export const CREATE_API_TOKEN = `mutation CreateApiToken($name: String!, $scope: Scope!) {
+  createApiToken(name: $name, scope: $scope) { token apiToken { ${API_TOKEN_FIELDS} } }
+}`;
+export const REVOKE_API_TOKEN = `mutation RevokeApiToken($id: ID!) { revokeApiToken(id: $id) { ${API_TOKEN_FIELDS} } }`;
+
+export interface ApiTokenInfo {
+  id: string;
+  name: string;
+  scope: Scope;
+  createdAt: string;
+  lastUsedAt: string | null;
+  revokedAt: string | null;
+}
+
+export const CHANGE_ADMIN_PASSWORD =
+  'mutation ChangeAdminPassword($currentPassword: String!, $newPassword: String!) { changeAdminPassword(currentPassword: $currentPassword, newPassword: $newPassword) }';
+
+export const DEVICE_SECRET = 'query DeviceSecret { deviceSecret { secret source rotatable } }';
+export const ROTATE_DEVICE_SECRET = 'mutation RotateDeviceSecret { rotateDeviceSecret { secret source rotatable } }';
+
+export interface DeviceSecretInfo {
+  secret: string;
+  source: 'CONFIGURED' | 'STORED' | 'GENERATED';
+  rotatable: boolean;
+}

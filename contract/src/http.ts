@@ -1,0 +1,5 @@
+/**
+ * Browsers must send this header (any value) on requests that skip the CORS preflight, such as
+ * multipart uploads; another site's page cannot add it without a preflight the API refuses.
+ */
+export const CSRF_HEADER = 'x-graphql-yoga-csrf';

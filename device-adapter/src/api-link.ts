@@ -1,4 +1,5 @@
 import type { ResultOf, TadaDocumentNode } from '@cloud-cloud/contract/graphql';
+import { GRAPHQL_PATH } from '@cloud-cloud/contract/http';
 import { print, type DocumentNode } from 'graphql';
 import { CloseCode, createClient, type Client, type FormattedExecutionResult } from 'graphql-ws';
 import type { Logger } from 'pino';
@@ -223,7 +224,7 @@ export function toWebSocketUrl(url: string): string {
   const parsed = new URL(url);
   if (parsed.protocol === 'http:') parsed.protocol = 'ws:';
   else if (parsed.protocol === 'https:') parsed.protocol = 'wss:';
-  if (parsed.pathname === '/' || parsed.pathname === '') parsed.pathname = '/graphql';
+  if (parsed.pathname === '/' || parsed.pathname === '') parsed.pathname = GRAPHQL_PATH;
   return parsed.toString();
 }
 

@@ -1,7 +1,7 @@
 import { Client, fetchExchange, stringifyDocument, subscriptionExchange, type AnyVariables, type OperationResult, type TypedDocumentNode } from '@urql/core';
 import { CloseCode, createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
 import { ApiErrorCode } from '@cloud-cloud/contract/api-errors';
-import { CSRF_HEADER } from '@cloud-cloud/contract/http';
+import { CSRF_HEADER, GRAPHQL_PATH } from '@cloud-cloud/contract/http';
 
 export type LinkStatus = 'connecting' | 'online' | 'offline';
 
@@ -29,7 +29,7 @@ type VariablesArgument<Variables> = Record<string, never> extends Variables ? [v
  * current state, so after a reconnect the page shows the truth again without a reload.
  */
 export function createApi(callbacks: ApiCallbacks): Api {
-  const wsUrl = new URL('/graphql', location.href);
+  const wsUrl = new URL(GRAPHQL_PATH, location.href);
   wsUrl.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
   let signedOut = false;
   const ws: WsClient = createWsClient({
@@ -57,7 +57,7 @@ export function createApi(callbacks: ApiCallbacks): Api {
   });
 
   const client = new Client({
-    url: '/graphql',
+    url: GRAPHQL_PATH,
     // POST for everything: the server refuses GETs without a CSRF header.
     preferGetMethod: false,
     fetchOptions: { credentials: 'same-origin' },
@@ -119,7 +119,7 @@ export async function uploadFile<Data, Variables extends { file: File }>(
   form.set('operations', JSON.stringify({ query: stringifyDocument(document), variables: { ...variables, file: null } }));
   form.set('map', JSON.stringify({ 0: ['variables.file'] }));
   form.set('0', file, file.name);
-  const response = await fetch('/graphql', {
+  const response = await fetch(GRAPHQL_PATH, {
     method: 'POST',
     credentials: 'same-origin',
     headers: { [CSRF_HEADER]: '1' },
@@ -135,7 +135,7 @@ export async function postGraphql<Data, Variables extends AnyVariables>(
   document: TypedDocumentNode<Data, Variables>,
   ...[variables]: VariablesArgument<Variables>
 ): Promise<GraphqlResponse<Data>> {
-  const response = await fetch('/graphql', {
+  const response = await fetch(GRAPHQL_PATH, {
     method: 'POST',
     credentials: 'same-origin',
     headers: { 'content-type': 'application/json' },

@@ -2,7 +2,7 @@ import type { Client } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql, graphqlData, subscribe, wsClient, type GraphqlResponse } from './support/graphql.js';
 import type { TestLamp } from './support/lamp.js';
-import { ADAPTER_TOKEN, DEVICE_SECRET, startSystem, waitUntil, type RunningSystem } from './support/system.js';
+import { ADAPTER_TOKEN, DEVICE_SECRET, startAdapter, startSystem, waitUntil, type RunningSystem } from './support/system.js';
 
 /*
  * An adapter is known to the API by its own link, not by the name it gives: another holder of
@@ -133,6 +133,13 @@ it('refuses an adapter link whose key breaks the rules, saying why', async () =>
   );
   expect(closed).toMatchObject({ code: 4400, reason: expect.stringMatching(/adapterKey must be/) });
   await client.dispose();
+});
+
+it('will not start an adapter under a name the API would not take, saying why', async () => {
+  // The API would treat its link as nameless and admit none of its lamps.
+  await expect(startAdapter(running.http, { adapterId: 'front door' })).rejects.toThrow(
+    'adapterId must be 1-100 letters, digits or . _ : -, got "front door"',
+  );
 });
 
 it('lets an adapter\'s new link carry on with its lamps while its old one is still open, and only its own', async () => {

@@ -22,6 +22,7 @@ import { refuseOversizedBody } from './http/request-limits.js';
 import { queryLimitPlugins, useCsrfPrevention } from './http/request-guards.js';
 import { useSubscriptionLifetime } from './http/subscription-lifetime.js';
 import { LampCloseCode } from '@cloud-cloud/protocol/close-codes';
+import { GRAPHQL_PATH } from '@cloud-cloud/contract/http';
 import { buildSchema } from './schema/index.js';
 import { ApiErrorCode, subscriberTooSlow, unauthenticated } from './schema/errors.js';
 import { CredentialStore } from './store/credential-store.js';
@@ -36,7 +37,7 @@ import { LEGACY_FIRMWARE_PATH, sendFirmwareImage, serveFirmwareUpdate, UPDATE_PA
 import { FirmwareStore } from './store/firmware-store.js';
 import { FIRMWARE_DOWNLOAD_PATH } from './schema/firmware.js';
 
-export const GRAPHQL_PATH = '/graphql';
+export { GRAPHQL_PATH };
 
 export interface ApiOptions {
   /** Bind address. */

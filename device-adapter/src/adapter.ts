@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ADAPTER_ID, ADAPTER_ID_RULE } from '@cloud-cloud/contract/ids';
 import { LampCloseCode } from '@cloud-cloud/protocol/close-codes';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -16,7 +17,7 @@ export interface AdapterOptions {
   apiUrl: string;
   adapterToken: string;
   logger: Logger;
-  /** Names this adapter to the API; random when omitted. */
+  /** Names this adapter to the API (see ADAPTER_ID_RULE); random when omitted. */
   adapterId?: string;
   /** How long a new connection may take to send its secret. Default 5 s. */
   handshakeTimeoutMs?: number;
@@ -54,6 +55,8 @@ export interface Adapter {
 export function buildAdapter(options: AdapterOptions): Adapter {
   const logger = options.logger.child({ component: 'device-adapter' });
   const adapterId = options.adapterId ?? `adapter-${randomBytes(3).toString('hex')}`;
+  // The API would take the link for a nameless one and refuse it every lamp: say so here instead.
+  if (!ADAPTER_ID.test(adapterId)) throw new Error(`${ADAPTER_ID_RULE}, got ${JSON.stringify(adapterId)}`);
   const handshakeTimeoutMs = options.handshakeTimeoutMs ?? 5_000;
   const heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? 20_000;
   const maxUnsentBytes = options.maxUnsentBytes ?? 64 * 1024;

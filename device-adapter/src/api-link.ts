@@ -1,6 +1,19 @@
-import { createClient, type Client, type FormattedExecutionResult } from 'graphql-ws';
+import type { ResultOf, TadaDocumentNode } from '@cloud-cloud/contract/graphql';
+import { GRAPHQL_PATH } from '@cloud-cloud/contract/http';
+import { print, type DocumentNode } from 'graphql';
+import { CloseCode, createClient, type Client, type FormattedExecutionResult } from 'graphql-ws';
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
+import {
+  ADAPTER_COMMANDS,
+  ADAPTER_DISPLAY,
+  ADMIT_LAMP,
+  CONFIRM_COMMAND,
+  LAMP_DEBUG,
+  LAMP_GONE,
+  LAMPS_SEEN,
+  SYNC_LAMPS,
+} from './api-operations.js';
 
 export interface LampReport {
   id: string;
@@ -11,13 +24,10 @@ export interface LampReport {
 }
 
 /** A packet to write, or connections to close, for some or (deviceIds null) all lamps. */
-export interface LampCommandMessage {
-  id: string;
-  packet: string | null;
-  closeCode: number | null;
-  closeReason: string | null;
-  deviceIds: string[] | null;
-}
+export type LampCommandMessage = ResultOf<typeof ADAPTER_COMMANDS>['lampCommands'];
+
+/** What the API answers when asked to admit a lamp. */
+export type LampAdmission = ResultOf<typeof ADMIT_LAMP>['admitLamp'];
 
 export interface ApiLinkOptions {
   /** The API's GraphQL endpoint, `http(s)://` or `ws(s)://`. */
@@ -42,9 +52,6 @@ export interface ApiLinkOptions {
 export class LinkDown extends Error {
   override name = 'LinkDown';
 }
-
-const DISPLAY_SUBSCRIPTION = 'subscription AdapterDisplay { displayState { frame } }';
-const COMMAND_SUBSCRIPTION = 'subscription AdapterCommands { lampCommands { id packet closeCode closeReason deviceIds } }';
 
 /**
  * The adapter's one connection to the API: graphql-ws, authenticated with the adapter token.
@@ -91,7 +98,7 @@ export class ApiLink {
           this.#connected = false;
           if (this.#stopped) return;
           const { code, reason } = event as { code?: number; reason?: string };
-          if (code === 4403) {
+          if (code === CloseCode.Forbidden) {
             this.#logger.error('the API refused the adapter token (CC_ADAPTER_TOKEN); retrying');
           } else if (wasConnected) {
             this.#logger.warn({ code, reason }, 'lost the link to the API; reconnecting');
@@ -110,12 +117,8 @@ export class ApiLink {
 
   start(): void {
     this.#unsubscribe.push(
-      this.#follow<{ displayState: { frame: string } }>(DISPLAY_SUBSCRIPTION, (data) =>
-        this.options.onDisplayPacket(data.displayState.frame),
-      ),
-      this.#follow<{ lampCommands: LampCommandMessage }>(COMMAND_SUBSCRIPTION, (data) =>
-        this.options.onCommand(data.lampCommands),
-      ),
+      this.#follow(ADAPTER_DISPLAY, (data) => this.options.onDisplayPacket(data.displayState.frame)),
+      this.#follow(ADAPTER_COMMANDS, (data) => this.options.onCommand(data.lampCommands)),
     );
   }
 
@@ -126,52 +129,33 @@ export class ApiLink {
     await Promise.resolve(this.#client.dispose()).catch(() => {});
   }
 
-  admitLamp(lamp: LampReport): Promise<{ accepted: boolean; reason: string | null; device: { name: string | null } | null }> {
-    return this.#request<{ admitLamp: { accepted: boolean; reason: string | null; device: { name: string | null } | null } }>(
-      `mutation AdmitLamp($lamp: LampSessionInput!) {
-        admitLamp(lamp: $lamp) { accepted reason device { name } }
-      }`,
-      { lamp: serialize(lamp) },
-    ).then((data) => data.admitLamp);
+  admitLamp(lamp: LampReport): Promise<LampAdmission> {
+    return this.#request(ADMIT_LAMP, { lamp: serialize(lamp) }).then((data) => data.admitLamp);
   }
 
   syncLamps(lamps: LampReport[]): Promise<string[]> {
-    return this.#request<{ syncLamps: string[] }>(
-      'mutation SyncLamps($lamps: [LampSessionInput!]!) { syncLamps(lamps: $lamps) }',
-      { lamps: lamps.map(serialize) },
-    ).then((data) => data.syncLamps);
+    return this.#request(SYNC_LAMPS, { lamps: lamps.map(serialize) }).then((data) => data.syncLamps);
   }
 
   reportDisconnected(id: string, reason: string): void {
-    this.#report('mutation LampGone($id: ID!, $reason: String!) { reportLampDisconnected(id: $id, reason: $reason) }', {
-      id,
-      reason,
-    });
+    this.#report(LAMP_GONE, { id, reason });
   }
 
   reportSeen(sightings: { id: string; at: Date }[]): void {
-    this.#report('mutation LampsSeen($s: [LampSightingInput!]!) { reportLampsSeen(sightings: $s) }', {
-      s: sightings.map(({ id, at }) => ({ id, at: at.toISOString() })),
-    });
+    this.#report(LAMPS_SEEN, { s: sightings.map(({ id, at }) => ({ id, at: at.toISOString() })) });
   }
 
   reportDebugMessage(id: string, text: string, at: Date): void {
-    this.#report(
-      'mutation LampDebug($id: ID!, $text: String!, $at: DateTime!) { reportLampDebugMessage(id: $id, text: $text, at: $at) }',
-      { id, text, at: at.toISOString() },
-    );
+    this.#report(LAMP_DEBUG, { id, text, at: at.toISOString() });
   }
 
   confirmCommand(commandId: string, deviceIds: string[]): void {
-    this.#report(
-      'mutation ConfirmCommand($c: ID!, $d: [ID!]!) { confirmLampCommand(commandId: $c, deviceIds: $d) }',
-      { c: commandId, d: deviceIds },
-    );
+    this.#report(CONFIRM_COMMAND, { c: commandId, d: deviceIds });
   }
 
-  #follow<T>(query: string, onData: (data: T) => void): () => void {
-    return this.#client.subscribe<T>(
-      { query },
+  #follow<Data>(document: TadaDocumentNode<Data, Record<string, never>>, onData: (data: Data) => void): () => void {
+    return this.#client.subscribe<Data>(
+      { query: queryText(document) },
       {
         next: (result) => {
           if (result.data) onData(result.data);
@@ -184,12 +168,12 @@ export class ApiLink {
   }
 
   /** A one-off operation; fails at once while the link is down instead of waiting for it. */
-  #request<T>(query: string, variables: Record<string, unknown>): Promise<T> {
+  #request<Data, Variables extends Record<string, unknown>>(document: TadaDocumentNode<Data, Variables>, variables: Variables): Promise<Data> {
     if (!this.#connected) return Promise.reject(new LinkDown('the API link is down'));
-    return new Promise<T>((resolve, reject) => {
-      let result: FormattedExecutionResult<T, unknown> | undefined;
-      this.#client.subscribe<T>(
-        { query, variables },
+    return new Promise<Data>((resolve, reject) => {
+      let result: FormattedExecutionResult<Data, unknown> | undefined;
+      this.#client.subscribe<Data>(
+        { query: queryText(document), variables },
         {
           next: (value) => {
             result = value;
@@ -205,12 +189,24 @@ export class ApiLink {
   }
 
   /** Reports are best effort: what is lost while the link is down, the next sync restores. */
-  #report(query: string, variables: Record<string, unknown>): void {
+  #report<Data, Variables extends Record<string, unknown>>(document: TadaDocumentNode<Data, Variables>, variables: Variables): void {
     if (!this.#connected) return;
-    this.#request(query, variables).catch((error: unknown) => {
+    this.#request(document, variables).catch((error: unknown) => {
       if (!(error instanceof LinkDown)) this.#logger.warn({ err: describe(error) }, 'report to the API failed');
     });
   }
+}
+
+const printed = new WeakMap<DocumentNode, string>();
+
+/** graphql-ws sends text; each document is printed once, not once per report. */
+function queryText(document: DocumentNode): string {
+  let text = printed.get(document);
+  if (text === undefined) {
+    text = print(document);
+    printed.set(document, text);
+  }
+  return text;
 }
 
 function serialize(lamp: LampReport) {
@@ -228,7 +224,7 @@ export function toWebSocketUrl(url: string): string {
   const parsed = new URL(url);
   if (parsed.protocol === 'http:') parsed.protocol = 'ws:';
   else if (parsed.protocol === 'https:') parsed.protocol = 'wss:';
-  if (parsed.pathname === '/' || parsed.pathname === '') parsed.pathname = '/graphql';
+  if (parsed.pathname === '/' || parsed.pathname === '') parsed.pathname = GRAPHQL_PATH;
   return parsed.toString();
 }
 

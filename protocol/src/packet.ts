@@ -5,11 +5,9 @@
  * to show `DisplayState.frame`, so both always agree on the exact bytes a lamp receives.
  */
 
-export interface Rgb {
-  r: number;
-  g: number;
-  b: number;
-}
+import type { Rgb } from './color.js';
+
+export type { Rgb } from './color.js';
 
 /** Weather states understood by lamp firmware (param1 of mode 1). */
 export const WeatherState = {

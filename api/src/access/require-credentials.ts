@@ -1,6 +1,7 @@
 import { GraphQLError, Kind, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { ApiContext } from '../context.js';
+import { ApiErrorCode } from '@cloud-cloud/contract/api-errors';
 
 /** What a caller without credentials may run: logging in, and nothing else. */
 const OPEN_FIELDS = new Set(['login', '__typename']);
@@ -13,7 +14,7 @@ export function useRequireCredentials(): Plugin<ApiContext> {
   const refuse = (document: DocumentNode, operationName: string | null | undefined, context: ApiContext) =>
     context.principal.kind === 'anonymous' && !onlyOpenFields(document, operationName);
   const error = new GraphQLError('log in, or send an API token as "Authorization: Bearer <token>"', {
-    extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+    extensions: { code: ApiErrorCode.Unauthenticated, http: { status: 401 } },
   });
   return {
     onExecute({ args, setResultAndStopExecution }) {

@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
+import { ADAPTER_KEY, ADAPTER_KEY_RULE } from '@cloud-cloud/contract/ids';
 
-const ADAPTER_KEY = /^[A-Za-z0-9_-]{22,128}$/;
-export const ADAPTER_KEY_RULE = 'adapterKey must be 22 to 128 letters, digits, - or _';
+export { ADAPTER_KEY_RULE };
 
 /**
  * Who an adapter's graphql-ws link is, as far as its lamps go. The `adapterId` an adapter sends

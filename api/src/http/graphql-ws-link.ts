@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { ADAPTER_ID } from '@cloud-cloud/contract/ids';
 import { GraphQLError, type ExecutionArgs } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
@@ -17,8 +18,6 @@ export interface LinkServerContext {
   link: { principal: Principal };
   req: IncomingMessage;
 }
-
-const ADAPTER_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
 /** Operations (mostly subscriptions) one graphql-ws connection may run at once. */
 export const MAX_OPERATIONS_PER_CONNECTION = 50;

@@ -1,3 +1,4 @@
+import { CSRF_HEADER } from '@cloud-cloud/contract/http';
 import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
@@ -5,8 +6,7 @@ import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { ApiErrorCode } from '../schema/errors.js';
 
-/** Browsers must send this header (any value) on requests that skip the CORS preflight. */
-export const CSRF_HEADER = 'x-graphql-yoga-csrf';
+export { CSRF_HEADER };
 
 /** Largest operations accepted, over every transport. */
 export const QUERY_LIMITS = { depth: 10, aliases: 20, tokens: 2000 } as const;

@@ -5,7 +5,7 @@ import type { ApiContext } from '../context.js';
 import { SESSION_COOKIE } from '../http/request-origin.js';
 import type { ApiTokenRecord, TokenScope } from '../store/credential-store.js';
 import { builder } from './builder.js';
-import { forbidden, invalidArgument } from './errors.js';
+import { ApiErrorCode, forbidden, invalidArgument } from './errors.js';
 
 const ScopeEnum = builder.enumType('Scope', {
   description: 'What a credential allows.',
@@ -156,11 +156,11 @@ function loginError(error: LoginRefused): GraphQLError {
   if (error.retryAfterSeconds !== null) {
     return new GraphQLError(error.message, {
       extensions: {
-        code: 'RATE_LIMITED',
+        code: ApiErrorCode.RateLimited,
         retryAfterSeconds: error.retryAfterSeconds,
         http: { status: 429, headers: { 'retry-after': String(error.retryAfterSeconds) } },
       },
     });
   }
-  return new GraphQLError(error.message, { extensions: { code: 'UNAUTHENTICATED' } });
+  return new GraphQLError(error.message, { extensions: { code: ApiErrorCode.Unauthenticated } });
 }

@@ -1,3 +1,4 @@
+import { LAMP_ID, LAMP_ID_RULE } from '@cloud-cloud/contract/ids';
 import type { LampCommand } from '../commands/command-dispatch.js';
 import type { ApiContext } from '../context.js';
 import { DeviceIdTaken, type Device } from '../devices/device-registry.js';
@@ -12,7 +13,6 @@ import { forbidden, invalidArgument } from './errors.js';
  * not by the name they give, so one adapter can neither list, drop nor report another's lamps.
  */
 
-const LAMP_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 const MAX_DEBUG_TEXT = 1000;
 
 const LampCommandRef = builder.objectRef<LampCommand>('LampCommand').implement({
@@ -69,7 +69,7 @@ function linkedAdapter(context: ApiContext): string {
 }
 
 function lampId(id: string, argument: string): string {
-  if (!LAMP_ID.test(id)) throw invalidArgument(argument, 'must be 1-100 letters, digits or . _ : -');
+  if (!LAMP_ID.test(id)) throw invalidArgument(argument, LAMP_ID_RULE);
   return id;
 }
 

@@ -1,3 +1,4 @@
+import { formatHexColor, parseHexColor } from '@cloud-cloud/protocol/color';
 import { COLOR_CHANNEL_MAX, PULSE_MAX, type Rgb } from '@cloud-cloud/protocol/packet';
 import { DISPLAY_MODES, displayFrame, type DisplayState, type WeatherDisplay } from '../display/display-state.js';
 import { builder } from './builder.js';
@@ -14,7 +15,7 @@ const ColorRef = builder.objectRef<Rgb>('Color').implement({
     r: t.exposeInt('r'),
     g: t.exposeInt('g'),
     b: t.exposeInt('b'),
-    hex: t.string({ description: 'The colour as `#rrggbb`, lower case.', resolve: toHex }),
+    hex: t.string({ description: 'The colour as `#rrggbb`, lower case.', resolve: formatHexColor }),
   }),
 });
 
@@ -98,8 +99,6 @@ builder.subscriptionField('displayState', (t) =>
   }),
 );
 
-const HEX_COLOR = /^#?([0-9a-f]{6}|[0-9a-f]{3})$/i;
-
 interface ColorArgument {
   r?: number | null;
   g?: number | null;
@@ -131,16 +130,7 @@ export function parseColorInput(input: ColorArgument): Rgb {
 }
 
 function parseHex(hex: string): Rgb {
-  const digits = HEX_COLOR.exec(hex.trim())?.[1];
-  if (!digits) throw invalidArgument('color.hex', `must be a colour like #ff8800, got ${JSON.stringify(hex)}`, '#rrggbb');
-  const full = digits.length === 3 ? [...digits].map((d) => d + d).join('') : digits;
-  return {
-    r: Number.parseInt(full.slice(0, 2), 16),
-    g: Number.parseInt(full.slice(2, 4), 16),
-    b: Number.parseInt(full.slice(4, 6), 16),
-  };
-}
-
-function toHex({ r, g, b }: Rgb): string {
-  return '#' + [r, g, b].map((c) => c.toString(16).padStart(2, '0')).join('');
+  const rgb = parseHexColor(hex);
+  if (!rgb) throw invalidArgument('color.hex', `must be a colour like #ff8800, got ${JSON.stringify(hex)}`, '#rrggbb');
+  return rgb;
 }

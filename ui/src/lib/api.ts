@@ -1,5 +1,7 @@
-import { Client, fetchExchange, subscriptionExchange, type AnyVariables, type OperationResult } from '@urql/core';
-import { createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
+import { Client, fetchExchange, stringifyDocument, subscriptionExchange, type AnyVariables, type OperationResult, type TypedDocumentNode } from '@urql/core';
+import { CloseCode, createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
+import { ApiErrorCode } from '@cloud-cloud/contract/api-errors';
+import { CSRF_HEADER, GRAPHQL_PATH } from '@cloud-cloud/contract/http';
 
 export type LinkStatus = 'connecting' | 'online' | 'offline';
 
@@ -12,13 +14,14 @@ export interface ApiCallbacks {
 export interface Api {
   client: Client;
   /** Runs a query or mutation; a GraphQL error becomes an Error with the server's message. */
-  request<T>(query: string, variables?: AnyVariables): Promise<T>;
+  request<Data, Variables extends AnyVariables>(document: TypedDocumentNode<Data, Variables>, ...variables: VariablesArgument<Variables>): Promise<Data>;
   /** Follows a subscription; returns the function that stops it. */
-  follow<T>(query: string, onData: (data: T) => void): () => void;
+  follow<Data>(document: TypedDocumentNode<Data, Record<string, never>>, onData: (data: Data) => void): () => void;
   dispose(): void;
 }
 
-const FORBIDDEN = 4403;
+/** Variables are optional exactly when the operation declares none that are required. */
+type VariablesArgument<Variables> = Record<string, never> extends Variables ? [variables?: Variables] : [variables: Variables];
 
 /**
  * urql for queries and mutations over HTTP (the session cookie rides along), and a graphql-ws
@@ -26,7 +29,7 @@ const FORBIDDEN = 4403;
  * current state, so after a reconnect the page shows the truth again without a reload.
  */
 export function createApi(callbacks: ApiCallbacks): Api {
-  const wsUrl = new URL('/graphql', location.href);
+  const wsUrl = new URL(GRAPHQL_PATH, location.href);
   wsUrl.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
   let signedOut = false;
   const ws: WsClient = createWsClient({
@@ -54,7 +57,7 @@ export function createApi(callbacks: ApiCallbacks): Api {
   });
 
   const client = new Client({
-    url: '/graphql',
+    url: GRAPHQL_PATH,
     // POST for everything: the server refuses GETs without a CSRF header.
     preferGetMethod: false,
     fetchOptions: { credentials: 'same-origin' },
@@ -71,13 +74,13 @@ export function createApi(callbacks: ApiCallbacks): Api {
 
   return {
     client,
-    async request<T>(query: string, variables: AnyVariables = {}) {
-      const result = await client.query(query, variables).toPromise();
-      return unwrap<T>(result, callbacks);
+    async request<Data, Variables extends AnyVariables>(document: TypedDocumentNode<Data, Variables>, ...[variables]: VariablesArgument<Variables>) {
+      const result = await client.query(document, (variables ?? {}) as Variables).toPromise();
+      return unwrap(result, callbacks);
     },
-    follow<T>(query: string, onData: (data: T) => void) {
-      const { unsubscribe } = client.subscription(query, {}).subscribe((result) => {
-        if (result.data) onData(result.data as T);
+    follow<Data>(document: TypedDocumentNode<Data, Record<string, never>>, onData: (data: Data) => void) {
+      const { unsubscribe } = client.subscription(document, {}).subscribe((result) => {
+        if (result.data) onData(result.data);
       });
       return unsubscribe;
     },
@@ -88,46 +91,61 @@ export function createApi(callbacks: ApiCallbacks): Api {
   };
 }
 
-function unwrap<T>(result: OperationResult, callbacks: ApiCallbacks): T {
+function unwrap<Data, Variables extends AnyVariables>(result: OperationResult<Data, Variables>, callbacks: ApiCallbacks): Data {
   const error = result.error;
   if (error) {
-    if (error.graphQLErrors.some((e) => e.extensions?.code === 'UNAUTHENTICATED')) callbacks.onSignedOut();
+    if (error.graphQLErrors.some((e) => e.extensions?.code === ApiErrorCode.Unauthenticated)) callbacks.onSignedOut();
     throw new Error(error.graphQLErrors[0]?.message ?? error.networkError?.message ?? error.message);
   }
-  return result.data as T;
+  if (result.data === undefined) throw new Error('the server sent no data');
+  return result.data;
 }
 
+/** The API closes a graphql-ws connection whose session or token is no longer valid with Forbidden. */
 function isForbidden(event: unknown): boolean {
-  return typeof event === 'object' && event !== null && (event as { code?: number }).code === FORBIDDEN;
+  return typeof event === 'object' && event !== null && (event as { code?: number }).code === CloseCode.Forbidden;
 }
 
 /**
  * A GraphQL multipart upload (one file in `variables.file`). Browsers do not preflight
  * multipart posts, so the server wants its CSRF header on them.
  */
-export async function uploadFile<T>(query: string, file: File, variables: Record<string, unknown>): Promise<T> {
+export async function uploadFile<Data, Variables extends { file: File }>(
+  document: TypedDocumentNode<Data, Variables>,
+  file: File,
+  variables: Omit<Variables, 'file'>,
+): Promise<Data> {
   const form = new FormData();
-  form.set('operations', JSON.stringify({ query, variables: { ...variables, file: null } }));
+  form.set('operations', JSON.stringify({ query: stringifyDocument(document), variables: { ...variables, file: null } }));
   form.set('map', JSON.stringify({ 0: ['variables.file'] }));
   form.set('0', file, file.name);
-  const response = await fetch('/graphql', {
+  const response = await fetch(GRAPHQL_PATH, {
     method: 'POST',
     credentials: 'same-origin',
-    headers: { 'x-graphql-yoga-csrf': '1' },
+    headers: { [CSRF_HEADER]: '1' },
     body: form,
   });
-  const result = (await response.json()) as { data?: T; errors?: { message: string }[] };
+  const result = (await response.json()) as GraphqlResponse<Data>;
   if (result.errors?.length || !result.data) throw new Error(result.errors?.[0]?.message ?? `upload failed (${response.status})`);
   return result.data;
 }
 
 /** The session check and login run before the API above exists: plain fetch. */
-export async function postGraphql<T>(query: string, variables: Record<string, unknown> = {}): Promise<{ data?: T; errors?: { message: string; extensions?: { code?: string } }[] }> {
-  const response = await fetch('/graphql', {
+export async function postGraphql<Data, Variables extends AnyVariables>(
+  document: TypedDocumentNode<Data, Variables>,
+  ...[variables]: VariablesArgument<Variables>
+): Promise<GraphqlResponse<Data>> {
+  const response = await fetch(GRAPHQL_PATH, {
     method: 'POST',
     credentials: 'same-origin',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query, variables }),
+    body: JSON.stringify({ query: stringifyDocument(document), variables: variables ?? {} }),
   });
-  return (await response.json()) as { data?: T; errors?: { message: string; extensions?: { code?: string } }[] };
+  return (await response.json()) as GraphqlResponse<Data>;
+}
+
+/** A GraphQL answer as it comes over HTTP. */
+export interface GraphqlResponse<Data> {
+  data?: Data;
+  errors?: { message: string; extensions?: { code?: ApiErrorCode | (string & {}) } }[];
 }

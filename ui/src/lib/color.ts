@@ -1,10 +1,8 @@
 /** Colour arithmetic for the picker: RGB as the lamp takes it, HSV as a thumb picks it. */
 
-export interface Rgb {
-  r: number;
-  g: number;
-  b: number;
-}
+import { formatHexColor, parseHexColor, type Rgb } from '@cloud-cloud/protocol/color';
+
+export type { Rgb };
 
 /** Hue 0-360, saturation and value 0-1. */
 export interface Hsv {
@@ -36,17 +34,8 @@ export function rgbToHsv({ r, g, b }: Rgb): Hsv {
   return { h, s: max === 0 ? 0 : delta / max, v: max };
 }
 
-export function toHex({ r, g, b }: Rgb): string {
-  return '#' + [r, g, b].map((c) => c.toString(16).padStart(2, '0')).join('');
-}
-
-/** `#rrggbb`, `#rgb`, with or without `#`; null when it is not a colour. */
-export function parseHex(text: string): Rgb | null {
-  const digits = /^#?([0-9a-f]{6}|[0-9a-f]{3})$/i.exec(text.trim())?.[1];
-  if (!digits) return null;
-  const full = digits.length === 3 ? [...digits].map((d) => d + d).join('') : digits;
-  return { r: parseInt(full.slice(0, 2), 16), g: parseInt(full.slice(2, 4), 16), b: parseInt(full.slice(4, 6), 16) };
-}
+/** The same notation the API reads and answers with (`Color.hex`, `ColorInput.hex`). */
+export { formatHexColor as toHex, parseHexColor as parseHex };
 
 export function sameRgb(a: Rgb, b: Rgb): boolean {
   return a.r === b.r && a.g === b.g && a.b === b.b;

@@ -3,13 +3,16 @@
 // nearest to it: the root one, or ui/tsconfig.json for the web UI); .svelte files are parsed by
 // svelte-eslint-parser with the TypeScript parser for their <script lang="ts">.
 // Formatting is Prettier's business, so no stylistic rules here.
+// Every rule of the recommended sets stays on: none of them fights the code's style, and
+// require-await finds only a couple of `async` functions that need not be.
 import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
 import svelte from 'eslint-plugin-svelte';
 import globals from 'globals';
 import svelteParser from 'svelte-eslint-parser';
 import tseslint from 'typescript-eslint';
 
-export default tseslint.config(
+export default defineConfig(
   {
     ignores: ['**/node_modules/', '**/dist/', 'coverage/', 'test-results/', 'screenshots/', 'data/', 'docs/', '**/graphql-env.d.ts'],
   },
@@ -17,8 +20,8 @@ export default tseslint.config(
     linterOptions: { reportUnusedDisableDirectives: 'error' },
   },
   js.configs.recommended,
-  ...tseslint.configs.recommendedTypeChecked,
-  ...svelte.configs.recommended,
+  tseslint.configs.recommendedTypeChecked,
+  svelte.configs.recommended,
   {
     languageOptions: {
       globals: { ...globals.node },
@@ -73,6 +76,6 @@ export default tseslint.config(
   {
     // Plain JavaScript outside every tsconfig.json: no type information to check against.
     files: ['**/*.js', '**/*.mjs', '**/*.cjs'],
-    ...tseslint.configs.disableTypeChecked,
+    extends: [tseslint.configs.disableTypeChecked],
   },
 );

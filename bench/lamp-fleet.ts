@@ -195,7 +195,9 @@ export class LampFleet {
             resolve(lamp);
             return;
           }
-          default:
+          // Nothing arrives before the socket opens, and once open the lamp's own listener has taken over.
+          case 'connecting':
+          case 'open':
             return;
         }
       });

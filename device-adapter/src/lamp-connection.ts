@@ -86,7 +86,7 @@ export class LampConnection {
     socket.on('message', (data, isBinary) => this.#receive(data as Buffer, isBinary));
     socket.on('ping', () => this.#sawLife());
     socket.on('pong', () => this.#sawLife());
-    socket.on('close', (code, reason) => this.#closed(`closed by lamp (${code}${reason.length ? ` ${reason}` : ''})`));
+    socket.on('close', (code, reason) => this.#closed(`closed by lamp (${code}${reason.length ? ` ${reason.toString()}` : ''})`));
     socket.on('error', (error) => {
       this.#logger.warn({ err: error.message }, 'lamp socket error');
       this.#closed(`socket error: ${error.message}`);

@@ -93,7 +93,7 @@ builder.mutationFields((t) => ({
     args: { name: t.arg.string({ required: true }) },
     resolve: (_root, { name }, { services }) => {
       const trimmed = name.trim();
-      // eslint-disable-next-line no-control-regex
+      // eslint-disable-next-line no-control-regex -- control characters are exactly what a name may not hold
       if (trimmed.length === 0 || trimmed.length > NAME_MAX || /[\u0000-\u001f\u007f]/.test(trimmed)) {
         throw invalidArgument('name', `must be 1 to ${NAME_MAX} printable characters`, `1-${NAME_MAX} characters`);
       }

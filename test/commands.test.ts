@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphql, graphqlData, subscribe, wsClient } from './support/graphql.js';
+import { graphqlData, subscribe, wsClient } from './support/graphql.js';
 import { startSystem, waitUntil, type RunningSystem } from './support/system.js';
 
 let running: RunningSystem;
@@ -53,8 +53,6 @@ describe('one-shot commands', () => {
     await graphqlData(running.http, SEND, { c: 'UPDATE', ids: [other.id] });
     expect(await b.lamp.next()).toBe('[cc:u:?:?]');
 
-    const unknown = await graphql(running.http, SEND, { c: 'RESET', ids: ['nope'] });
-    expect(unknown.errors?.[0]).toMatchObject({ message: 'deviceIds: no connected lamp with id nope', extensions: { code: 'BAD_USER_INPUT', argument: 'deviceIds' } });
     a.lamp.close();
     b.lamp.close();
     await waitUntil(() => running.system.api.services.devices.count() === 0);
@@ -62,11 +60,6 @@ describe('one-shot commands', () => {
 
   it('reports zero lamps reached when none is connected', async () => {
     expect((await graphqlData(running.http, SEND, { c: 'RESET' })).sendCommand.lampsReached).toBe(0);
-  });
-
-  it('rejects an unknown command', async () => {
-    const result = await graphql(running.http, SEND, { c: 'EXPLODE' });
-    expect(result.errors?.[0]?.message).toContain('EXPLODE');
   });
 });
 

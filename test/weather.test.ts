@@ -245,18 +245,6 @@ describe('settings at run time', () => {
     data.remove();
   });
 
-  it.each([
-    [{ cityId: 1, city: 'Zurich' }, 'settings'],
-    [{ lat: 47 }, 'settings'],
-    [{ lat: 91, lon: 8 }, 'settings.lat'],
-    [{ intervalSeconds: 5 }, 'settings.intervalSeconds'],
-    [{ baseUrl: 'ftp://example.org' }, 'settings.baseUrl'],
-  ])('refuses %j, naming %s', async (settings, argument) => {
-    const { system } = await start();
-    const result = await graphql(system.http, 'mutation($s: WeatherSettingsInput!) { configureWeather(settings: $s) { frame } }', { s: settings });
-    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument });
-  });
-
   it('lets only admins change settings', async () => {
     const { system } = await start();
     const { createApiToken } = await graphqlData(system.http, 'mutation { createApiToken(name: "d", scope: READ_ONLY) { token } }');
@@ -278,8 +266,6 @@ describe('weatherPreview', () => {
     expect(await preview(`conditionId: 800, at: "${new Date(SUNSET.getTime() + 10 * MINUTE).toISOString()}"`)).toEqual({
       state: 2, intensity: 2.5, frame: '[cc:1:2:2.5]',
     });
-    const bad = await graphql(system.http, '{ weatherPreview(conditionId: 800, cloudiness: 140) { state } }');
-    expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'cloudiness' });
   });
 });
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphql, graphqlData, subscribe, wsClient } from './support/graphql.js';
+import { graphqlData, subscribe, wsClient } from './support/graphql.js';
 import { startSystem, waitUntil, type RunningSystem } from './support/system.js';
 
 let running: RunningSystem;
@@ -26,10 +26,15 @@ describe('one-shot commands', () => {
     expect(await a.lamp.next()).toBe('[cc:u:?:?]');
     expect(await b.lamp.next()).toBe('[cc:u:?:?]');
 
-    // One-shot: a lamp connecting afterwards gets the display packet only.
+    // One-shot: a lamp connecting afterwards gets the display packet only. A command aimed at
+    // it alone is the next thing it receives, so no earlier command reached it first.
+    const known = new Set(running.system.api.services.devices.list().map((device) => device.id));
     const late = await running.lamp();
     expect(late.packet).toMatch(/^\[cc:[012]:/);
-    expect(await late.lamp.drain(150)).toEqual([]);
+    await waitUntil(() => running.system.api.services.devices.count() === 3);
+    const lateId = running.system.api.services.devices.list().find((device) => !known.has(device.id))!.id;
+    await graphqlData(running.http, SEND, { c: 'RESET', ids: [lateId] });
+    expect(await late.lamp.next()).toBe('[cc:r:?:?]');
 
     for (const lamp of [a, b, late]) lamp.lamp.close();
     await waitUntil(() => running.system.api.services.devices.count() === 0);
@@ -43,10 +48,11 @@ describe('one-shot commands', () => {
     const result = (await graphqlData(running.http, SEND, { c: 'RESET', ids: [first!.id] })).sendCommand;
     expect(result).toMatchObject({ lampsReached: 1, deviceIds: [first!.id] });
     expect(await a.lamp.next()).toBe('[cc:r:?:?]');
-    expect(await b.lamp.drain(150)).toEqual([]);
+    // b's first packet since is an UPDATE aimed at it: the RESET went to a alone.
+    const other = running.system.api.services.devices.list().find((device) => device.id !== first!.id)!;
+    await graphqlData(running.http, SEND, { c: 'UPDATE', ids: [other.id] });
+    expect(await b.lamp.next()).toBe('[cc:u:?:?]');
 
-    const unknown = await graphql(running.http, SEND, { c: 'RESET', ids: ['nope'] });
-    expect(unknown.errors?.[0]).toMatchObject({ message: 'deviceIds: no connected lamp with id nope', extensions: { code: 'BAD_USER_INPUT', argument: 'deviceIds' } });
     a.lamp.close();
     b.lamp.close();
     await waitUntil(() => running.system.api.services.devices.count() === 0);
@@ -54,11 +60,6 @@ describe('one-shot commands', () => {
 
   it('reports zero lamps reached when none is connected', async () => {
     expect((await graphqlData(running.http, SEND, { c: 'RESET' })).sendCommand.lampsReached).toBe(0);
-  });
-
-  it('rejects an unknown command', async () => {
-    const result = await graphql(running.http, SEND, { c: 'EXPLODE' });
-    expect(result.errors?.[0]?.message).toContain('EXPLODE');
   });
 });
 
@@ -68,7 +69,7 @@ describe('debug messages', () => {
     await waitUntil(() => running.system.api.services.devices.count() === 1);
     const client = wsClient(running.http);
     const events = subscribe(client, 'subscription { deviceEvents { kind device { id } message { text } } }');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await waitUntil(() => running.system.api.services.devices.eventSubscribers === 1, 5000, 'the subscription to start');
 
     const on = (await graphqlData(running.http, 'mutation { setDebug(enabled: true) { packet lampsReached } }')).setDebug;
     expect(on).toEqual({ packet: '[cc:d:1:?]', lampsReached: 1 });

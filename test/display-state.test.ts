@@ -59,34 +59,6 @@ describe('display state', () => {
     expect((await mutate('setPulse', 'pulse: 2')).data?.setPulse).toMatchObject({ mode: 'MANUAL', frame: '[cc:2:10,20,30:2]' });
   });
 
-  it.each([
-    ['setColor', 'color: { r: 256, g: 0, b: 0 }', 'color.r', '0-255'],
-    ['setColor', 'color: { r: 0, g: -1, b: 0 }', 'color.g', '0-255'],
-    ['setColor', 'color: { r: 0, g: 0 }', 'color.b', '0-255'],
-    ['setColor', 'color: { hex: "#zzz" }', 'color.hex', '#rrggbb'],
-    ['setColor', 'color: { hex: "#ff00ff", r: 1, g: 2, b: 3 }', 'color', undefined],
-    ['setColor', 'color: {}', 'color', undefined],
-    ['setPulse', 'pulse: 12', 'pulse', '0-9'],
-    ['setPulse', 'pulse: -1', 'pulse', '0-9'],
-  ])('%s(%s) is an error naming %s, and nothing changes', async (field, args, argument, allowed) => {
-    const before = await state();
-    const result = await mutate(field, args);
-    expect(result.data).toBeNull();
-    const [error] = result.errors ?? [];
-    expect(error?.message).toMatch(new RegExp(`^${argument.replace('.', '\\.')}: `));
-    expect(error?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument });
-    if (allowed) {
-      expect(error?.extensions?.allowed).toBe(allowed);
-      expect(error?.message).toContain(allowed.startsWith('#') ? 'like #' : allowed.replace('-', ' to '));
-    }
-    expect(await state()).toEqual(before);
-  });
-
-  it('rejects values of the wrong type before running anything', async () => {
-    const result = await mutate('setMode', 'mode: BLINK');
-    expect(result.errors?.[0]?.message).toContain('BLINK');
-  });
-
   it('does not count a change that changes nothing', async () => {
     const before = await state();
     await mutate('setColor', 'color: { r: 10, g: 20, b: 30 }');
@@ -111,7 +83,9 @@ describe('displayState subscription', () => {
     const seen: string[] = [];
     while (seen.length < frames.length) seen.push((await updates.next()).displayState.frame);
     expect(seen).toEqual(frames);
-    expect(await updates.drain(100)).toEqual([]);
+    // A change made now is the very next event: nothing was sent twice.
+    await mutate('setPulse', 'pulse: 1');
+    expect(await updates.next()).toEqual({ displayState: { mode: 'MANUAL', frame: '[cc:2:19,0,0:1]' } });
     updates.stop();
     await client.dispose();
   });

@@ -1,10 +1,9 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApi } from '@cloud-cloud/api/app';
-import { openDatabase } from '@cloud-cloud/api/store/database';
 import { CSRF_HEADER } from '@cloud-cloud/api/http/request-guards';
-import { ADMIN_TOKEN, AS_ADMIN, graphql, graphqlResponse, wsClient } from './support/graphql.js';
-import { ADMIN_PASSWORD, silentLogger, startSystem, temporaryDataDir, type RunningSystem } from './support/system.js';
+import { AS_ADMIN, graphql, graphqlResponse, wsClient } from './support/graphql.js';
+import { inProcessApi } from './support/in-process.js';
+import { ADMIN_PASSWORD, startSystem, type RunningSystem } from './support/system.js';
 
 let running: RunningSystem;
 beforeAll(async () => {
@@ -143,26 +142,21 @@ describe('request bodies', () => {
 
 describe('errors', () => {
   it('keeps expected errors clear and masks internal ones, naming no detail', async () => {
-    const expected = await graphql(running.http, 'mutation { setPulse(pulse: 99) { frame } }');
+    // Neither needs a port: the API answers in-process as it would over HTTP.
+    const server = inProcessApi();
+    const expected = await server.graphql('mutation { setPulse(pulse: 99) { frame } }');
     expect(expected.errors?.[0]).toMatchObject({
       message: 'pulse: must be an integer from 0 to 9, got 99',
       extensions: { code: 'BAD_USER_INPUT' },
     });
 
-    // Pull the database out from under an API: what fails now is a fault of ours, not the caller's.
-    const data = temporaryDataDir();
-    const database = openDatabase(data.databaseFile);
-    const api = buildApi({
-      host: '127.0.0.1', port: 0, database, firmwareDirectory: `${data.dir}/firmware`, adapterToken: 'a', apiToken: ADMIN_TOKEN, adminPassword: ADMIN_PASSWORD, logger: silentLogger,
-    });
-    const { port } = await api.start();
-    database.close();
-    const internal = await graphql(port, '{ apiTokens { id } }');
+    // Pull the database out from under the API: what fails now is a fault of ours, not the caller's.
+    server.database.close();
+    const internal = await server.graphql('{ apiTokens { id } }');
     expect(internal.errors).toEqual([
       expect.objectContaining({ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR' } }),
     ]);
     expect(JSON.stringify(internal)).not.toMatch(/database|sqlite/i);
-    await api.stop();
-    data.remove();
+    await server.close();
   });
 });

@@ -44,9 +44,7 @@ describe('handshake', () => {
 
   it('closes a silent connection after the handshake timeout with 4408', async () => {
     const silent = await lamp();
-    const started = Date.now();
-    expect((await silent.closed).code).toBe(LampCloseCode.HandshakeTimeout);
-    expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+    expect(await silent.closed).toEqual({ code: LampCloseCode.HandshakeTimeout, reason: 'no secret received in time' });
     expect(silent.received).toEqual([]);
   });
 
@@ -98,7 +96,7 @@ describe('an open connection', () => {
   it('drops a lamp that goes silent and reports it disconnected', async () => {
     const client = wsClient(httpPort);
     const events = subscribe(client, 'subscription { deviceEvents { kind reason device { id } } }');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await waitUntil(() => api.services.devices.eventSubscribers === 1, 5000, 'the subscription to start');
     const { lamp: quiet } = await TestLamp.handshake(adapter.port, DEVICE_SECRET);
     const connected = await events.next();
     expect(connected.deviceEvents.kind).toBe('CONNECTED');
@@ -114,7 +112,12 @@ describe('an open connection', () => {
   it('keeps a lamp that pings more often than the heartbeat timeout', async () => {
     const { lamp: alive } = await TestLamp.handshake(adapter.port, DEVICE_SECRET);
     const pinger = setInterval(() => alive.send('ping'), 200);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    // Silent lamps that connected no earlier than the pinging one are dropped for silence, one
+    // after the other: by then the pinging lamp has outlived the timeout more than twice over.
+    for (let round = 0; round < 2; round++) {
+      const { lamp: silent } = await TestLamp.handshake(adapter.port, DEVICE_SECRET);
+      expect((await silent.closed).code).toBe(LampCloseCode.HeartbeatTimeout);
+    }
     clearInterval(pinger);
     expect(alive.socket.readyState).toBe(WebSocket.OPEN);
     alive.close();

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { ManualClock } from './support/clock.js';
 import { graphql, graphqlData, subscribe, wsClient } from './support/graphql.js';
 import { currentWeather, OpenWeatherMapStandIn, OWM_ERRORS } from './support/openweathermap-stand-in.js';
-import { startSystem, temporaryDataDir, type RunningSystem } from './support/system.js';
+import { startSystem, temporaryDataDir, waitUntil, type RunningSystem } from './support/system.js';
 
 const SUNRISE = new Date('2026-11-21T06:34:00Z');
 const SUNSET = new Date('2026-11-21T15:43:00Z');
@@ -56,7 +56,7 @@ async function untilWeather(system: RunningSystem, check: (w: any) => boolean, w
 
 describe('fetching the weather', () => {
   it('fetches for the configured place, maps the report, and drives weather mode', async () => {
-    const { system } = await start();
+    const { system, clock } = await start();
     const w = await untilWeather(system, (w) => w.report !== null, 'a report');
     expect(standIn.requests[0]?.searchParams.get('id')).toBe('2657896');
     expect(standIn.requests[0]?.searchParams.get('appid')).toBe('test-key');
@@ -68,8 +68,15 @@ describe('fetching the weather', () => {
     const { setMode } = await graphqlData(system.http, 'mutation { setMode(mode: WEATHER) { frame weather { state intensity } } }');
     expect(setMode).toEqual({ frame: '[cc:1:5:5]', weather: { state: 5, intensity: 5 } });
     expect(await lamp.next()).toBe('[cc:1:5:5]');
-    // Recomputing every 20 ms sends nothing while nothing changes.
-    expect(await lamp.drain(200)).toEqual([]);
+    // Recomputing every 20 ms sends nothing while nothing changes: after ten recomputes (each
+    // reads the clock) the state is the same revision, and the next packet is a change made now.
+    const display = system.system.api.services.display;
+    const { revision } = display.current();
+    const reads = clock.reads;
+    await waitUntil(() => clock.reads >= reads + 10, 5000, 'ten recomputes');
+    expect(display.current().revision).toBe(revision);
+    await graphqlData(system.http, 'mutation { setMode(mode: OFF) { frame } }');
+    expect(await lamp.next()).toBe('[cc:0:?:?]');
     lamp.close();
   });
 
@@ -119,8 +126,8 @@ describe('fetching the weather', () => {
     expect(packet).toBe('[cc:0:?:?]');
     clock.set(SUNSET);
     await untilWeather(system, (w) => w.display.state === 2, 'the sunset ramp');
-    expect(await lamp.drain(100)).toEqual([]);
 
+    // The packet of switching weather mode on is the first the lamp gets since the ramp began.
     await graphqlData(system.http, 'mutation { setMode(mode: WEATHER) { frame } }');
     expect(await lamp.next()).toBe('[cc:1:2:0]');
     clock.set(new Date(SUNSET.getTime() + 20 * MINUTE));
@@ -238,18 +245,6 @@ describe('settings at run time', () => {
     data.remove();
   });
 
-  it.each([
-    [{ cityId: 1, city: 'Zurich' }, 'settings'],
-    [{ lat: 47 }, 'settings'],
-    [{ lat: 91, lon: 8 }, 'settings.lat'],
-    [{ intervalSeconds: 5 }, 'settings.intervalSeconds'],
-    [{ baseUrl: 'ftp://example.org' }, 'settings.baseUrl'],
-  ])('refuses %j, naming %s', async (settings, argument) => {
-    const { system } = await start();
-    const result = await graphql(system.http, 'mutation($s: WeatherSettingsInput!) { configureWeather(settings: $s) { frame } }', { s: settings });
-    expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument });
-  });
-
   it('lets only admins change settings', async () => {
     const { system } = await start();
     const { createApiToken } = await graphqlData(system.http, 'mutation { createApiToken(name: "d", scope: READ_ONLY) { token } }');
@@ -271,8 +266,6 @@ describe('weatherPreview', () => {
     expect(await preview(`conditionId: 800, at: "${new Date(SUNSET.getTime() + 10 * MINUTE).toISOString()}"`)).toEqual({
       state: 2, intensity: 2.5, frame: '[cc:1:2:2.5]',
     });
-    const bad = await graphql(system.http, '{ weatherPreview(conditionId: 800, cloudiness: 140) { state } }');
-    expect(bad.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'cloudiness' });
   });
 });
 

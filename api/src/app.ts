@@ -18,6 +18,7 @@ import { DisplayControl, type DisplayEvents } from './display/display-control.js
 import { PubSub, SubscriberBehind } from './events/pubsub.js';
 import { serveGraphqlWs, type LinkServerContext } from './http/graphql-ws-link.js';
 import { requestOrigin, sessionCookie, sameOrigin } from './http/request-origin.js';
+import { inProcessServerContext } from './http/in-process-request.js';
 import { refuseOversizedBody } from './http/request-limits.js';
 import { queryLimitPlugins, useCsrfPrevention } from './http/request-guards.js';
 import { useSubscriptionLifetime } from './http/subscription-lifetime.js';
@@ -97,6 +98,8 @@ export interface Api {
   readonly port: number;
   /** Events published and not yet read by their subscribers (slow readers hold these). */
   readonly subscriberBacklog: number;
+  /** Answers a GraphQL request in-process, as the HTTP port would, without listening. */
+  fetch(request: Request): Promise<Response>;
 }
 
 type Events = DisplayEvents & DeviceEvents & CommandEvents & WeatherEvents & FirmwareEvents;
@@ -289,6 +292,7 @@ export function buildApi(options: ApiOptions): Api {
     get subscriberBacklog() {
       return pubsub.backlog;
     },
+    fetch: async (request) => yoga.fetch(request, inProcessServerContext(request)),
     start: async () => {
       const generatedAdminPassword = await services.authenticator.ensureAdminPassword(
         options.adminPassword,

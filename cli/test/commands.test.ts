@@ -152,14 +152,19 @@ describe('cloud-cloud-adapter (npm run adapter)', () => {
       CC_DEVICE_PORT: '0',
       CC_API_URL: `http://127.0.0.1:${http}/graphql`,
       CC_ADAPTER_TOKEN: 'shared-adapter-token',
+      CC_LOG_LEVEL: 'info',
     });
     const [, device] = await listening(adapter, /^cloud-cloud-adapter listening device=(\d+)/m);
+    await adapter.waitForLog(/linked to the API/);
     const secret = 'lamp-secret';
-    // The adapter may still be linking; a lamp told to try later does exactly that.
+    // The display packet may still be on its way; a lamp told to try later tries again at once.
     let connected: Awaited<ReturnType<typeof TestLamp.handshake>> | undefined;
-    for (let attempt = 0; attempt < 50 && !connected; attempt++) {
-      connected = await TestLamp.handshake(Number(device), secret).catch(() => undefined);
-      if (!connected) await new Promise((resolve) => setTimeout(resolve, 100));
+    while (!connected) {
+      const lamp = await TestLamp.connect(Number(device));
+      lamp.send(secret);
+      const first = await lamp.next().catch(() => lamp.closed);
+      if (first === 'ok') connected = { lamp, packet: await lamp.next() };
+      else expect(first).toMatchObject({ code: LampCloseCode.TryAgainLater });
     }
     expect(connected?.packet).toBe('[cc:0:?:?]');
     await graphql(Number(http), 'mutation { setColor(color: { hex: "#102030" }) { frame } }', undefined, {

@@ -11,6 +11,8 @@ export interface RunningCommand {
   exited: Promise<number | null>;
   /** Waits for a line on stdout matching `pattern`; fails if the command exits first. */
   waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+  /** The same for stderr, where the logs go. */
+  waitForLog(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
 }
 
 const running = new Set<ChildProcess>();
@@ -27,29 +29,50 @@ export function runCommand(script: string, env: Record<string, string>, args: st
   running.add(child);
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (chunk) => (stdout += chunk));
-  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  const wake: (() => void)[] = [];
+  const woken = () => {
+    for (const resolve of wake.splice(0)) resolve();
+  };
+  child.stdout!.on('data', (chunk) => {
+    stdout += chunk;
+    woken();
+  });
+  child.stderr!.on('data', (chunk) => {
+    stderr += chunk;
+    woken();
+  });
   const exited = new Promise<number | null>((resolve) =>
     child.on('exit', (code) => {
       running.delete(child);
       resolve(code);
+      woken();
     }),
   );
+  /** Waits for `pattern` in what the command wrote so far or writes next. */
+  async function waitFor(output: () => string, pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const match = pattern.exec(output());
+      if (match) return match;
+      if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode} first: ${stderr}`);
+      const remaining = deadline - Date.now();
+      if (remaining <= 0) throw new Error(`no output matching ${pattern}; stderr: ${stderr}`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, remaining);
+        wake.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
   return {
     child,
     stdout: () => stdout,
     stderr: () => stderr,
     exited,
-    async waitForOutput(pattern, timeoutMs = 15_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const match = pattern.exec(stdout);
-        if (match) return match;
-        if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode} first: ${stderr}`);
-        if (Date.now() > deadline) throw new Error(`no output matching ${pattern}; stderr: ${stderr}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    },
+    waitForOutput: (pattern, timeoutMs = 15_000) => waitFor(() => stdout, pattern, timeoutMs),
+    waitForLog: (pattern, timeoutMs = 15_000) => waitFor(() => stderr, pattern, timeoutMs),
   };
 }
 

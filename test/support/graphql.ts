@@ -59,8 +59,6 @@ export function wsClient(httpPort: number, connectionParams: Record<string, unkn
 /** A live subscription whose events a test takes one by one. */
 export interface Subscription<T> {
   next(timeoutMs?: number): Promise<T>;
-  /** Everything that arrives within `ms`. */
-  drain(ms: number): Promise<T[]>;
   stop(): void;
   readonly error: Promise<unknown>;
 }
@@ -108,10 +106,6 @@ export function subscribe<T = Record<string, any>>(
         });
       }
       return queue.shift()!;
-    },
-    async drain(ms) {
-      await new Promise((resolve) => setTimeout(resolve, ms));
-      return queue.splice(0);
     },
   };
 }

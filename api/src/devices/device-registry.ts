@@ -73,6 +73,11 @@ export class DeviceRegistry {
     return this.pubsub.subscribe('deviceEvent', signal);
   }
 
+  /** How many `events` streams are open. */
+  get eventSubscribers(): number {
+    return this.pubsub.subscriberCount('deviceEvent');
+  }
+
   /** Records a lamp as connected on an adapter; throws DeviceIdTaken when another adapter holds its id. */
   connect(adapterId: string, session: LampSession): Device {
     const previous = this.#devices.get(session.id);

@@ -39,6 +39,11 @@ export class PubSub<Topics extends Record<string, unknown>> {
     return count;
   }
 
+  /** Subscribers following `topic` now: a subscription has started once it is counted here. */
+  subscriberCount(topic: keyof Topics & string): number {
+    return this.#subscribers.get(topic)?.size ?? 0;
+  }
+
   publish<T extends keyof Topics & string>(topic: T, payload: Topics[T]): void {
     for (const subscriber of this.#subscribers.get(topic) ?? []) subscriber.push(payload);
   }

@@ -168,6 +168,11 @@ export class FirmwareUpdates {
     return this.pubsub.subscribe('firmwareCheck', signal);
   }
 
+  /** How many `events` streams are open. */
+  get eventSubscribers(): number {
+    return this.pubsub.subscriberCount('firmwareCheck');
+  }
+
   #decide(
     request: UpdateRequest,
     image: FirmwareImageRecord | undefined,

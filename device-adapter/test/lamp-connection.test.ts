@@ -1,0 +1,82 @@
+import type { AddressInfo } from 'node:net';
+import { LampCloseCode } from '@cloud-cloud/protocol/close-codes';
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { WebSocket, WebSocketServer } from 'ws';
+import { LampConnection, type LampConnectionHost } from '../src/lamp-connection.js';
+
+/*
+ * The handshake timer on simulated time: the sockets are real, only setTimeout is simulated, so
+ * the test sees the exact moment the timer fires however busy the machine is.
+ */
+
+let server: WebSocketServer;
+const clients: WebSocket[] = [];
+beforeEach(async () => {
+  server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise((resolve) => server.once('listening', resolve));
+});
+afterEach(async () => {
+  vi.useRealTimers();
+  for (const client of clients.splice(0)) client.terminate();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+/** A lamp's socket pair: what the lamp holds, and what the server accepted. */
+async function connectedPair(): Promise<{ lamp: WebSocket; accepted: WebSocket }> {
+  const accepted = new Promise<WebSocket>((resolve) => server.once('connection', resolve));
+  const lamp = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+  clients.push(lamp);
+  await new Promise((resolve, reject) => {
+    lamp.once('open', resolve);
+    lamp.once('error', reject);
+  });
+  return { lamp, accepted: await accepted };
+}
+
+function hostRecordingEnds(ended: string[]): LampConnectionHost {
+  return {
+    logger: pino({ level: 'silent' }),
+    admit: async () => ({ accepted: true, name: null }),
+    currentDisplayPacket: () => '[cc:0:?:?]',
+    onOpen: () => {},
+    onEnded: (_lamp, reason) => ended.push(reason),
+    onLeft: () => {},
+    onDebugMessage: () => {},
+  };
+}
+
+const OPTIONS = { id: 'lamp-1', remoteAddress: '127.0.0.1', maxUnsentBytes: 64 * 1024, now: () => new Date() };
+
+describe('the handshake timeout', () => {
+  it('closes a silent connection with 4408 exactly when the timeout has passed, not before', async () => {
+    const { lamp, accepted } = await connectedPair();
+    const closed = new Promise<number>((resolve) => lamp.once('close', resolve));
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const ended: string[] = [];
+    const connection = new LampConnection(accepted, hostRecordingEnds(ended), { ...OPTIONS, handshakeTimeoutMs: 5_000 });
+
+    vi.advanceTimersByTime(4_999);
+    expect(ended).toEqual([]);
+    expect(accepted.readyState).toBe(WebSocket.OPEN);
+    vi.advanceTimersByTime(1);
+    expect(ended).toEqual(['no secret received in time']);
+    expect(connection.isOpen).toBe(false);
+    expect(await closed).toBe(LampCloseCode.HandshakeTimeout);
+  });
+
+  it('stops counting once the secret arrives', async () => {
+    const { lamp, accepted } = await connectedPair();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const ended: string[] = [];
+    const connection = new LampConnection(accepted, hostRecordingEnds(ended), { ...OPTIONS, handshakeTimeoutMs: 5_000 });
+    const ok = new Promise<string>((resolve) => lamp.once('message', (data) => resolve(String(data))));
+    lamp.send('any secret the host accepts');
+    expect(await ok).toBe('ok');
+    expect(connection.isOpen).toBe(true);
+
+    vi.advanceTimersByTime(60_000);
+    expect(ended).toEqual([]);
+    expect(connection.isOpen).toBe(true);
+  });
+});

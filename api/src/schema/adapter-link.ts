@@ -1,6 +1,7 @@
 import type { LampCommand } from '../commands/command-dispatch.js';
 import type { ApiContext } from '../context.js';
-import { DeviceIdTaken, type Device } from '../devices/device-registry.js';
+import { DeviceIdTaken } from '../devices/device-registry.js';
+import type { Admission } from '../devices/lamp-admission.js';
 import { builder } from './builder.js';
 import { DeviceRef } from './devices.js';
 import { forbidden, invalidArgument } from './errors.js';
@@ -35,7 +36,7 @@ const LampCommandRef = builder.objectRef<LampCommand>('LampCommand').implement({
 });
 
 const LampAdmissionRef = builder
-  .objectRef<{ accepted: boolean; reason: string | null; device: Device | null }>('LampAdmission')
+  .objectRef<Admission>('LampAdmission')
   .implement({
     description: 'Whether a lamp\'s handshake secret let it in (adapters only).',
     fields: (t) => ({
@@ -81,19 +82,9 @@ builder.mutationFields((t) => ({
     args: { lamp: t.arg({ type: LampSessionInput, required: true }) },
     resolve: (_root, { lamp }, context) => {
       const adapterId = linkedAdapter(context);
-      const id = lampId(lamp.id, 'lamp.id');
-      const identity = context.services.lampCredentials.identify(lamp.secret);
-      if (!identity) return { accepted: false, reason: 'invalid secret', device: null };
+      lampId(lamp.id, 'lamp.id');
       try {
-        const device = context.services.devices.connect(adapterId, {
-          id,
-          lampId: identity.lampId,
-          name: identity.name,
-          remoteAddress: lamp.remoteAddress,
-          connectedAt: lamp.connectedAt,
-          lastSeenAt: lamp.lastSeenAt,
-        });
-        return { accepted: true, reason: null, device };
+        return context.admission.admit(adapterId, lamp);
       } catch (error) {
         if (error instanceof DeviceIdTaken) throw forbidden(`lamp.id: ${error.message}`);
         throw error;
@@ -107,33 +98,15 @@ builder.mutationFields((t) => ({
     args: { lamps: t.arg({ type: [LampSessionInput], required: true }) },
     resolve: (_root, { lamps }, context) => {
       const adapterId = linkedAdapter(context);
-      const refused: string[] = [];
-      const admitted = [];
-      for (const lamp of lamps) {
-        const id = lampId(lamp.id, 'lamps.id');
-        const identity = context.services.lampCredentials.identify(lamp.secret);
-        if (!identity) {
-          refused.push(id);
-          continue;
-        }
-        admitted.push({
-          id,
-          lampId: identity.lampId,
-          name: identity.name,
-          remoteAddress: lamp.remoteAddress,
-          connectedAt: lamp.connectedAt,
-          lastSeenAt: lamp.lastSeenAt,
-        });
-      }
-      const { taken } = context.services.devices.sync(adapterId, admitted);
-      return [...refused, ...taken];
+      for (const lamp of lamps) lampId(lamp.id, 'lamps.id');
+      return context.admission.sync(adapterId, lamps);
     },
   }),
   reportLampDisconnected: t.boolean({
     authScopes: { adapter: true },
     args: { id: t.arg.id({ required: true }), reason: t.arg.string({ required: true }) },
     resolve: (_root, { id, reason }, context) =>
-      context.services.devices.disconnect(linkedAdapter(context), id, reason.slice(0, 200)),
+      context.devices.disconnect(linkedAdapter(context), id, reason.slice(0, 200)),
   }),
   reportLampsSeen: t.boolean({
     description: 'Batched signs of life (pings and messages) from lamps.',
@@ -141,7 +114,7 @@ builder.mutationFields((t) => ({
     args: { sightings: t.arg({ type: [LampSightingInput], required: true }) },
     resolve: (_root, { sightings }, context) => {
       const adapterId = linkedAdapter(context);
-      for (const { id, at } of sightings) context.services.devices.seen(adapterId, id, at);
+      for (const { id, at } of sightings) context.devices.seen(adapterId, id, at);
       return true;
     },
   }),
@@ -153,7 +126,7 @@ builder.mutationFields((t) => ({
       at: t.arg({ type: 'DateTime', required: true }),
     },
     resolve: (_root, { id, text, at }, context) =>
-      context.services.devices.addDebugMessage(linkedAdapter(context), id, {
+      context.devices.addDebugMessage(linkedAdapter(context), id, {
         at,
         text: text.slice(0, MAX_DEBUG_TEXT),
       }) !== undefined,
@@ -162,11 +135,7 @@ builder.mutationFields((t) => ({
     description: 'Tells the API which lamps a command was written to.',
     authScopes: { adapter: true },
     args: { commandId: t.arg.id({ required: true }), deviceIds: t.arg.idList({ required: true }) },
-    resolve: (_root, { commandId, deviceIds }, context) => {
-      const adapterId = linkedAdapter(context);
-      // Only its own lamps count: an adapter cannot claim to have reached another's.
-      return context.services.commands.confirm(adapterId, commandId, context.services.devices.heldBy(adapterId, deviceIds));
-    },
+    resolve: (_root, { commandId, deviceIds }, context) => context.commands.confirm(linkedAdapter(context), commandId, deviceIds),
   }),
 }));
 
@@ -175,7 +144,7 @@ builder.subscriptionField('lampCommands', (t) =>
     type: LampCommandRef,
     description: 'Commands for this adapter\'s lamps (adapters only).',
     authScopes: { adapter: true },
-    subscribe: (_root, _args, context) => context.services.commands.commandsFor(linkedAdapter(context), context.signal),
+    subscribe: (_root, _args, context) => context.commands.commandsFor(linkedAdapter(context), context.signal),
     resolve: (command) => command,
   }),
 );

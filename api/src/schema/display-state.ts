@@ -60,7 +60,7 @@ builder.queryField('displayState', (t) =>
   t.field({
     type: DisplayStateRef,
     authScopes: { observe: true },
-    resolve: (_root, _args, { services }) => services.display.current(),
+    resolve: (_root, _args, { display }) => display.current(),
   }),
 );
 
@@ -69,22 +69,22 @@ builder.mutationFields((t) => ({
     type: DisplayStateRef,
     authScopes: { control: true },
     args: { mode: t.arg({ type: DisplayModeEnum, required: true }) },
-    resolve: (_root, { mode }, { services }) => services.display.setMode(mode),
+    resolve: (_root, { mode }, { display }) => display.setMode(mode),
   }),
   setColor: t.field({
     type: DisplayStateRef,
     description: 'Sets the colour and switches to MANUAL.',
     authScopes: { control: true },
     args: { color: t.arg({ type: ColorInput, required: true }) },
-    resolve: (_root, { color }, { services }) => services.display.setColor(parseColorInput(color)),
+    resolve: (_root, { color }, { display }) => display.setColor(parseColorInput(color)),
   }),
   setPulse: t.field({
     type: DisplayStateRef,
     description: 'Sets the pulse (0 steady to 9) and switches to MANUAL.',
     authScopes: { control: true },
     args: { pulse: t.arg.int({ required: true }) },
-    resolve: (_root, { pulse }, { services }) =>
-      services.display.setPulse(requireIntegerInRange('pulse', pulse, 0, PULSE_MAX)),
+    resolve: (_root, { pulse }, { display }) =>
+      display.setPulse(requireIntegerInRange('pulse', pulse, 0, PULSE_MAX)),
   }),
 }));
 
@@ -93,7 +93,7 @@ builder.subscriptionField('displayState', (t) =>
     type: DisplayStateRef,
     description: 'The current state at once, then every change.',
     authScopes: { observe: true },
-    subscribe: (_root, _args, { services, signal }) => services.display.updates(signal),
+    subscribe: (_root, _args, { display, signal }) => display.updates(signal),
     resolve: (state) => state,
   }),
 );

@@ -87,7 +87,7 @@ const WeatherPreviewRef = builder.objectRef<WeatherDisplay>('WeatherPreview').im
   }),
 });
 
-const WeatherTestRef = builder.objectRef<WeatherTestOutcome & { at: Date }>('WeatherTest').implement({
+const WeatherTestRef = builder.objectRef<WeatherTestOutcome>('WeatherTest').implement({
   description: 'The answer to one trial fetch with settings that were not saved.',
   fields: (t) => ({
     ok: t.boolean({ resolve: (r) => r.report !== null }),
@@ -120,7 +120,7 @@ builder.queryFields((t) => ({
   weather: t.field({
     type: WeatherRef,
     authScopes: { observe: true },
-    resolve: (_root, _args, { services }) => services.weather.snapshot(),
+    resolve: (_root, _args, { weather }) => weather.snapshot(),
   }),
   weatherPreview: t.field({
     type: WeatherPreviewRef,
@@ -132,14 +132,10 @@ builder.queryFields((t) => ({
       cloudiness: t.arg.int({ required: false, description: 'Percent, 0-100.' }),
       at: t.arg({ type: 'DateTime', required: false, description: 'Default: now.' }),
     },
-    resolve: (_root, { conditionId, cloudiness, at }, { services }) => {
+    resolve: (_root, { conditionId, cloudiness, at }, { weather }) => {
       requireIntegerInRange('conditionId', conditionId, 0, 9999);
       if (cloudiness != null) requireIntegerInRange('cloudiness', cloudiness, 0, 100);
-      const report = services.weather.snapshot().report;
-      return weatherDisplayFor(
-        { conditionId, cloudiness: cloudiness ?? null, sunrise: report?.sunrise ?? null, sunset: report?.sunset ?? null },
-        at ?? services.clock.now(),
-      );
+      return weather.preview({ conditionId, cloudiness: cloudiness ?? null }, at ?? undefined);
     },
   }),
 }));
@@ -149,7 +145,7 @@ builder.mutationFields((t) => ({
     type: WeatherRef,
     description: 'Fetches the weather now; the answer shows how that went.',
     authScopes: { control: true },
-    resolve: (_root, _args, { services }) => services.weather.refresh(),
+    resolve: (_root, _args, { weather }) => weather.refresh(),
   }),
   testWeatherSettings: t.field({
     type: WeatherTestRef,
@@ -157,17 +153,14 @@ builder.mutationFields((t) => ({
       'Fetches the weather once with these settings laid over the saved ones, and saves nothing. A failure is in the answer, not an error.',
     authScopes: { manage: true },
     args: { settings: t.arg({ type: WeatherSettingsInput, required: true }) },
-    resolve: async (_root, { settings }, { services }) => ({
-      ...(await services.weather.test(parseSettings(settings))),
-      at: services.clock.now(),
-    }),
+    resolve: (_root, { settings }, { weather }) => weather.test(parseSettings(settings)),
   }),
   configureWeather: t.field({
     type: WeatherRef,
     description: 'Changes where and how often weather is fetched; kept across restarts. Fetches at once.',
     authScopes: { manage: true },
     args: { settings: t.arg({ type: WeatherSettingsInput, required: true }) },
-    resolve: (_root, { settings }, { services }) => services.weather.configure(parseSettings(settings)),
+    resolve: (_root, { settings }, { weather }) => weather.configure(parseSettings(settings)),
   }),
 }));
 
@@ -176,7 +169,7 @@ builder.subscriptionField('weather', (t) =>
     type: WeatherRef,
     description: 'The weather at once, then on every fetch, failure, settings change and display change.',
     authScopes: { observe: true },
-    subscribe: (_root, _args, { services, signal }) => services.weather.updates(signal),
+    subscribe: (_root, _args, { weather, signal }) => weather.updates(signal),
     resolve: (w) => w,
   }),
 );

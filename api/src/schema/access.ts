@@ -4,6 +4,7 @@ import { LoginRefused, MIN_PASSWORD_LENGTH } from '../access/authenticator.js';
 import { SESSION_COOKIE } from '../http/request-origin.js';
 import type { ApiTokenRecord, TokenScope } from '../store/credential-store.js';
 import { builder } from './builder.js';
+import { atLeastCharacters, checkArguments, trimmedText } from './arguments.js';
 import { forbidden, invalidArgument } from './errors.js';
 
 const ScopeEnum = builder.enumType('Scope', {
@@ -111,10 +112,8 @@ builder.mutationFields((t) => ({
       currentPassword: t.arg.string({ required: true }),
       newPassword: t.arg.string({ required: true }),
     },
-    resolve: async (_root, { currentPassword, newPassword }, { authenticator }) => {
-      if (newPassword.length < MIN_PASSWORD_LENGTH) {
-        throw invalidArgument('newPassword', `must be at least ${MIN_PASSWORD_LENGTH} characters`);
-      }
+    resolve: async (_root, args, { authenticator }) => {
+      const { currentPassword, newPassword } = checkArguments(args, { newPassword: atLeastCharacters(MIN_PASSWORD_LENGTH) });
       try {
         await authenticator.changePassword(currentPassword, newPassword);
       } catch (error) {
@@ -132,10 +131,9 @@ builder.mutationFields((t) => ({
       name: t.arg.string({ required: true, description: 'What the token is for, e.g. "kitchen dashboard".' }),
       scope: t.arg({ type: ScopeEnum, required: true }),
     },
-    resolve: (_root, { name, scope }, { authenticator }) => {
-      const trimmed = name.trim();
-      if (trimmed.length === 0 || trimmed.length > 100) throw invalidArgument('name', 'must be 1 to 100 characters', '1-100 characters');
-      return authenticator.createApiToken(trimmed, scope);
+    resolve: (_root, args, { authenticator }) => {
+      const { name, scope } = checkArguments(args, { name: trimmedText(100, { showAllowed: true }) });
+      return authenticator.createApiToken(name, scope);
     },
   }),
   revokeApiToken: t.field({

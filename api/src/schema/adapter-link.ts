@@ -1,10 +1,11 @@
 import type { LampCommand } from '../commands/command-dispatch.js';
 import type { ApiContext } from '../context.js';
 import { DeviceIdTaken } from '../devices/device-registry.js';
-import type { Admission } from '../devices/lamp-admission.js';
+import type { Admission, LampReport } from '../devices/lamp-admission.js';
 import { builder } from './builder.js';
 import { DeviceRef } from './devices.js';
-import { forbidden, invalidArgument } from './errors.js';
+import { checkArguments, eachOf, matching, type ArgumentRule } from './arguments.js';
+import { forbidden } from './errors.js';
 
 /*
  * Operations for device adapters, over their authenticated graphql-ws link. People and apps
@@ -69,10 +70,13 @@ function linkedAdapter(context: ApiContext): string {
   return context.adapterId;
 }
 
-function lampId(id: string, argument: string): string {
-  if (!LAMP_ID.test(id)) throw invalidArgument(argument, 'must be 1-100 letters, digits or . _ : -');
-  return id;
-}
+const lampId = matching(LAMP_ID, 'must be 1-100 letters, digits or . _ : -');
+
+/** A lamp's report from its adapter; its id is checked (as `<argument>.id`). */
+const lampReport: ArgumentRule<LampReport> = (report, argument) => {
+  lampId(report.id, `${argument}.id`);
+  return report;
+};
 
 builder.mutationFields((t) => ({
   admitLamp: t.field({
@@ -80,9 +84,9 @@ builder.mutationFields((t) => ({
     description: 'Checks a lamp\'s handshake secret and, when it is right, records the lamp as connected.',
     authScopes: { adapter: true },
     args: { lamp: t.arg({ type: LampSessionInput, required: true }) },
-    resolve: (_root, { lamp }, context) => {
+    resolve: (_root, args, context) => {
       const adapterId = linkedAdapter(context);
-      lampId(lamp.id, 'lamp.id');
+      const { lamp } = checkArguments(args, { lamp: lampReport });
       try {
         return context.admission.admit(adapterId, lamp);
       } catch (error) {
@@ -96,10 +100,9 @@ builder.mutationFields((t) => ({
       'Reports every lamp an adapter holds, after its link to the API (re)opens. Returns the ids of lamps whose secret no longer lets them in, or whose id another adapter holds; the adapter closes those.',
     authScopes: { adapter: true },
     args: { lamps: t.arg({ type: [LampSessionInput], required: true }) },
-    resolve: (_root, { lamps }, context) => {
+    resolve: (_root, args, context) => {
       const adapterId = linkedAdapter(context);
-      for (const lamp of lamps) lampId(lamp.id, 'lamps.id');
-      return context.admission.sync(adapterId, lamps);
+      return context.admission.sync(adapterId, checkArguments(args, { lamps: eachOf(lampReport) }).lamps);
     },
   }),
   reportLampDisconnected: t.boolean({

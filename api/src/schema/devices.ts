@@ -1,6 +1,9 @@
 import type { DebugMessage, Device, DeviceEvent } from '../devices/device-registry.js';
 import { builder } from './builder.js';
-import { requireIntegerInRange } from './errors.js';
+import { checkArguments, integerFrom } from './arguments.js';
+
+/** How many of a lamp's newest debug lines a client may ask for. */
+export const debugLines = integerFrom(1, 200);
 
 export const DebugMessageRef = builder.objectRef<DebugMessage>('DebugMessage').implement({
   description: 'A `d:` line a lamp sent while debug messages were on.',
@@ -29,8 +32,7 @@ export const DeviceRef = builder.objectRef<Device>('Device').implement({
       type: [DebugMessageRef],
       description: 'Recent debug lines, oldest first.',
       args: { last: t.arg.int({ defaultValue: 50, description: 'How many of the newest to return (1-200).' }) },
-      resolve: (d, { last }, { devices }) =>
-        devices.debugMessages(d, requireIntegerInRange('last', last ?? 50, 1, 200)),
+      resolve: (d, args, { devices }) => devices.debugMessages(d, checkArguments(args, { last: debugLines }).last ?? 50),
     }),
   }),
 });

@@ -1,7 +1,8 @@
 import { COLOR_CHANNEL_MAX, PULSE_MAX, type Rgb } from '@cloud-cloud/protocol/packet';
 import { DISPLAY_MODES, displayFrame, type DisplayState, type WeatherDisplay } from '../display/display-state.js';
 import { builder } from './builder.js';
-import { invalidArgument, requireIntegerInRange } from './errors.js';
+import { checkArguments, integerFrom } from './arguments.js';
+import { invalidArgument } from './errors.js';
 
 export const DisplayModeEnum = builder.enumType('DisplayMode', {
   description: 'What the lamps show: nothing, the weather outside, or a colour of your choice.',
@@ -76,15 +77,14 @@ builder.mutationFields((t) => ({
     description: 'Sets the colour and switches to MANUAL.',
     authScopes: { control: true },
     args: { color: t.arg({ type: ColorInput, required: true }) },
-    resolve: (_root, { color }, { display }) => display.setColor(parseColorInput(color)),
+    resolve: (_root, args, { display }) => display.setColor(checkArguments(args, { color: parseColorInput }).color),
   }),
   setPulse: t.field({
     type: DisplayStateRef,
     description: 'Sets the pulse (0 steady to 9) and switches to MANUAL.',
     authScopes: { control: true },
     args: { pulse: t.arg.int({ required: true }) },
-    resolve: (_root, { pulse }, { display }) =>
-      display.setPulse(requireIntegerInRange('pulse', pulse, 0, PULSE_MAX)),
+    resolve: (_root, args, { display }) => display.setPulse(checkArguments(args, { pulse: integerFrom(0, PULSE_MAX) }).pulse),
   }),
 }));
 
@@ -125,7 +125,7 @@ export function parseColorInput(input: ColorArgument): Rgb {
         `0-${COLOR_CHANNEL_MAX}`,
       );
     }
-    rgb[channel] = requireIntegerInRange(`color.${channel}`, value, 0, COLOR_CHANNEL_MAX);
+    rgb[channel] = integerFrom(0, COLOR_CHANNEL_MAX)(value, `color.${channel}`);
   }
   return rgb;
 }

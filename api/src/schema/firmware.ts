@@ -4,7 +4,8 @@ import type { FirmwareCheckEvent } from '../firmware/firmware-updates.js';
 import type { FirmwareAssignment, FirmwareImageRecord, LampFirmwareRecord, UpdateCheckRecord } from '../store/firmware-store.js';
 import { builder } from './builder.js';
 import { DeviceRef } from './devices.js';
-import { invalidArgument, requireIntegerInRange } from './errors.js';
+import { atLeastCharacters, checkArguments, integerFrom, type ArgumentRule } from './arguments.js';
+import { invalidArgument } from './errors.js';
 
 const DEFAULT_LAMP_PAGE = 100;
 const MAX_LAMP_PAGE = 500;
@@ -108,7 +109,7 @@ const LampFirmwareRef = builder.objectRef<LampFirmwareRecord>('LampFirmware').im
       type: [UpdateCheckRef],
       description: 'Its update checks, newest first.',
       args: { last: t.arg.int({ defaultValue: 20 }) },
-      resolve: (l, { last }, { loaders }) => loaders.checks(l.mac, requireIntegerInRange('last', last ?? 20, 1, 100)),
+      resolve: (l, args, { loaders }) => loaders.checks(l.mac, checkArguments(args, { last: integerFrom(1, 100) }).last ?? 20),
     }),
   }),
 });
@@ -153,8 +154,10 @@ builder.queryFields((t) => ({
       first: t.arg.int({ defaultValue: DEFAULT_LAMP_PAGE, description: `1 to ${MAX_LAMP_PAGE}.` }),
       after: t.arg.string({ required: false, description: 'The MAC the page starts after.' }),
     },
-    resolve: (_root, { first, after }, { firmware }) =>
-      firmware.lamps({ first: requireIntegerInRange('first', first ?? DEFAULT_LAMP_PAGE, 1, MAX_LAMP_PAGE), after: after?.trim().toUpperCase() || null }),
+    resolve: (_root, args, { firmware }) => {
+      const { first, after } = checkArguments(args, { first: integerFrom(1, MAX_LAMP_PAGE), after: (mac) => mac.trim().toUpperCase() || null });
+      return firmware.lamps({ first: first ?? DEFAULT_LAMP_PAGE, after: after ?? null });
+    },
   }),
   lampFirmwareCount: t.int({
     description: 'How many lamps `lampFirmware` can list.',
@@ -174,8 +177,8 @@ builder.mutationFields((t) => ({
       target: t.arg.string({ required: false, description: 'ESP8266, ESP32, ESP32-S2, ESP32-S3, ESP32-C3, ESP32-C2, ESP32-C6 or ESP32-H2.' }),
       notes: t.arg.string({ required: false }),
     },
-    resolve: async (_root, { file, version, target, notes }, { firmware, authenticator, principal }) => {
-      if (file.size > firmware.maxBytes) throw invalidArgument('file', `is ${file.size} bytes; the limit is ${firmware.maxBytes} bytes`);
+    resolve: async (_root, args, { firmware, authenticator, principal }) => {
+      const { file, version, target, notes } = checkArguments(args, { file: fileOfAtMost(firmware.maxBytes) });
       const bytes = new Uint8Array(await file.arrayBuffer());
       return firmware.upload({ bytes, version: version ?? null, target: target ?? null, notes: notes ?? null, uploadedBy: authenticator.nameOf(principal) });
     },
@@ -185,8 +188,9 @@ builder.mutationFields((t) => ({
     description: 'Assigns an image to these lamps, or (no macs) as the default for all lamps.',
     authScopes: { manage: true },
     args: { firmwareId: t.arg.id({ required: true }), macs: t.arg.stringList({ required: false }) },
-    resolve: (_root, { firmwareId, macs }, { firmware }) => {
-      firmware.assign(firmwareId, lampIds(macs));
+    resolve: (_root, args, { firmware }) => {
+      const { firmwareId, macs } = checkArguments(args, { macs: lampMacs });
+      firmware.assign(firmwareId, macs ?? null);
       return firmware.assignments();
     },
   }),
@@ -194,8 +198,8 @@ builder.mutationFields((t) => ({
     description: 'Removes these lamps\' own assignments (they fall back to the default), or (no macs) the default.',
     authScopes: { manage: true },
     args: { macs: t.arg.stringList({ required: false }) },
-    resolve: (_root, { macs }, { firmware }) => {
-      firmware.unassign(lampIds(macs));
+    resolve: (_root, args, { firmware }) => {
+      firmware.unassign(checkArguments(args, { macs: lampMacs }).macs ?? null);
       return true;
     },
   }),
@@ -204,7 +208,10 @@ builder.mutationFields((t) => ({
     description: 'Assigns an image (to these lamps, or as the default) and sends [cc:u:?:?] to those lamps that are connected.',
     authScopes: { manage: true },
     args: { firmwareId: t.arg.id({ required: true }), macs: t.arg.stringList({ required: false }) },
-    resolve: (_root, { firmwareId, macs }, { firmware }) => firmware.rollOut(firmwareId, lampIds(macs)),
+    resolve: (_root, args, { firmware }) => {
+      const { firmwareId, macs } = checkArguments(args, { macs: lampMacs });
+      return firmware.rollOut(firmwareId, macs ?? null);
+    },
   }),
   deleteFirmware: t.id({
     description: 'Deletes an image no lamp is assigned any more.',
@@ -221,11 +228,10 @@ builder.mutationFields((t) => ({
       username: t.arg.string({ required: false }),
       password: t.arg.string({ required: false }),
     },
-    resolve: (_root, { mac, username, password }, { firmware }) => {
-      const id = lampId(mac);
+    resolve: (_root, args, { firmware }) => {
+      const { mac, username, password } = checkArguments(args, { mac: lampMac, password: atLeastCharacters(8) });
       if ((username == null) !== (password == null)) throw invalidArgument('password', 'give username and password together, or neither');
-      if (password != null && password.length < 8) throw invalidArgument('password', 'must be at least 8 characters');
-      return firmware.setLampCredentials(id, username != null && password != null ? { username, password } : null);
+      return firmware.setLampCredentials(mac, username != null && password != null ? { username, password } : null);
     },
   }),
 }));
@@ -242,15 +248,22 @@ builder.subscriptionField('firmwareChecks', (t) =>
 
 const LAMP_ID = /^([0-9A-F]{2}(:[0-9A-F]{2}){5}|ESP8266-\d{1,10})$/;
 
-/** MACs as the cores send them (upper case); null stands for the default. */
-function lampIds(macs: readonly string[] | null | undefined): string[] | null {
-  if (macs == null) return null;
-  if (macs.length === 0) throw invalidArgument('macs', 'must name at least one lamp, or be omitted for the default');
-  return [...new Set(macs.map(lampId))];
-}
-
-function lampId(mac: string): string {
+/** A lamp's MAC as the cores send it (upper case), or ESP8266-<chip id>. */
+const lampMac: ArgumentRule<string> = (mac, argument) => {
   const id = mac.trim().toUpperCase();
-  if (!LAMP_ID.test(id)) throw invalidArgument('macs', `${JSON.stringify(mac.slice(0, 40))} is not a MAC like AA:BB:CC:DD:EE:FF`);
+  if (!LAMP_ID.test(id)) throw invalidArgument(argument, `${JSON.stringify(mac.slice(0, 40))} is not a MAC like AA:BB:CC:DD:EE:FF`);
   return id;
+};
+
+/** Lamps by MAC, each once; the argument omitted (null) stands for the default. */
+const lampMacs: ArgumentRule<readonly string[], string[]> = (macs, argument) => {
+  if (macs.length === 0) throw invalidArgument(argument, 'must name at least one lamp, or be omitted for the default');
+  return [...new Set(macs.map((mac) => lampMac(mac, argument)))];
+};
+
+function fileOfAtMost(maxBytes: number): ArgumentRule<File> {
+  return (file, argument) => {
+    if (file.size > maxBytes) throw invalidArgument(argument, `is ${file.size} bytes; the limit is ${maxBytes} bytes`);
+    return file;
+  };
 }

@@ -3,8 +3,9 @@ import { SecretSetByEnvironment, type DeviceSecret } from '../devices/lamp-crede
 import { LAMP_NAME_MAX } from '../devices/registered-lamps.js';
 import type { RegisteredLamp } from '../store/lamp-store.js';
 import { builder } from './builder.js';
-import { DebugMessageRef, DeviceRef } from './devices.js';
-import { ApiErrorCode, invalidArgument, requireIntegerInRange } from './errors.js';
+import { checkArguments, trimmedText } from './arguments.js';
+import { debugLines, DebugMessageRef, DeviceRef } from './devices.js';
+import { ApiErrorCode } from './errors.js';
 
 const LampRef = builder.objectRef<RegisteredLamp>('Lamp').implement({
   description: 'A registered lamp: it connects with its own secret and is known by its name.',
@@ -31,7 +32,7 @@ const LampRef = builder.objectRef<RegisteredLamp>('Lamp').implement({
       type: [DebugMessageRef],
       description: 'Recent debug lines across its connections, oldest first.',
       args: { last: t.arg.int({ defaultValue: 50, description: 'How many of the newest to return (1-200).' }) },
-      resolve: (l, { last }, { lamps }) => lamps.debugMessages(l.id, requireIntegerInRange('last', last ?? 50, 1, 200)),
+      resolve: (l, args, { lamps }) => lamps.debugMessages(l.id, checkArguments(args, { last: debugLines }).last ?? 50),
     }),
   }),
 });
@@ -64,6 +65,8 @@ const DeviceSecretRef = builder.objectRef<DeviceSecret>('DeviceSecret').implemen
   }),
 });
 
+const lampName = trimmedText(LAMP_NAME_MAX, { printable: true, showAllowed: true });
+
 builder.queryField('deviceSecret', (t) =>
   t.field({
     type: DeviceSecretRef,
@@ -88,14 +91,7 @@ builder.mutationFields((t) => ({
     description: 'Registers a lamp with its own secret, shown once in the answer.',
     authScopes: { manage: true },
     args: { name: t.arg.string({ required: true }) },
-    resolve: (_root, { name }, { lamps }) => {
-      const trimmed = name.trim();
-      // eslint-disable-next-line no-control-regex
-      if (trimmed.length === 0 || trimmed.length > LAMP_NAME_MAX || /[\u0000-\u001f\u007f]/.test(trimmed)) {
-        throw invalidArgument('name', `must be 1 to ${LAMP_NAME_MAX} printable characters`, `1-${LAMP_NAME_MAX} characters`);
-      }
-      return lamps.register(trimmed);
-    },
+    resolve: (_root, args, { lamps }) => lamps.register(checkArguments(args, { name: lampName }).name),
   }),
   rotateDeviceSecret: t.field({
     type: DeviceSecretRef,

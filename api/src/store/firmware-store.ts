@@ -82,7 +82,6 @@ export class FirmwareStore {
   readonly #staleUnmanagedLamps;
   readonly #oldestUnmanagedLamps;
   readonly #forgetLamp;
-  readonly #lampAtAddress;
   readonly #saveLamp;
   readonly #setCredentials;
   readonly #addCheck;
@@ -142,9 +141,6 @@ export class FirmwareStore {
       forgetLampRecord.run(mac);
       forgetChecks.run(mac);
     };
-    this.#lampAtAddress = db.prepare<[string], LampRow>(
-      'SELECT * FROM lamp_firmware WHERE last_address = ? ORDER BY last_check_at DESC LIMIT 1',
-    );
     this.#saveLamp = db.prepare(
       `INSERT INTO lamp_firmware (mac, family, running_version, sketch_md5, sdk_version, last_check_at, last_address, state,
          pending_firmware_id, pending_version, pending_sketch_md5)
@@ -267,11 +263,6 @@ export class FirmwareStore {
       for (const { mac } of [...stale, ...oldest]) this.#forgetLamp(mac);
       return stale.length + oldest.length;
     });
-  }
-
-  lampAt(address: string): LampFirmwareRecord | undefined {
-    const row = this.#lampAtAddress.get(address);
-    return row && toLamp(row);
   }
 
   /**

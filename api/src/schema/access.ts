@@ -1,7 +1,7 @@
 import { serialize } from 'cookie';
 import { GraphQLError } from 'graphql';
 import { LoginRefused, MIN_PASSWORD_LENGTH } from '../access/authenticator.js';
-import { SESSION_COOKIE } from '../http/request-origin.js';
+import { SESSION_COOKIE } from '../access/session-cookie.js';
 import type { ApiTokenRecord, TokenScope } from '../store/credential-store.js';
 import { builder } from './builder.js';
 import { atLeastCharacters, checkArguments, trimmedText } from './arguments.js';

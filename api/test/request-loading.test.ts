@@ -123,16 +123,19 @@ describe('lists load their items\' fields in one query per request, however long
     });
   }
 
-  it('Lamp.online', async () => {
+  it('Lamp.online and Lamp.debugMessages', async () => {
     const lamps = new LampStore(database);
     const addLamps = (from: number, count: number) => {
-      for (let n = from; n < from + count; n++) lamps.addLamp({ id: `lamp-${n}`, name: `lamp ${n}`, secretHash: `hash-${n}`, createdAt: new Date() });
+      for (let n = from; n < from + count; n++) {
+        lamps.addLamp({ id: `lamp-${n}`, name: `lamp ${n}`, secretHash: `hash-${n}`, createdAt: new Date() });
+        for (const text of ['one', 'two', 'three']) lamps.appendDebugMessage(`lamp-${n}`, { at: new Date(), text });
+      }
     };
     // Connections are held in memory, not in SQLite: count how often they are read.
     const list = vi.spyOn(api.services.devices, 'list');
     const ofLamp = vi.spyOn(api.services.devices, 'ofLamp');
     const connectionReads = () => list.mock.calls.length + ofLamp.mock.calls.length;
-    const document = '{ lamps { id online } }';
+    const document = '{ lamps { id online debugMessages(last: 2) { text } } }';
     addLamps(0, 2);
     const few = await statementsFor(document);
     const readsForFew = connectionReads();
@@ -141,5 +144,23 @@ describe('lists load their items\' fields in one query per request, however long
     expect([few.items, many.items]).toEqual([2, 22]);
     expect(many.statements).toBe(few.statements);
     expect(connectionReads() - readsForFew).toBe(readsForFew);
+  });
+
+  it('Device.lamp and Device.debugMessages', async () => {
+    const connect = (from: number, count: number) => {
+      for (let n = from; n < from + count; n++) {
+        const { secret } = api.services.lamps.register(`lamp ${n}`);
+        const at = new Date();
+        api.services.admission.admit('adapter', { id: `device-${n}`, secret, remoteAddress: `10.0.1.${n}`, connectedAt: at, lastSeenAt: at });
+        for (const text of ['one', 'two', 'three']) api.services.devices.addDebugMessage('adapter', `device-${n}`, { at, text });
+      }
+    };
+    const document = '{ devices { id lamp { name } debugMessages(last: 2) { text } } }';
+    connect(0, 2);
+    const few = await statementsFor(document);
+    connect(2, 20);
+    const many = await statementsFor(document);
+    expect([few.items, many.items]).toEqual([2, 22]);
+    expect(many.statements).toBe(few.statements);
   });
 });

@@ -2,7 +2,7 @@ import { LampCloseCode } from '@cloud-cloud/protocol/close-codes';
 import type { Logger } from 'pino';
 import type { CommandDispatch } from '../commands/command-dispatch.js';
 import { InvalidInput } from '../invalid-input.js';
-import type { LampStore, RegisteredLamp, StoredDebugMessage } from '../store/lamp-store.js';
+import type { LampStore, RegisteredLamp } from '../store/lamp-store.js';
 import type { Device, DeviceRegistry } from './device-registry.js';
 import type { DeviceSecret, LampCredentials } from './lamp-credentials.js';
 
@@ -42,11 +42,6 @@ export class RegisteredLamps {
 
   connections(lampId: string): Device[] {
     return this.devices.ofLamp(lampId);
-  }
-
-  /** Its newest `last` debug lines across its connections, oldest first. */
-  debugMessages(lampId: string, last: number): StoredDebugMessage[] {
-    return this.lamps.recentDebugMessages(lampId, last);
   }
 
   /** The shared device secret in force, and where it came from. */

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
+import type { Principal } from '../access/principal.js';
 import sirv from 'sirv';
 import { downloadFirmware, FIRMWARE_DOWNLOAD_PATH } from '../firmware/firmware-download.js';
 import { LEGACY_FIRMWARE_PATH, serveFirmwareUpdate, UPDATE_PATH } from '../firmware/update-endpoint.js';
@@ -44,7 +45,7 @@ export function routeRequests({ services, yoga, logger, trustProxy, maxBodyBytes
       return;
     }
     if (path.startsWith(FIRMWARE_DOWNLOAD_PATH)) {
-      let principal;
+      let principal: Principal | null;
       try {
         principal = principalOfRequest(req, services.authenticator, trustProxy);
       } catch {

@@ -1,4 +1,4 @@
-import type { DebugMessage, Device, DeviceEvent } from '../devices/device-registry.js';
+import { debugLogKey, type DebugMessage, type Device, type DeviceEvent } from '../devices/device-registry.js';
 import { builder } from './builder.js';
 import { checkArguments, integerFrom } from './arguments.js';
 
@@ -32,7 +32,7 @@ export const DeviceRef = builder.objectRef<Device>('Device').implement({
       type: [DebugMessageRef],
       description: 'Recent debug lines, oldest first.',
       args: { last: t.arg.int({ defaultValue: 50, description: 'How many of the newest to return (1-200).' }) },
-      resolve: (d, args, { devices }) => devices.debugMessages(d, checkArguments(args, { last: debugLines }).last ?? 50),
+      resolve: (d, args, { loaders }) => loaders.debugMessages(debugLogKey(d), checkArguments(args, { last: debugLines }).last ?? 50),
     }),
   }),
 });

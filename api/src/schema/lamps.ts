@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { SecretSetByEnvironment, type DeviceSecret } from '../devices/lamp-credentials.js';
+import { debugLogKey } from '../devices/device-registry.js';
 import { LAMP_NAME_MAX } from '../devices/registered-lamps.js';
 import type { RegisteredLamp } from '../store/lamp-store.js';
 import { builder } from './builder.js';
@@ -32,7 +33,7 @@ const LampRef = builder.objectRef<RegisteredLamp>('Lamp').implement({
       type: [DebugMessageRef],
       description: 'Recent debug lines across its connections, oldest first.',
       args: { last: t.arg.int({ defaultValue: 50, description: 'How many of the newest to return (1-200).' }) },
-      resolve: (l, args, { lamps }) => lamps.debugMessages(l.id, checkArguments(args, { last: debugLines }).last ?? 50),
+      resolve: (l, args, { loaders }) => loaders.debugMessages(debugLogKey({ id: l.id, lampId: l.id }), checkArguments(args, { last: debugLines }).last ?? 50),
     }),
   }),
 });

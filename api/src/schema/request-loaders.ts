@@ -1,4 +1,4 @@
-import type { Device } from '../devices/device-registry.js';
+import type { DebugMessage, Device } from '../devices/device-registry.js';
 import type { FirmwareAssignment, FirmwareImageRecord, UpdateCheckRecord } from '../store/firmware-store.js';
 import type { RegisteredLamp } from '../store/lamp-store.js';
 import type { ApiServices } from '../services.js';
@@ -9,9 +9,26 @@ interface FirmwareView {
   assignments: FirmwareAssignment[];
 }
 
-interface PendingChecks {
-  macs: Set<string>;
-  result: Promise<Map<string, UpdateCheckRecord[]>>;
+/**
+ * Lookups of one kind made together: the keys asked for while graphql resolves a list's items
+ * (in one pass) are loaded with one call once that pass is over.
+ */
+class Batch<V> {
+  #keys = new Set<string>();
+  #loaded: Promise<Map<string, V>> | undefined;
+
+  constructor(private readonly load: (keys: string[]) => Map<string, V>) {}
+
+  async get(key: string): Promise<V | undefined> {
+    this.#keys.add(key);
+    this.#loaded ??= new Promise<void>((resolve) => process.nextTick(resolve)).then(() => {
+      const keys = [...this.#keys];
+      this.#keys = new Set();
+      this.#loaded = undefined;
+      return this.load(keys);
+    });
+    return (await this.#loaded).get(key);
+  }
 }
 
 /**
@@ -24,8 +41,9 @@ export class RequestLoaders {
   #lamps: Map<string, RegisteredLamp> | undefined;
   #onlineLampIds: Set<string> | undefined;
   #devicesByAddress: Map<string, Device> | undefined;
-  /** Check lookups waiting to be made together, by how many checks per lamp they want. */
-  readonly #pendingChecks = new Map<number, PendingChecks>();
+  /** Lookups made together, by kind and how many items per key they want. */
+  readonly #checks = new Map<number, Batch<UpdateCheckRecord[]>>();
+  readonly #debugLogs = new Map<number, Batch<DebugMessage[]>>();
 
   constructor(private readonly services: Pick<ApiServices, 'firmware' | 'lamps' | 'devices'>) {}
 
@@ -47,19 +65,22 @@ export class RequestLoaders {
 
   /** A lamp's newest `last` update checks; the lamps asked for in one go are looked up together. */
   async checks(mac: string, last: number): Promise<UpdateCheckRecord[]> {
-    let pending = this.#pendingChecks.get(last);
-    if (!pending) {
-      const macs = new Set<string>();
-      // Made once the fields of the whole list have asked (graphql resolves them in one pass).
-      const result = new Promise<void>((resolve) => process.nextTick(resolve)).then(() => {
-        this.#pendingChecks.delete(last);
-        return this.services.firmware.checks([...macs], last);
-      });
-      pending = { macs, result };
-      this.#pendingChecks.set(last, pending);
+    let batch = this.#checks.get(last);
+    if (!batch) {
+      batch = new Batch((macs) => this.services.firmware.checks(macs, last));
+      this.#checks.set(last, batch);
     }
-    pending.macs.add(mac);
-    return (await pending.result).get(mac) ?? [];
+    return (await batch.get(mac)) ?? [];
+  }
+
+  /** The newest `last` lines of a debug log (a registered lamp's, or a connection's: see `debugLogKey`). */
+  async debugMessages(logKey: string, last: number): Promise<DebugMessage[]> {
+    let batch = this.#debugLogs.get(last);
+    if (!batch) {
+      batch = new Batch((keys) => this.services.devices.debugLogs(keys, last));
+      this.#debugLogs.set(last, batch);
+    }
+    return (await batch.get(logKey)) ?? [];
   }
 
   registeredLamp(id: string): RegisteredLamp | undefined {

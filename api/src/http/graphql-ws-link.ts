@@ -21,6 +21,7 @@ const SLOW_CONSUMER_CLOSE_CODE = 1008;
 
 interface LinkOptions {
   yoga: ApiYoga;
+  /** The schema yoga serves, passed typed (the envelop's own `schema` is `any`). */
   schema: GraphQLSchema;
   wsServer: WebSocketServer;
   authenticator: Authenticator;

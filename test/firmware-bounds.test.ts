@@ -180,7 +180,7 @@ describe('guessing update credentials', () => {
 
     const guesses = await Promise.all(Array.from({ length: 100 }, (_, i) => server.check(mac, basic('lamp', `guess ${i}`))));
     expect(statuses(guesses)).toEqual({ 401: 5, 429: 95 });
-    expect(server.api.services.firmware.updates.passwordsVerified).toBe(5);
+    expect(server.api.services.firmwareUpdates.passwordsVerified).toBe(5);
     const refused = guesses.find((g) => g.status === 429)!;
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
     expect(refused.body.toString()).toMatch(/^too many wrong update credentials; try again in \d+ s/);
@@ -191,7 +191,7 @@ describe('guessing update credentials', () => {
     expect((await server.check(mac, basic('lamp', 'the right one'))).status).toBe(429);
     server.clock.advance(15 * 60_000);
     expect((await server.check(mac, basic('lamp', 'the right one'))).status).toBe(304);
-    expect(server.api.services.firmware.updates.passwordsVerified).toBe(6);
+    expect(server.api.services.firmwareUpdates.passwordsVerified).toBe(6);
   });
 
   it('checks at most so many guesses from one address across lamps', async () => {
@@ -205,7 +205,7 @@ describe('guessing update credentials', () => {
     );
     const guesses = await Promise.all(macs.map((mac) => server.check(mac, basic('lamp', 'wrong'))));
     expect(statuses(guesses)).toEqual({ 401: 3, 429: 3 });
-    expect(server.api.services.firmware.updates.passwordsVerified).toBe(3);
+    expect(server.api.services.firmwareUpdates.passwordsVerified).toBe(3);
     // Lamps elsewhere are not held back by it.
     expect((await server.check(macs[5]!, basic('lamp', 'the right one'), '127.0.0.2')).status).toBe(304);
   });

@@ -60,10 +60,10 @@ it('learns the sketch MD5 of gzipped images kept before, and confirms lamps sent
     data.remove();
   });
 
-  const { store } = api.services.firmware;
-  expect(store.image('gz')?.sketchMd5).toBe(md5(sketch));
-  expect(store.image('plain')?.sketchMd5).toBe(md5(plain));
-  expect(store.lamp(mac)).toMatchObject({ pendingFirmwareId: 'gz', pendingVersion: '2.0.0', pendingSketchMd5: md5(sketch), state: 'UPDATE_SENT' });
+  const firmware = api.services.firmware;
+  expect(firmware.image('gz')?.sketchMd5).toBe(md5(sketch));
+  expect(firmware.image('plain')?.sketchMd5).toBe(md5(plain));
+  expect(firmware.lamp(mac)).toMatchObject({ pendingFirmwareId: 'gz', pendingVersion: '2.0.0', pendingSketchMd5: md5(sketch), state: 'UPDATE_SENT' });
 
   expect((await updateCheck(port, '/ota', esp8266UpdateHeaders({ mac, version: '2.0.0', sketchMd5: md5(sketch) }))).status).toBe(304);
   const { lampFirmware } = await graphqlData(port, '{ lampFirmware { mac state checks(last: 1) { detail } } }');

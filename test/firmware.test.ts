@@ -220,7 +220,7 @@ describe('rolling out', () => {
 
     const client = wsClient(running.http);
     const checks = subscribe(client, 'subscription { firmwareChecks { lamp { mac state } check { outcome reportedVersion } } }');
-    await waitUntil(() => running.system.api.services.firmware.updates.eventSubscribers === 1, 5000, 'the subscription to start');
+    await waitUntil(() => running.system.api.services.firmwareUpdates.eventSubscribers === 1, 5000, 'the subscription to start');
 
     const { lamp } = await TestLamp.handshake(running.device, DEVICE_SECRET);
     await waitUntil(() => running.system.api.services.devices.count() > 0);

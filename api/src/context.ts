@@ -1,32 +1,7 @@
 import type { Logger } from 'pino';
-import type { Authenticator } from './access/authenticator.js';
 import type { Access, Principal } from './access/principal.js';
-import type { Clock } from './clock.js';
-import type { CommandDispatch } from './commands/command-dispatch.js';
-import type { DeviceRegistry } from './devices/device-registry.js';
-import type { LampCredentials } from './devices/lamp-credentials.js';
-import type { DisplayControl } from './display/display-control.js';
-import type { LampStore } from './store/lamp-store.js';
-import type { StateStore } from './store/state-store.js';
-import type { WeatherService } from './weather/weather-service.js';
-import type { FirmwareLibrary } from './firmware/firmware-library.js';
-import type { FirmwareUpdates } from './firmware/firmware-updates.js';
-import type { FirmwareStore } from './store/firmware-store.js';
-
-/** The API's parts, built once and shared by every request. */
-export interface ApiServices {
-  display: DisplayControl;
-  devices: DeviceRegistry;
-  commands: CommandDispatch;
-  lampCredentials: LampCredentials;
-  lamps: LampStore;
-  authenticator: Authenticator;
-  weather: WeatherService;
-  firmware: { store: FirmwareStore; library: FirmwareLibrary; updates: FirmwareUpdates };
-  store: StateStore;
-  clock: Clock;
-  logger: Logger;
-}
+import type { RequestLoaders } from './schema/request-loaders.js';
+import type { ApiServices } from './services.js';
 
 /** Where a request came from, as far as the API can tell (see `trustProxy`). */
 export interface RequestOrigin {
@@ -35,8 +10,11 @@ export interface RequestOrigin {
   secure: boolean;
 }
 
-export interface ApiContext {
-  services: ApiServices;
+/**
+ * What a resolver is given: the domain services (each resolver calls one operation on one of
+ * them), who is calling, and this request's batched loads.
+ */
+export interface ApiContext extends ApiServices {
   /** What carries the operation: HTTP (including server-sent events) or a graphql-ws connection. */
   transport: 'http' | 'graphql-ws';
   principal: Principal;
@@ -46,6 +24,9 @@ export interface ApiContext {
   origin: RequestOrigin;
   /** `Set-Cookie` values for the HTTP response; null over graphql-ws, where none can be set. */
   responseCookies: string[] | null;
+  /** Loads that list fields share, so that a list of N items costs one query rather than N. */
+  loaders: RequestLoaders;
+  logger: Logger;
   /**
    * Set for subscriptions: aborts when the stream must end (credentials revoked, client gone).
    * Subscription resolvers pass it to the event source so that it stops listening at once.

@@ -17,7 +17,3 @@ export function parseDeviceMessage(text: string): DeviceMessage {
   if (text.startsWith(DEBUG_PREFIX)) return { kind: 'debug', text: text.slice(DEBUG_PREFIX.length) };
   return { kind: 'unexpected', text };
 }
-
-export function formatDebugMessage(text: string): string {
-  return DEBUG_PREFIX + text;
-}

@@ -143,6 +143,23 @@ export class Authenticator extends EventEmitter<{ revoked: [credentialId: string
     return this.credentials.findToken(id);
   }
 
+  /** Who a principal is, in words for records such as "uploaded by". */
+  nameOf(principal: Principal): string {
+    if (principal.kind !== 'authenticated') return 'unknown';
+    switch (principal.credential) {
+      case 'session':
+        return 'admin (logged in)';
+      case 'configured-token':
+        return 'admin (CC_API_TOKEN)';
+      case 'api-token': {
+        const token = this.listApiTokens().find((t) => t.id === principal.credentialId);
+        return `API token "${token?.name ?? principal.credentialId}"`;
+      }
+      case 'adapter-token':
+        return 'adapter';
+    }
+  }
+
   listApiTokens(): ApiTokenRecord[] {
     return this.credentials.listTokens();
   }

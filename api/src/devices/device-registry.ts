@@ -144,6 +144,11 @@ export class DeviceRegistry {
     return this.lamps.recentDebugMessages(debugLogKey(device), limit);
   }
 
+  /** The newest `limit` debug lines of each of these debug logs (see `debugLogKey`), oldest first. */
+  debugLogs(keys: readonly string[], limit: number): Map<string, DebugMessage[]> {
+    return this.lamps.recentDebugMessagesOf(keys, limit);
+  }
+
   #remove(adapterId: string, id: string, reason: string, history: 'keep' | 'forget'): boolean {
     const device = this.#devices.get(id);
     if (!device || device.adapterId !== adapterId) return false;

@@ -3,20 +3,15 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Clock } from '../clock.js';
+import { InvalidInput } from '../invalid-input.js';
 import type { FirmwareImageRecord, FirmwareStore } from '../store/firmware-store.js';
 import { FirmwareImageError, inspectFirmwareImage, TARGETS } from './firmware-image.js';
 
 export const DEFAULT_MAX_FIRMWARE_BYTES = 4 * 1024 * 1024;
 
-/** An upload refused, naming the argument at fault (`file`, `version`, `target`, `notes`). */
-export class FirmwareUploadError extends Error {
+/** An upload or deletion refused, naming the argument at fault (`file`, `version`, `target`, `notes`, `firmwareId`). */
+export class FirmwareUploadError extends InvalidInput {
   override name = 'FirmwareUploadError';
-  constructor(
-    readonly argument: string,
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /**

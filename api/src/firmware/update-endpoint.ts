@@ -2,8 +2,9 @@ import type { FileHandle } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream';
 import type { Logger } from 'pino';
-import type { FirmwareImageRecord, FirmwareStore } from '../store/firmware-store.js';
+import type { FirmwareImageRecord } from '../store/firmware-store.js';
 import { FirmwareFileError, type FirmwareLibrary } from './firmware-library.js';
+import type { FirmwareManagement } from './firmware-management.js';
 import type { FirmwareUpdates } from './firmware-updates.js';
 import { parseUpdateRequest } from './update-request.js';
 
@@ -21,7 +22,7 @@ export const LEGACY_FIRMWARE_PATH = '/firmware.bin';
 export function serveFirmwareUpdate(
   request: IncomingMessage,
   response: ServerResponse,
-  context: { updates: FirmwareUpdates; library: FirmwareLibrary; store: FirmwareStore; remoteAddress: string; logger: Logger },
+  context: { updates: FirmwareUpdates; library: FirmwareLibrary; firmware: FirmwareManagement; remoteAddress: string; logger: Logger },
 ): void {
   const path = new URL(request.url ?? '/', 'http://lamp').pathname;
   if (request.method !== 'GET' && request.method !== 'HEAD') {
@@ -34,7 +35,7 @@ export function serveFirmwareUpdate(
     return;
   }
   if (path === LEGACY_FIRMWARE_PATH) {
-    const image = context.store.assignedTo('*');
+    const image = context.firmware.defaultImage();
     if (!image) {
       response.writeHead(404, { 'content-type': 'text/plain', connection: 'close' }).end('no default firmware is assigned\n');
       return;

@@ -9,7 +9,6 @@ export interface UpdateRequest {
   /** STA MAC, else BASE MAC (when the STA one is all zeros), else the ESP8266 chip id. */
   lampId: string;
   freeSpace: number | null;
-  sketchSize: number | null;
   sketchMd5: string | null;
   sdkVersion: string | null;
   mode: string;
@@ -47,7 +46,6 @@ export function parseUpdateRequest(headers: IncomingHttpHeaders): UpdateRequest 
     family,
     lampId,
     freeSpace: number('free-space'),
-    sketchSize: number('sketch-size'),
     sketchMd5: md5 && /^[0-9a-f]{32}$/.test(md5) ? md5 : null,
     sdkVersion: header('sdk-version')?.slice(0, 64) ?? null,
     mode: header('mode')?.toLowerCase() ?? 'sketch',

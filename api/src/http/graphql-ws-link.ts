@@ -1,9 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import { ADAPTER_ID } from '@cloud-cloud/contract/ids';
-import { GraphQLError, type ExecutionArgs } from 'graphql';
+import { GraphQLError, type ExecutionArgs, type execute as graphqlExecute, type GraphQLSchema, type subscribe as graphqlSubscribe } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import type { YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { Authenticator } from '../access/authenticator.js';
@@ -12,12 +11,8 @@ import { adapterLinkIdentity } from '../devices/adapter-identity.js';
 import type { DeviceRegistry } from '../devices/device-registry.js';
 import { ApiErrorCode } from '../schema/errors.js';
 import { sameOrigin, sessionCookie } from './request-origin.js';
+import type { ApiYoga } from './yoga.js';
 
-/** The server context yoga sees for an operation over graphql-ws. */
-export interface LinkServerContext {
-  link: { principal: Principal };
-  req: IncomingMessage;
-}
 
 /** Operations (mostly subscriptions) one graphql-ws connection may run at once. */
 export const MAX_OPERATIONS_PER_CONNECTION = 50;
@@ -25,7 +20,9 @@ export const MAX_OPERATIONS_PER_CONNECTION = 50;
 const SLOW_CONSUMER_CLOSE_CODE = 1008;
 
 interface LinkOptions {
-  yoga: YogaServerInstance<LinkServerContext, object>;
+  yoga: ApiYoga;
+  /** The schema yoga serves, passed typed (the envelop's own `schema` is `any`). */
+  schema: GraphQLSchema;
   wsServer: WebSocketServer;
   authenticator: Authenticator;
   devices: DeviceRegistry;
@@ -41,7 +38,7 @@ interface LinkOptions {
  * known by the identity its key gives it (see adapter-identity), and that adapter's lamps are
  * reported gone when its last link closes.
  */
-export function serveGraphqlWs({ yoga, wsServer, authenticator, devices, trustProxy, logger }: LinkOptions) {
+export function serveGraphqlWs({ yoga, schema, wsServer, authenticator, devices, trustProxy, logger }: LinkOptions) {
   const openAdapterLinks = new Map<string, number>();
   const principals = new WeakMap<object, Principal>();
   const socketsByCredential = new Map<string, Set<WebSocket>>();
@@ -67,8 +64,10 @@ export function serveGraphqlWs({ yoga, wsServer, authenticator, devices, trustPr
 
   const server = useServer<Record<string, unknown> | undefined>(
     {
-      execute: (args) => (args.rootValue as EnvelopedRoot).execute(args),
-      subscribe: (args) => (args.rootValue as EnvelopedRoot).subscribe(args),
+      // As in yoga's graphql-ws recipe: onSubscribe puts the operation's enveloped execute and
+      // subscribe (with every yoga plugin around them) in its root value.
+      execute: (args) => envelopedRoot(args).execute(args),
+      subscribe: (args) => envelopedRoot(args).subscribe(args),
       onConnect: (ctx) => {
         let principal: Principal;
         try {
@@ -130,12 +129,12 @@ export function serveGraphqlWs({ yoga, wsServer, authenticator, devices, trustPr
         try {
           const document = enveloped.parse(payload.query);
           args = {
-            schema: enveloped.schema,
+            schema,
             operationName: payload.operationName ?? null,
             document,
             variableValues: payload.variables ?? null,
             contextValue: await enveloped.contextFactory(),
-            rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe } satisfies EnvelopedRoot,
+            rootValue: new EnvelopedRoot(enveloped.execute, enveloped.subscribe),
           };
           const errors = enveloped.validate(args.schema, args.document);
           if (errors.length > 0) return errors;
@@ -183,7 +182,15 @@ function tooManyOperations(): GraphQLError {
   );
 }
 
-interface EnvelopedRoot {
-  execute: (args: ExecutionArgs) => ReturnType<typeof import('graphql').execute>;
-  subscribe: (args: ExecutionArgs) => ReturnType<typeof import('graphql').subscribe>;
+/** An operation's execute and subscribe, wrapped by yoga's plugins. */
+class EnvelopedRoot {
+  constructor(
+    readonly execute: typeof graphqlExecute,
+    readonly subscribe: typeof graphqlSubscribe,
+  ) {}
+}
+
+function envelopedRoot(args: ExecutionArgs): EnvelopedRoot {
+  if (args.rootValue instanceof EnvelopedRoot) return args.rootValue;
+  throw new Error('a graphql-ws operation reached execution without going through onSubscribe');
 }

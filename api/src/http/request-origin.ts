@@ -1,8 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { parse as parseCookies } from 'cookie';
+import { SESSION_COOKIE } from '../access/session-cookie.js';
 import type { RequestOrigin } from '../context.js';
-
-export const SESSION_COOKIE = 'cc_session';
 
 /**
  * The client's address and scheme. Behind a reverse proxy (`trustProxy`) they come from the

@@ -1,10 +1,10 @@
 import { serialize } from 'cookie';
 import { GraphQLError } from 'graphql';
 import { LoginRefused, MIN_PASSWORD_LENGTH } from '../access/authenticator.js';
-import type { ApiContext } from '../context.js';
-import { SESSION_COOKIE } from '../http/request-origin.js';
+import { SESSION_COOKIE } from '../access/session-cookie.js';
 import type { ApiTokenRecord, TokenScope } from '../store/credential-store.js';
 import { builder } from './builder.js';
+import { atLeastCharacters, checkArguments, trimmedText } from './arguments.js';
 import { ApiErrorCode, forbidden, invalidArgument } from './errors.js';
 
 const ScopeEnum = builder.enumType('Scope', {
@@ -63,7 +63,7 @@ builder.queryFields((t) => ({
   apiTokens: t.field({
     type: [ApiTokenRef],
     authScopes: { manage: true },
-    resolve: (_root, _args, { services }) => services.authenticator.listApiTokens(),
+    resolve: (_root, _args, { authenticator }) => authenticator.listApiTokens(),
   }),
 }));
 
@@ -75,7 +75,7 @@ builder.mutationFields((t) => ({
     resolve: async (_root, { password }, context) => {
       if (!context.responseCookies) throw forbidden('log in over HTTP: a graphql-ws connection cannot receive a cookie');
       try {
-        const session = await context.services.authenticator.login(password, context.origin.remoteAddress);
+        const session = await context.authenticator.login(password, context.origin.remoteAddress);
         context.responseCookies.push(
           serialize(SESSION_COOKIE, session.token, {
             httpOnly: true,
@@ -88,7 +88,7 @@ builder.mutationFields((t) => ({
         return { expiresAt: session.expiresAt };
       } catch (error) {
         if (!(error instanceof LoginRefused)) throw error;
-        context.services.logger.warn({ address: context.origin.remoteAddress, reason: error.message }, 'login refused');
+        context.logger.warn({ address: context.origin.remoteAddress, reason: error.message }, 'login refused');
         throw loginError(error);
       }
     },
@@ -101,7 +101,7 @@ builder.mutationFields((t) => ({
       if (principal.kind !== 'authenticated' || principal.credential !== 'session' || !principal.credentialId) {
         throw forbidden('only a login session can log out; revoke API tokens instead');
       }
-      context.services.authenticator.logout(principal.credentialId);
+      context.authenticator.logout(principal.credentialId);
       context.responseCookies?.push(serialize(SESSION_COOKIE, '', { httpOnly: true, sameSite: 'strict', path: '/', maxAge: 0 }));
       return true;
     },
@@ -112,12 +112,10 @@ builder.mutationFields((t) => ({
       currentPassword: t.arg.string({ required: true }),
       newPassword: t.arg.string({ required: true }),
     },
-    resolve: async (_root, { currentPassword, newPassword }, { services }) => {
-      if (newPassword.length < MIN_PASSWORD_LENGTH) {
-        throw invalidArgument('newPassword', `must be at least ${MIN_PASSWORD_LENGTH} characters`);
-      }
+    resolve: async (_root, args, { authenticator }) => {
+      const { currentPassword, newPassword } = checkArguments(args, { newPassword: atLeastCharacters(MIN_PASSWORD_LENGTH) });
       try {
-        await services.authenticator.changePassword(currentPassword, newPassword);
+        await authenticator.changePassword(currentPassword, newPassword);
       } catch (error) {
         if (error instanceof LoginRefused) throw invalidArgument('currentPassword', error.message);
         throw error;
@@ -133,10 +131,9 @@ builder.mutationFields((t) => ({
       name: t.arg.string({ required: true, description: 'What the token is for, e.g. "kitchen dashboard".' }),
       scope: t.arg({ type: ScopeEnum, required: true }),
     },
-    resolve: (_root, { name, scope }, { services }) => {
-      const trimmed = name.trim();
-      if (trimmed.length === 0 || trimmed.length > 100) throw invalidArgument('name', 'must be 1 to 100 characters', '1-100 characters');
-      return services.authenticator.createApiToken(trimmed, scope);
+    resolve: (_root, args, { authenticator }) => {
+      const { name, scope } = checkArguments(args, { name: trimmedText(100, { showAllowed: true }) });
+      return authenticator.createApiToken(name, scope);
     },
   }),
   revokeApiToken: t.field({
@@ -144,8 +141,8 @@ builder.mutationFields((t) => ({
     description: 'Revokes a token at once; connections it opened are closed.',
     authScopes: { manage: true },
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, { id }, { services }: ApiContext) => {
-      const record = services.authenticator.revokeApiToken(id);
+    resolve: (_root, { id }, { authenticator }) => {
+      const record = authenticator.revokeApiToken(id);
       if (!record) throw invalidArgument('id', `no API token with id ${id}`);
       return record;
     },

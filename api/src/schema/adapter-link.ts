@@ -1,10 +1,12 @@
 import { LAMP_ID, LAMP_ID_RULE } from '@cloud-cloud/contract/ids';
 import type { LampCommand } from '../commands/command-dispatch.js';
 import type { ApiContext } from '../context.js';
-import { DeviceIdTaken, type Device } from '../devices/device-registry.js';
+import { DeviceIdTaken } from '../devices/device-registry.js';
+import type { Admission, LampReport } from '../devices/lamp-admission.js';
 import { builder } from './builder.js';
 import { DeviceRef } from './devices.js';
-import { forbidden, invalidArgument } from './errors.js';
+import { checkArguments, eachOf, matching, type ArgumentRule } from './arguments.js';
+import { forbidden } from './errors.js';
 
 /*
  * Operations for device adapters, over their authenticated graphql-ws link. People and apps
@@ -35,7 +37,7 @@ const LampCommandRef = builder.objectRef<LampCommand>('LampCommand').implement({
 });
 
 const LampAdmissionRef = builder
-  .objectRef<{ accepted: boolean; reason: string | null; device: Device | null }>('LampAdmission')
+  .objectRef<Admission>('LampAdmission')
   .implement({
     description: 'Whether a lamp\'s handshake secret let it in (adapters only).',
     fields: (t) => ({
@@ -68,10 +70,13 @@ function linkedAdapter(context: ApiContext): string {
   return context.adapterId;
 }
 
-function lampId(id: string, argument: string): string {
-  if (!LAMP_ID.test(id)) throw invalidArgument(argument, LAMP_ID_RULE);
-  return id;
-}
+const lampId = matching(LAMP_ID, LAMP_ID_RULE);
+
+/** A lamp's report from its adapter; its id is checked (as `<argument>.id`). */
+const lampReport: ArgumentRule<LampReport> = (report, argument) => {
+  lampId(report.id, `${argument}.id`);
+  return report;
+};
 
 builder.mutationFields((t) => ({
   admitLamp: t.field({
@@ -79,21 +84,11 @@ builder.mutationFields((t) => ({
     description: 'Checks a lamp\'s handshake secret and, when it is right, records the lamp as connected.',
     authScopes: { adapter: true },
     args: { lamp: t.arg({ type: LampSessionInput, required: true }) },
-    resolve: (_root, { lamp }, context) => {
+    resolve: (_root, args, context) => {
       const adapterId = linkedAdapter(context);
-      const id = lampId(lamp.id, 'lamp.id');
-      const identity = context.services.lampCredentials.identify(lamp.secret);
-      if (!identity) return { accepted: false, reason: 'invalid secret', device: null };
+      const { lamp } = checkArguments(args, { lamp: lampReport });
       try {
-        const device = context.services.devices.connect(adapterId, {
-          id,
-          lampId: identity.lampId,
-          name: identity.name,
-          remoteAddress: lamp.remoteAddress,
-          connectedAt: lamp.connectedAt,
-          lastSeenAt: lamp.lastSeenAt,
-        });
-        return { accepted: true, reason: null, device };
+        return context.admission.admit(adapterId, lamp);
       } catch (error) {
         if (error instanceof DeviceIdTaken) throw forbidden(`lamp.id: ${error.message}`);
         throw error;
@@ -105,35 +100,16 @@ builder.mutationFields((t) => ({
       'Reports every lamp an adapter holds, after its link to the API (re)opens. Returns the ids of lamps whose secret no longer lets them in, or whose id another adapter holds; the adapter closes those.',
     authScopes: { adapter: true },
     args: { lamps: t.arg({ type: [LampSessionInput], required: true }) },
-    resolve: (_root, { lamps }, context) => {
+    resolve: (_root, args, context) => {
       const adapterId = linkedAdapter(context);
-      const refused: string[] = [];
-      const admitted = [];
-      for (const lamp of lamps) {
-        const id = lampId(lamp.id, 'lamps.id');
-        const identity = context.services.lampCredentials.identify(lamp.secret);
-        if (!identity) {
-          refused.push(id);
-          continue;
-        }
-        admitted.push({
-          id,
-          lampId: identity.lampId,
-          name: identity.name,
-          remoteAddress: lamp.remoteAddress,
-          connectedAt: lamp.connectedAt,
-          lastSeenAt: lamp.lastSeenAt,
-        });
-      }
-      const { taken } = context.services.devices.sync(adapterId, admitted);
-      return [...refused, ...taken];
+      return context.admission.sync(adapterId, checkArguments(args, { lamps: eachOf(lampReport) }).lamps);
     },
   }),
   reportLampDisconnected: t.boolean({
     authScopes: { adapter: true },
     args: { id: t.arg.id({ required: true }), reason: t.arg.string({ required: true }) },
     resolve: (_root, { id, reason }, context) =>
-      context.services.devices.disconnect(linkedAdapter(context), id, reason.slice(0, 200)),
+      context.devices.disconnect(linkedAdapter(context), id, reason.slice(0, 200)),
   }),
   reportLampsSeen: t.boolean({
     description: 'Batched signs of life (pings and messages) from lamps.',
@@ -141,7 +117,7 @@ builder.mutationFields((t) => ({
     args: { sightings: t.arg({ type: [LampSightingInput], required: true }) },
     resolve: (_root, { sightings }, context) => {
       const adapterId = linkedAdapter(context);
-      for (const { id, at } of sightings) context.services.devices.seen(adapterId, id, at);
+      for (const { id, at } of sightings) context.devices.seen(adapterId, id, at);
       return true;
     },
   }),
@@ -153,7 +129,7 @@ builder.mutationFields((t) => ({
       at: t.arg({ type: 'DateTime', required: true }),
     },
     resolve: (_root, { id, text, at }, context) =>
-      context.services.devices.addDebugMessage(linkedAdapter(context), id, {
+      context.devices.addDebugMessage(linkedAdapter(context), id, {
         at,
         text: text.slice(0, MAX_DEBUG_TEXT),
       }) !== undefined,
@@ -162,11 +138,7 @@ builder.mutationFields((t) => ({
     description: 'Tells the API which lamps a command was written to.',
     authScopes: { adapter: true },
     args: { commandId: t.arg.id({ required: true }), deviceIds: t.arg.idList({ required: true }) },
-    resolve: (_root, { commandId, deviceIds }, context) => {
-      const adapterId = linkedAdapter(context);
-      // Only its own lamps count: an adapter cannot claim to have reached another's.
-      return context.services.commands.confirm(adapterId, commandId, context.services.devices.heldBy(adapterId, deviceIds));
-    },
+    resolve: (_root, { commandId, deviceIds }, context) => context.commands.confirm(linkedAdapter(context), commandId, deviceIds),
   }),
 }));
 
@@ -175,7 +147,7 @@ builder.subscriptionField('lampCommands', (t) =>
     type: LampCommandRef,
     description: 'Commands for this adapter\'s lamps (adapters only).',
     authScopes: { adapter: true },
-    subscribe: (_root, _args, context) => context.services.commands.commandsFor(linkedAdapter(context), context.signal),
+    subscribe: (_root, _args, context) => context.commands.commandsFor(linkedAdapter(context), context.signal),
     resolve: (command) => command,
   }),
 );

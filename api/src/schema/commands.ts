@@ -1,8 +1,5 @@
-import type { Command } from '@cloud-cloud/protocol/packet';
 import type { CommandResult } from '../commands/command-dispatch.js';
-import type { ApiContext } from '../context.js';
 import { builder } from './builder.js';
-import { invalidArgument } from './errors.js';
 
 const DeviceCommandEnum = builder.enumType('DeviceCommand', {
   description: 'One-shot commands. They reach the lamps connected now and are not remembered.',
@@ -32,7 +29,7 @@ builder.queryField('debugEnabled', (t) =>
   t.boolean({
     description: 'Whether debug messages were last switched on or off.',
     authScopes: { observe: true },
-    resolve: (_root, _args, { services }) => services.store.loadDebugEnabled(),
+    resolve: (_root, _args, { commands }) => commands.debugEnabled(),
   }),
 );
 
@@ -47,25 +44,13 @@ builder.mutationFields((t) => ({
         description: 'Only these lamps; every connected lamp when omitted.',
       }),
     },
-    resolve: (_root, { command, deviceIds }, context) => send(context, command, deviceIds ?? null),
+    resolve: (_root, { command, deviceIds }, { commands }) => commands.send(command, deviceIds ?? null),
   }),
   setDebug: t.field({
     type: CommandResultRef,
     description: 'Turns the lamps\' debug messages on (`[cc:d:1:?]`) or off (`[cc:d:0:?]`) and remembers the choice.',
     authScopes: { control: true },
     args: { enabled: t.arg.boolean({ required: true }) },
-    resolve: (_root, { enabled }, context) => {
-      context.services.store.saveDebugEnabled(enabled);
-      return send(context, enabled ? 'debug-on' : 'debug-off', null);
-    },
+    resolve: (_root, { enabled }, { commands }) => commands.setDebug(enabled),
   }),
 }));
-
-function send({ services }: ApiContext, command: Command, deviceIds: string[] | null): Promise<CommandResult> {
-  if (deviceIds) {
-    if (deviceIds.length === 0) throw invalidArgument('deviceIds', 'must name at least one lamp, or be omitted for all');
-    const unknown = deviceIds.filter((id) => !services.devices.get(id));
-    if (unknown.length > 0) throw invalidArgument('deviceIds', `no connected lamp with id ${unknown.join(', ')}`);
-  }
-  return services.commands.send(command, deviceIds ? [...new Set(deviceIds)] : null);
-}

@@ -1,6 +1,9 @@
-import type { DebugMessage, Device, DeviceEvent } from '../devices/device-registry.js';
+import { debugLogKey, type DebugMessage, type Device, type DeviceEvent } from '../devices/device-registry.js';
 import { builder } from './builder.js';
-import { requireIntegerInRange } from './errors.js';
+import { checkArguments, integerFrom } from './arguments.js';
+
+/** How many of a lamp's newest debug lines a client may ask for. */
+export const debugLines = integerFrom(1, 200);
 
 export const DebugMessageRef = builder.objectRef<DebugMessage>('DebugMessage').implement({
   description: 'A `d:` line a lamp sent while debug messages were on.',
@@ -29,8 +32,7 @@ export const DeviceRef = builder.objectRef<Device>('Device').implement({
       type: [DebugMessageRef],
       description: 'Recent debug lines, oldest first.',
       args: { last: t.arg.int({ defaultValue: 50, description: 'How many of the newest to return (1-200).' }) },
-      resolve: (d, { last }, { services }) =>
-        services.devices.debugMessages(d, requireIntegerInRange('last', last ?? 50, 1, 200)),
+      resolve: (d, args, { loaders }) => loaders.debugMessages(debugLogKey(d), checkArguments(args, { last: debugLines }).last ?? 50),
     }),
   }),
 });
@@ -64,14 +66,14 @@ builder.queryFields((t) => ({
     type: [DeviceRef],
     description: 'Every connected lamp, longest connected first.',
     authScopes: { observe: true },
-    resolve: (_root, _args, { services }) => services.devices.list(),
+    resolve: (_root, _args, { devices }) => devices.list(),
   }),
   device: t.field({
     type: DeviceRef,
     nullable: true,
     authScopes: { observe: true },
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, { id }, { services }) => services.devices.get(id) ?? null,
+    resolve: (_root, { id }, { devices }) => devices.get(id) ?? null,
   }),
 }));
 
@@ -80,7 +82,7 @@ builder.subscriptionField('deviceEvents', (t) =>
     type: DeviceEventRef,
     description: 'Lamps connecting, disconnecting and sending debug lines, as it happens.',
     authScopes: { observe: true },
-    subscribe: (_root, _args, { services, signal }) => services.devices.events(signal),
+    subscribe: (_root, _args, { devices, signal }) => devices.events(signal),
     resolve: (event) => event,
   }),
 );

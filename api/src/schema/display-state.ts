@@ -2,7 +2,8 @@ import { formatHexColor, parseHexColor } from '@cloud-cloud/protocol/color';
 import { COLOR_CHANNEL_MAX, PULSE_MAX, type Rgb } from '@cloud-cloud/protocol/packet';
 import { DISPLAY_MODES, displayFrame, type DisplayState, type WeatherDisplay } from '../display/display-state.js';
 import { builder } from './builder.js';
-import { invalidArgument, requireIntegerInRange } from './errors.js';
+import { checkArguments, integerFrom } from './arguments.js';
+import { invalidArgument } from './errors.js';
 
 export const DisplayModeEnum = builder.enumType('DisplayMode', {
   description: 'What the lamps show: nothing, the weather outside, or a colour of your choice.',
@@ -61,7 +62,7 @@ builder.queryField('displayState', (t) =>
   t.field({
     type: DisplayStateRef,
     authScopes: { observe: true },
-    resolve: (_root, _args, { services }) => services.display.current(),
+    resolve: (_root, _args, { display }) => display.current(),
   }),
 );
 
@@ -70,22 +71,21 @@ builder.mutationFields((t) => ({
     type: DisplayStateRef,
     authScopes: { control: true },
     args: { mode: t.arg({ type: DisplayModeEnum, required: true }) },
-    resolve: (_root, { mode }, { services }) => services.display.setMode(mode),
+    resolve: (_root, { mode }, { display }) => display.setMode(mode),
   }),
   setColor: t.field({
     type: DisplayStateRef,
     description: 'Sets the colour and switches to MANUAL.',
     authScopes: { control: true },
     args: { color: t.arg({ type: ColorInput, required: true }) },
-    resolve: (_root, { color }, { services }) => services.display.setColor(parseColorInput(color)),
+    resolve: (_root, args, { display }) => display.setColor(checkArguments(args, { color: parseColorInput }).color),
   }),
   setPulse: t.field({
     type: DisplayStateRef,
     description: 'Sets the pulse (0 steady to 9) and switches to MANUAL.',
     authScopes: { control: true },
     args: { pulse: t.arg.int({ required: true }) },
-    resolve: (_root, { pulse }, { services }) =>
-      services.display.setPulse(requireIntegerInRange('pulse', pulse, 0, PULSE_MAX)),
+    resolve: (_root, args, { display }) => display.setPulse(checkArguments(args, { pulse: integerFrom(0, PULSE_MAX) }).pulse),
   }),
 }));
 
@@ -94,7 +94,7 @@ builder.subscriptionField('displayState', (t) =>
     type: DisplayStateRef,
     description: 'The current state at once, then every change.',
     authScopes: { observe: true },
-    subscribe: (_root, _args, { services, signal }) => services.display.updates(signal),
+    subscribe: (_root, _args, { display, signal }) => display.updates(signal),
     resolve: (state) => state,
   }),
 );
@@ -124,7 +124,7 @@ export function parseColorInput(input: ColorArgument): Rgb {
         `0-${COLOR_CHANNEL_MAX}`,
       );
     }
-    rgb[channel] = requireIntegerInRange(`color.${channel}`, value, 0, COLOR_CHANNEL_MAX);
+    rgb[channel] = integerFrom(0, COLOR_CHANNEL_MAX)(value, `color.${channel}`);
   }
   return rgb;
 }

@@ -21,13 +21,6 @@ export function unauthenticated(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ApiErrorCode.Unauthenticated, http: { status: 401 } } });
 }
 
-export function requireIntegerInRange(argument: string, value: number, min: number, max: number): number {
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw invalidArgument(argument, `must be an integer from ${min} to ${max}, got ${value}`, `${min}-${max}`);
-  }
-  return value;
-}
-
 /** A subscriber fell so far behind that its stream was ended (see `SubscriberBehind`). */
 export function subscriberTooSlow(backlog: number): GraphQLError {
   return new GraphQLError(`this subscriber fell more than ${backlog} events behind; subscribe again to catch up`, {

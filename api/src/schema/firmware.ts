@@ -1,12 +1,12 @@
-import type { ApiContext } from '../context.js';
+import { FIRMWARE_DOWNLOAD_PATH } from '../firmware/firmware-download.js';
+import type { FirmwareRollout } from '../firmware/firmware-management.js';
 import type { FirmwareCheckEvent } from '../firmware/firmware-updates.js';
-import { FirmwareUploadError } from '../firmware/firmware-library.js';
 import type { FirmwareAssignment, FirmwareImageRecord, LampFirmwareRecord, UpdateCheckRecord } from '../store/firmware-store.js';
 import { builder } from './builder.js';
 import { DeviceRef } from './devices.js';
-import { invalidArgument, requireIntegerInRange } from './errors.js';
+import { atLeastCharacters, checkArguments, integerFrom, type ArgumentRule } from './arguments.js';
+import { invalidArgument } from './errors.js';
 
-export const FIRMWARE_DOWNLOAD_PATH = '/firmware/images/';
 const DEFAULT_LAMP_PAGE = 100;
 const MAX_LAMP_PAGE = 500;
 
@@ -27,7 +27,7 @@ const FirmwareImageRef = builder.objectRef<FirmwareImageRecord>('FirmwareImage')
     downloadUrl: t.string({ description: 'Where an authenticated client downloads it.', resolve: (i) => `${FIRMWARE_DOWNLOAD_PATH}${i.id}.bin` }),
     assignedTo: t.stringList({
       description: 'Lamp MACs it is assigned to; "*" stands for the default for all lamps.',
-      resolve: (i, _args, { services }) => services.firmware.store.assignments().filter((a) => a.firmwareId === i.id).map((a) => a.mac ?? '*'),
+      resolve: (i, _args, { loaders }) => loaders.assignedTo(i.id),
     }),
   }),
 });
@@ -35,7 +35,7 @@ const FirmwareImageRef = builder.objectRef<FirmwareImageRecord>('FirmwareImage')
 const FirmwareAssignmentRef = builder.objectRef<FirmwareAssignment>('FirmwareAssignment').implement({
   fields: (t) => ({
     mac: t.exposeString('mac', { nullable: true, description: 'The lamp; null for the default every other lamp gets.' }),
-    firmware: t.field({ type: FirmwareImageRef, resolve: (a, _args, { services }) => services.firmware.store.image(a.firmwareId)! }),
+    firmware: t.field({ type: FirmwareImageRef, resolve: (a, _args, { loaders }) => loaders.image(a.firmwareId)! }),
     assignedAt: t.field({ type: 'DateTime', resolve: (a) => a.assignedAt }),
   }),
 });
@@ -72,7 +72,7 @@ const UpdateCheckRef = builder.objectRef<UpdateCheckRecord>('UpdateCheck').imple
     firmware: t.field({
       type: FirmwareImageRef,
       nullable: true,
-      resolve: (c, _args, { services }) => (c.firmwareId ? (services.firmware.store.image(c.firmwareId) ?? null) : null),
+      resolve: (c, _args, { loaders }) => (c.firmwareId ? (loaders.image(c.firmwareId) ?? null) : null),
     }),
   }),
 });
@@ -91,25 +91,25 @@ const LampFirmwareRef = builder.objectRef<LampFirmwareRecord>('LampFirmware').im
     assignedFirmware: t.field({
       type: FirmwareImageRef,
       nullable: true,
-      resolve: (l, _args, { services }) => services.firmware.store.assignedTo(l.mac) ?? null,
+      resolve: (l, _args, { loaders }) => loaders.assignedImage(l.mac) ?? null,
     }),
     pendingFirmware: t.field({
       type: FirmwareImageRef,
       nullable: true,
       description: 'The image it was sent and has not yet confirmed.',
-      resolve: (l, _args, { services }) => (l.pendingFirmwareId ? (services.firmware.store.image(l.pendingFirmwareId) ?? null) : null),
+      resolve: (l, _args, { loaders }) => (l.pendingFirmwareId ? (loaders.image(l.pendingFirmwareId) ?? null) : null),
     }),
     connection: t.field({
       type: DeviceRef,
       nullable: true,
       description: 'Its connection to the device port, matched by address.',
-      resolve: (l, _args, { services }) => services.devices.list().find((d) => d.remoteAddress === l.lastAddress) ?? null,
+      resolve: (l, _args, { loaders }) => loaders.deviceAt(l.lastAddress) ?? null,
     }),
     checks: t.field({
       type: [UpdateCheckRef],
       description: 'Its update checks, newest first.',
       args: { last: t.arg.int({ defaultValue: 20 }) },
-      resolve: (l, { last }, { services }) => services.firmware.store.checks(l.mac, requireIntegerInRange('last', last ?? 20, 1, 100)),
+      resolve: (l, args, { loaders }) => loaders.checks(l.mac, checkArguments(args, { last: integerFrom(1, 100) }).last ?? 20),
     }),
   }),
 });
@@ -122,7 +122,7 @@ const FirmwareCheckEventRef = builder.objectRef<FirmwareCheckEvent>('FirmwareChe
 });
 
 const FirmwareRolloutRef = builder
-  .objectRef<{ firmware: FirmwareImageRecord; macs: string[] | null; deviceIds: string[] }>('FirmwareRollout')
+  .objectRef<FirmwareRollout>('FirmwareRollout')
   .implement({
     fields: (t) => ({
       firmware: t.field({ type: FirmwareImageRef, resolve: (r) => r.firmware }),
@@ -137,12 +137,12 @@ builder.queryFields((t) => ({
     type: [FirmwareImageRef],
     description: 'Uploaded images, newest first.',
     authScopes: { observe: true },
-    resolve: (_root, _args, { services }) => services.firmware.store.images(),
+    resolve: (_root, _args, { firmware }) => firmware.images(),
   }),
   firmwareAssignments: t.field({
     type: [FirmwareAssignmentRef],
     authScopes: { observe: true },
-    resolve: (_root, _args, { services }) => services.firmware.store.assignments(),
+    resolve: (_root, _args, { firmware }) => firmware.assignments(),
   }),
   lampFirmware: t.field({
     type: [LampFirmwareRef],
@@ -154,13 +154,15 @@ builder.queryFields((t) => ({
       first: t.arg.int({ defaultValue: DEFAULT_LAMP_PAGE, description: `1 to ${MAX_LAMP_PAGE}.` }),
       after: t.arg.string({ required: false, description: 'The MAC the page starts after.' }),
     },
-    resolve: (_root, { first, after }, { services }) =>
-      services.firmware.store.lamps({ first: requireIntegerInRange('first', first ?? DEFAULT_LAMP_PAGE, 1, MAX_LAMP_PAGE), after: after?.trim().toUpperCase() || null }),
+    resolve: (_root, args, { firmware }) => {
+      const { first, after } = checkArguments(args, { first: integerFrom(1, MAX_LAMP_PAGE), after: (mac) => mac.trim().toUpperCase() || null });
+      return firmware.lamps({ first: first ?? DEFAULT_LAMP_PAGE, after: after ?? null });
+    },
   }),
   lampFirmwareCount: t.int({
     description: 'How many lamps `lampFirmware` can list.',
     authScopes: { observe: true },
-    resolve: (_root, _args, { services }) => services.firmware.store.lampCount(),
+    resolve: (_root, _args, { firmware }) => firmware.lampCount(),
   }),
 }));
 
@@ -175,13 +177,10 @@ builder.mutationFields((t) => ({
       target: t.arg.string({ required: false, description: 'ESP8266, ESP32, ESP32-S2, ESP32-S3, ESP32-C3, ESP32-C2, ESP32-C6 or ESP32-H2.' }),
       notes: t.arg.string({ required: false }),
     },
-    resolve: async (_root, { file, version, target, notes }, context) => {
-      const { library } = context.services.firmware;
-      if (file.size > library.maxBytes) throw invalidArgument('file', `is ${file.size} bytes; the limit is ${library.maxBytes} bytes`);
+    resolve: async (_root, args, { firmware, authenticator, principal }) => {
+      const { file, version, target, notes } = checkArguments(args, { file: fileOfAtMost(firmware.maxBytes) });
       const bytes = new Uint8Array(await file.arrayBuffer());
-      return firmwareCall(() =>
-        library.add({ bytes, version: version ?? null, target: target ?? null, notes: notes ?? null, uploadedBy: uploader(context) }),
-      );
+      return firmware.upload({ bytes, version: version ?? null, target: target ?? null, notes: notes ?? null, uploadedBy: authenticator.nameOf(principal) });
     },
   }),
   assignFirmware: t.field({
@@ -189,18 +188,18 @@ builder.mutationFields((t) => ({
     description: 'Assigns an image to these lamps, or (no macs) as the default for all lamps.',
     authScopes: { manage: true },
     args: { firmwareId: t.arg.id({ required: true }), macs: t.arg.stringList({ required: false }) },
-    resolve: (_root, { firmwareId, macs }, { services }) => {
-      const image = requireImage(services, firmwareId);
-      services.firmware.store.assign(image.id, lampIds(macs), services.clock.now());
-      return services.firmware.store.assignments();
+    resolve: (_root, args, { firmware }) => {
+      const { firmwareId, macs } = checkArguments(args, { macs: lampMacs });
+      firmware.assign(firmwareId, macs ?? null);
+      return firmware.assignments();
     },
   }),
   unassignFirmware: t.boolean({
     description: 'Removes these lamps\' own assignments (they fall back to the default), or (no macs) the default.',
     authScopes: { manage: true },
     args: { macs: t.arg.stringList({ required: false }) },
-    resolve: (_root, { macs }, { services }) => {
-      services.firmware.store.unassign(lampIds(macs));
+    resolve: (_root, args, { firmware }) => {
+      firmware.unassign(checkArguments(args, { macs: lampMacs }).macs ?? null);
       return true;
     },
   }),
@@ -209,23 +208,16 @@ builder.mutationFields((t) => ({
     description: 'Assigns an image (to these lamps, or as the default) and sends [cc:u:?:?] to those lamps that are connected.',
     authScopes: { manage: true },
     args: { firmwareId: t.arg.id({ required: true }), macs: t.arg.stringList({ required: false }) },
-    resolve: async (_root, { firmwareId, macs }, { services }) => {
-      const image = requireImage(services, firmwareId);
-      const ids = lampIds(macs);
-      services.firmware.store.assign(image.id, ids, services.clock.now());
-      // Lamps do not say their MAC on the device port: match them by the address of their update checks.
-      const addresses = ids ? new Set(ids.map((id) => services.firmware.store.lamp(id)?.lastAddress).filter(Boolean)) : null;
-      const targets = addresses ? services.devices.list().filter((d) => addresses.has(d.remoteAddress)).map((d) => d.id) : null;
-      if (targets && targets.length === 0) return { firmware: image, macs: ids, deviceIds: [] };
-      const result = await services.commands.send('update', targets);
-      return { firmware: image, macs: ids, deviceIds: result.deviceIds };
+    resolve: (_root, args, { firmware }) => {
+      const { firmwareId, macs } = checkArguments(args, { macs: lampMacs });
+      return firmware.rollOut(firmwareId, macs ?? null);
     },
   }),
   deleteFirmware: t.id({
     description: 'Deletes an image no lamp is assigned any more.',
     authScopes: { manage: true },
     args: { firmwareId: t.arg.id({ required: true }) },
-    resolve: (_root, { firmwareId }, { services }) => firmwareCall(() => services.firmware.library.delete(firmwareId).id),
+    resolve: (_root, { firmwareId }, { firmware }) => firmware.delete(firmwareId).id,
   }),
   setLampUpdateCredentials: t.field({
     type: LampFirmwareRef,
@@ -236,13 +228,10 @@ builder.mutationFields((t) => ({
       username: t.arg.string({ required: false }),
       password: t.arg.string({ required: false }),
     },
-    resolve: async (_root, { mac, username, password }, { services }) => {
-      const [id] = lampIds([mac])!;
+    resolve: (_root, args, { firmware }) => {
+      const { mac, username, password } = checkArguments(args, { mac: lampMac, password: atLeastCharacters(8) });
       if ((username == null) !== (password == null)) throw invalidArgument('password', 'give username and password together, or neither');
-      if (password != null && password.length < 8) throw invalidArgument('password', 'must be at least 8 characters');
-      const family = services.firmware.store.lamp(id!)?.family ?? (id!.startsWith('ESP8266-') ? 'ESP8266' : 'ESP32');
-      await services.firmware.updates.setCredentials(id!, family, username != null ? { username, password: password! } : null);
-      return services.firmware.store.lamp(id!)!;
+      return firmware.setLampCredentials(mac, username != null && password != null ? { username, password } : null);
     },
   }),
 }));
@@ -252,51 +241,29 @@ builder.subscriptionField('firmwareChecks', (t) =>
     type: FirmwareCheckEventRef,
     description: 'Every update check as it happens.',
     authScopes: { observe: true },
-    subscribe: (_root, _args, { services, signal }) => services.firmware.updates.events(signal),
+    subscribe: (_root, _args, { firmware, signal }) => firmware.checkEvents(signal),
     resolve: (event) => event,
   }),
 );
 
 const LAMP_ID = /^([0-9A-F]{2}(:[0-9A-F]{2}){5}|ESP8266-\d{1,10})$/;
 
-/** MACs as the cores send them (upper case); null stands for the default. */
-function lampIds(macs: readonly string[] | null | undefined): string[] | null {
-  if (macs == null) return null;
-  if (macs.length === 0) throw invalidArgument('macs', 'must name at least one lamp, or be omitted for the default');
-  return [...new Set(macs.map((mac) => {
-    const id = mac.trim().toUpperCase();
-    if (!LAMP_ID.test(id)) throw invalidArgument('macs', `${JSON.stringify(mac.slice(0, 40))} is not a MAC like AA:BB:CC:DD:EE:FF`);
-    return id;
-  }))];
-}
+/** A lamp's MAC as the cores send it (upper case), or ESP8266-<chip id>. */
+const lampMac: ArgumentRule<string> = (mac, argument) => {
+  const id = mac.trim().toUpperCase();
+  if (!LAMP_ID.test(id)) throw invalidArgument(argument, `${JSON.stringify(mac.slice(0, 40))} is not a MAC like AA:BB:CC:DD:EE:FF`);
+  return id;
+};
 
-function requireImage(services: ApiContext['services'], id: string): FirmwareImageRecord {
-  const image = services.firmware.store.image(id);
-  if (!image) throw invalidArgument('firmwareId', `no firmware image with id ${id}`);
-  return image;
-}
+/** Lamps by MAC, each once; the argument omitted (null) stands for the default. */
+const lampMacs: ArgumentRule<readonly string[], string[]> = (macs, argument) => {
+  if (macs.length === 0) throw invalidArgument(argument, 'must name at least one lamp, or be omitted for the default');
+  return [...new Set(macs.map((mac) => lampMac(mac, argument)))];
+};
 
-function firmwareCall<T>(call: () => T): T {
-  try {
-    return call();
-  } catch (error) {
-    if (error instanceof FirmwareUploadError) throw invalidArgument(error.argument, error.message);
-    throw error;
-  }
-}
-
-function uploader({ principal, services }: ApiContext): string {
-  if (principal.kind !== 'authenticated') return 'unknown';
-  switch (principal.credential) {
-    case 'session':
-      return 'admin (logged in)';
-    case 'configured-token':
-      return 'admin (CC_API_TOKEN)';
-    case 'api-token': {
-      const token = services.authenticator.listApiTokens().find((t) => t.id === principal.credentialId);
-      return `API token "${token?.name ?? principal.credentialId}"`;
-    }
-    case 'adapter-token':
-      return 'adapter';
-  }
+function fileOfAtMost(maxBytes: number): ArgumentRule<File> {
+  return (file, argument) => {
+    if (file.size > maxBytes) throw invalidArgument(argument, `is ${file.size} bytes; the limit is ${maxBytes} bytes`);
+    return file;
+  };
 }

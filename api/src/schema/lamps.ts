@@ -1,10 +1,12 @@
-import { LampCloseCode } from '@cloud-cloud/protocol/close-codes';
 import { GraphQLError } from 'graphql';
 import { SecretSetByEnvironment, type DeviceSecret } from '../devices/lamp-credentials.js';
+import { debugLogKey } from '../devices/device-registry.js';
+import { LAMP_NAME_MAX } from '../devices/registered-lamps.js';
 import type { RegisteredLamp } from '../store/lamp-store.js';
 import { builder } from './builder.js';
-import { DebugMessageRef, DeviceRef } from './devices.js';
-import { ApiErrorCode, invalidArgument, requireIntegerInRange } from './errors.js';
+import { checkArguments, trimmedText } from './arguments.js';
+import { debugLines, DebugMessageRef, DeviceRef } from './devices.js';
+import { ApiErrorCode } from './errors.js';
 
 const LampRef = builder.objectRef<RegisteredLamp>('Lamp').implement({
   description: 'A registered lamp: it connects with its own secret and is known by its name.',
@@ -20,19 +22,18 @@ const LampRef = builder.objectRef<RegisteredLamp>('Lamp').implement({
     }),
     online: t.boolean({
       description: 'Whether it is connected now.',
-      resolve: (l, _args, { services }) => services.devices.ofLamp(l.id).length > 0,
+      resolve: (l, _args, { loaders }) => loaders.lampOnline(l.id),
     }),
     connections: t.field({
       type: [DeviceRef],
       description: 'Its current connections (normally one).',
-      resolve: (l, _args, { services }) => services.devices.ofLamp(l.id),
+      resolve: (l, _args, { lamps }) => lamps.connections(l.id),
     }),
     debugMessages: t.field({
       type: [DebugMessageRef],
       description: 'Recent debug lines across its connections, oldest first.',
       args: { last: t.arg.int({ defaultValue: 50, description: 'How many of the newest to return (1-200).' }) },
-      resolve: (l, { last }, { services }) =>
-        services.lamps.recentDebugMessages(l.id, requireIntegerInRange('last', last ?? 50, 1, 200)),
+      resolve: (l, args, { loaders }) => loaders.debugMessages(debugLogKey({ id: l.id, lampId: l.id }), checkArguments(args, { last: debugLines }).last ?? 50),
     }),
   }),
 });
@@ -65,14 +66,14 @@ const DeviceSecretRef = builder.objectRef<DeviceSecret>('DeviceSecret').implemen
   }),
 });
 
-const NAME_MAX = 64;
+const lampName = trimmedText(LAMP_NAME_MAX, { printable: true, showAllowed: true });
 
 builder.queryField('deviceSecret', (t) =>
   t.field({
     type: DeviceSecretRef,
     description: 'The shared device secret (admin only). Lamps with a registered secret of their own do not use it.',
     authScopes: { manage: true },
-    resolve: (_root, _args, { services }) => services.lampCredentials.sharedSecret,
+    resolve: (_root, _args, { lamps }) => lamps.sharedSecret,
   }),
 );
 
@@ -81,7 +82,7 @@ builder.queryField('lamps', (t) =>
     type: [LampRef],
     description: 'Registered lamps, active ones first.',
     authScopes: { observe: true },
-    resolve: (_root, _args, { services }) => services.lamps.list(),
+    resolve: (_root, _args, { lamps }) => lamps.list(),
   }),
 );
 
@@ -91,35 +92,22 @@ builder.mutationFields((t) => ({
     description: 'Registers a lamp with its own secret, shown once in the answer.',
     authScopes: { manage: true },
     args: { name: t.arg.string({ required: true }) },
-    resolve: (_root, { name }, { services }) => {
-      const trimmed = name.trim();
-      // eslint-disable-next-line no-control-regex -- control characters are exactly what a name may not hold
-      if (trimmed.length === 0 || trimmed.length > NAME_MAX || /[\u0000-\u001f\u007f]/.test(trimmed)) {
-        throw invalidArgument('name', `must be 1 to ${NAME_MAX} printable characters`, `1-${NAME_MAX} characters`);
-      }
-      if (services.lamps.findActiveByName(trimmed)) throw invalidArgument('name', `a lamp named ${JSON.stringify(trimmed)} exists already`);
-      return services.lampCredentials.register(trimmed);
-    },
+    resolve: (_root, args, { lamps }) => lamps.register(checkArguments(args, { name: lampName }).name),
   }),
   rotateDeviceSecret: t.field({
     type: DeviceSecretRef,
     description:
       'Replaces the shared device secret with a new random one, kept across restarts. Lamps connected with the old one are disconnected (4403) and refused (4401) until their firmware has the new one; lamps with their own registered secret are not affected. Refused (FAILED_PRECONDITION) while CC_DEVICE_SECRET sets the secret.',
     authScopes: { manage: true },
-    resolve: (_root, _args, { services }) => {
-      let rotated: DeviceSecret;
+    resolve: (_root, _args, { lamps }) => {
       try {
-        rotated = services.lampCredentials.rotateSharedSecret();
+        return lamps.rotateSharedSecret();
       } catch (error) {
         if (error instanceof SecretSetByEnvironment) {
           throw new GraphQLError(error.message, { extensions: { code: ApiErrorCode.FailedPrecondition, variable: 'CC_DEVICE_SECRET' } });
         }
         throw error;
       }
-      const sharedSecretLamps = services.devices.list().filter((device) => device.lampId === null);
-      services.commands.disconnect(sharedSecretLamps.map((device) => device.id), LampCloseCode.Revoked, 'device secret rotated');
-      services.logger.info({ disconnected: sharedSecretLamps.length }, 'device secret rotated');
-      return rotated;
     },
   }),
   revokeLamp: t.field({
@@ -127,11 +115,7 @@ builder.mutationFields((t) => ({
     description: 'Revokes a lamp\'s secret; if it is connected, it is disconnected (4403).',
     authScopes: { manage: true },
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, { id }, { services }) => {
-      const lamp = services.lampCredentials.revoke(id);
-      if (!lamp) throw invalidArgument('id', `no registered lamp with id ${id}`);
-      return lamp;
-    },
+    resolve: (_root, { id }, { lamps }) => lamps.revoke(id),
   }),
 }));
 
@@ -140,6 +124,6 @@ builder.objectField(DeviceRef, 'lamp', (t) =>
     type: LampRef,
     nullable: true,
     description: 'The registered lamp on this connection, or null for a lamp using the shared device secret.',
-    resolve: (device, _args, { services }) => (device.lampId ? (services.lamps.find(device.lampId) ?? null) : null),
+    resolve: (device, _args, { loaders }) => (device.lampId ? (loaders.registeredLamp(device.lampId) ?? null) : null),
   }),
 );

@@ -6,7 +6,8 @@ import type { WeatherSnapshot, WeatherTestOutcome } from '../weather/weather-ser
 import { MIN_INTERVAL_MS, type StoredWeatherSettings } from '../weather/weather-settings.js';
 import { builder } from './builder.js';
 import { WeatherDisplayRef } from './display-state.js';
-import { invalidArgument, requireIntegerInRange } from './errors.js';
+import { checkArguments, integerFrom, numberFrom, trimmedText, type ArgumentRule } from './arguments.js';
+import { invalidArgument } from './errors.js';
 
 const WeatherReportRef = builder.objectRef<WeatherReport>('WeatherReport').implement({
   description: 'The last good current-weather report from OpenWeatherMap.',
@@ -87,7 +88,7 @@ const WeatherPreviewRef = builder.objectRef<WeatherDisplay>('WeatherPreview').im
   }),
 });
 
-const WeatherTestRef = builder.objectRef<WeatherTestOutcome & { at: Date }>('WeatherTest').implement({
+const WeatherTestRef = builder.objectRef<WeatherTestOutcome>('WeatherTest').implement({
   description: 'The answer to one trial fetch with settings that were not saved.',
   fields: (t) => ({
     ok: t.boolean({ resolve: (r) => r.report !== null }),
@@ -120,7 +121,7 @@ builder.queryFields((t) => ({
   weather: t.field({
     type: WeatherRef,
     authScopes: { observe: true },
-    resolve: (_root, _args, { services }) => services.weather.snapshot(),
+    resolve: (_root, _args, { weather }) => weather.snapshot(),
   }),
   weatherPreview: t.field({
     type: WeatherPreviewRef,
@@ -132,14 +133,9 @@ builder.queryFields((t) => ({
       cloudiness: t.arg.int({ required: false, description: 'Percent, 0-100.' }),
       at: t.arg({ type: 'DateTime', required: false, description: 'Default: now.' }),
     },
-    resolve: (_root, { conditionId, cloudiness, at }, { services }) => {
-      requireIntegerInRange('conditionId', conditionId, 0, 9999);
-      if (cloudiness != null) requireIntegerInRange('cloudiness', cloudiness, 0, 100);
-      const report = services.weather.snapshot().report;
-      return weatherDisplayFor(
-        { conditionId, cloudiness: cloudiness ?? null, sunrise: report?.sunrise ?? null, sunset: report?.sunset ?? null },
-        at ?? services.clock.now(),
-      );
+    resolve: (_root, args, { weather }) => {
+      const { conditionId, cloudiness, at } = checkArguments(args, { conditionId: integerFrom(0, 9999), cloudiness: integerFrom(0, 100) });
+      return weather.preview({ conditionId, cloudiness: cloudiness ?? null }, at ?? undefined);
     },
   }),
 }));
@@ -149,7 +145,7 @@ builder.mutationFields((t) => ({
     type: WeatherRef,
     description: 'Fetches the weather now; the answer shows how that went.',
     authScopes: { control: true },
-    resolve: (_root, _args, { services }) => services.weather.refresh(),
+    resolve: (_root, _args, { weather }) => weather.refresh(),
   }),
   testWeatherSettings: t.field({
     type: WeatherTestRef,
@@ -157,17 +153,14 @@ builder.mutationFields((t) => ({
       'Fetches the weather once with these settings laid over the saved ones, and saves nothing. A failure is in the answer, not an error.',
     authScopes: { manage: true },
     args: { settings: t.arg({ type: WeatherSettingsInput, required: true }) },
-    resolve: async (_root, { settings }, { services }) => ({
-      ...(await services.weather.test(parseSettings(settings))),
-      at: services.clock.now(),
-    }),
+    resolve: (_root, args, { weather }) => weather.test(checkArguments(args, { settings: weatherSettings }).settings),
   }),
   configureWeather: t.field({
     type: WeatherRef,
     description: 'Changes where and how often weather is fetched; kept across restarts. Fetches at once.',
     authScopes: { manage: true },
     args: { settings: t.arg({ type: WeatherSettingsInput, required: true }) },
-    resolve: (_root, { settings }, { services }) => services.weather.configure(parseSettings(settings)),
+    resolve: (_root, args, { weather }) => weather.configure(checkArguments(args, { settings: weatherSettings }).settings),
   }),
 }));
 
@@ -176,7 +169,7 @@ builder.subscriptionField('weather', (t) =>
     type: WeatherRef,
     description: 'The weather at once, then on every fetch, failure, settings change and display change.',
     authScopes: { observe: true },
-    subscribe: (_root, _args, { services, signal }) => services.weather.updates(signal),
+    subscribe: (_root, _args, { weather, signal }) => weather.updates(signal),
     resolve: (w) => w,
   }),
 );
@@ -191,35 +184,37 @@ interface SettingsArgument {
   baseUrl?: string | null;
 }
 
-function parseSettings(input: SettingsArgument): StoredWeatherSettings {
+const cityId = integerFrom(1, 2 ** 31 - 1);
+const cityName = trimmedText(100);
+const latitude = numberFrom(-90, 90);
+const longitude = numberFrom(-180, 180);
+const intervalSeconds = integerFrom(MIN_INTERVAL_MS / 1000, 86_400);
+
+/** The settings input as a change to the stored settings; fields are checked as `settings.<field>`. */
+const weatherSettings: ArgumentRule<SettingsArgument, StoredWeatherSettings> = (input, argument) => {
+  const field = (name: keyof SettingsArgument) => `${argument}.${name}`;
   const change: StoredWeatherSettings = {};
   if (input.apiKey != null) change.apiKey = input.apiKey.trim() === '' ? null : input.apiKey.trim();
   const forms = [input.cityId != null, input.city != null, input.lat != null || input.lon != null].filter(Boolean).length;
-  if (forms > 1) throw invalidArgument('settings', 'give one place: cityId, city, or lat and lon');
-  if (input.cityId != null) change.place = { kind: 'city-id', cityId: requireIntegerInRange('settings.cityId', input.cityId, 1, 2 ** 31 - 1) };
-  if (input.city != null) {
-    const city = input.city.trim();
-    if (city.length === 0 || city.length > 100) throw invalidArgument('settings.city', 'must be 1 to 100 characters');
-    change.place = { kind: 'city-name', city };
-  }
+  if (forms > 1) throw invalidArgument(argument, 'give one place: cityId, city, or lat and lon');
+  if (input.cityId != null) change.place = { kind: 'city-id', cityId: cityId(input.cityId, field('cityId')) };
+  if (input.city != null) change.place = { kind: 'city-name', city: cityName(input.city, field('city')) };
   if (input.lat != null || input.lon != null) {
-    if (input.lat == null || input.lon == null) throw invalidArgument('settings', 'give lat and lon together');
-    if (!(input.lat >= -90 && input.lat <= 90)) throw invalidArgument('settings.lat', `must be from -90 to 90, got ${input.lat}`, '-90-90');
-    if (!(input.lon >= -180 && input.lon <= 180)) throw invalidArgument('settings.lon', `must be from -180 to 180, got ${input.lon}`, '-180-180');
-    change.place = { kind: 'coordinates', lat: input.lat, lon: input.lon };
+    if (input.lat == null || input.lon == null) throw invalidArgument(argument, 'give lat and lon together');
+    change.place = { kind: 'coordinates', lat: latitude(input.lat, field('lat')), lon: longitude(input.lon, field('lon')) };
   }
   if (input.intervalSeconds != null) {
-    change.intervalMs = requireIntegerInRange('settings.intervalSeconds', input.intervalSeconds, MIN_INTERVAL_MS / 1000, 86_400) * 1000;
+    change.intervalMs = intervalSeconds(input.intervalSeconds, field('intervalSeconds')) * 1000;
   }
   if (input.baseUrl != null) {
     let url: URL;
     try {
       url = new URL(input.baseUrl);
     } catch {
-      throw invalidArgument('settings.baseUrl', `must be an http(s) URL, got ${JSON.stringify(input.baseUrl.slice(0, 100))}`);
+      throw invalidArgument(field('baseUrl'), `must be an http(s) URL, got ${JSON.stringify(input.baseUrl.slice(0, 100))}`);
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalidArgument('settings.baseUrl', 'must be an http(s) URL');
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalidArgument(field('baseUrl'), 'must be an http(s) URL');
     change.baseUrl = url.toString();
   }
   return change;
-}
+};

@@ -64,45 +64,144 @@ const DEFAULT_MAC = '*';
 /** Firmware images' metadata, assignments, and what each lamp reported when it checked. */
 export class FirmwareStore {
   readonly #db: SqliteDatabase;
+  readonly #insertImage;
+  readonly #imageById;
+  readonly #imageBySha256;
+  readonly #listImages;
+  readonly #imagesWithoutSketchMd5;
+  readonly #setSketchMd5;
+  readonly #assignmentsOfImage;
+  readonly #deleteImage;
+  readonly #upsertAssignment;
+  readonly #deleteAssignment;
+  readonly #listAssignments;
+  readonly #assignedImage;
+  readonly #lampByMac;
+  readonly #lampPage;
+  readonly #lampCount;
+  readonly #staleUnmanagedLamps;
+  readonly #oldestUnmanagedLamps;
+  readonly #forgetLamp;
+  readonly #saveLamp;
+  readonly #setCredentials;
+  readonly #addCheck;
+  readonly #checksOfLamps;
 
   constructor(db: SqliteDatabase) {
     this.#db = db;
+    this.#insertImage = db.prepare(
+      `INSERT INTO firmware_images (id, sha256, md5, sketch_md5, size, version, target, format, project, notes, uploaded_at, uploaded_by)
+       VALUES (@id, @sha256, @md5, @sketchMd5, @size, @version, @target, @format, @project, @notes, @uploadedAt, @uploadedBy)`,
+    );
+    this.#imageById = db.prepare<[string], ImageRow>('SELECT * FROM firmware_images WHERE id = ?');
+    this.#imageBySha256 = db.prepare<[string], ImageRow>('SELECT * FROM firmware_images WHERE sha256 = ?');
+    this.#listImages = db.prepare<[], ImageRow>('SELECT * FROM firmware_images ORDER BY uploaded_at DESC, id');
+    this.#imagesWithoutSketchMd5 = db.prepare<[], ImageRow>('SELECT * FROM firmware_images WHERE sketch_md5 IS NULL');
+    const updateSketchMd5 = db.prepare('UPDATE firmware_images SET sketch_md5 = ? WHERE id = ?');
+    const updatePendingSketchMd5 = db.prepare(
+      'UPDATE lamp_firmware SET pending_sketch_md5 = ? WHERE pending_firmware_id = ? AND pending_sketch_md5 IS NULL',
+    );
+    this.#setSketchMd5 = db.transaction((id: string, sketchMd5: string) => {
+      updateSketchMd5.run(sketchMd5, id);
+      updatePendingSketchMd5.run(sketchMd5, id);
+    });
+    this.#assignmentsOfImage = db.prepare<[string], { mac: string }>('SELECT mac FROM firmware_assignments WHERE firmware_id = ? ORDER BY mac');
+    const forgetPendingImage = db.prepare('UPDATE lamp_firmware SET pending_firmware_id = NULL WHERE pending_firmware_id = ?');
+    const deleteImage = db.prepare('DELETE FROM firmware_images WHERE id = ?');
+    this.#deleteImage = db.transaction((id: string): { deleted: true } | { deleted: false; assignedTo: string[] } => {
+      const assignedTo = this.#assignmentsOfImage.all(id).map((row) => row.mac);
+      if (assignedTo.length > 0) return { deleted: false, assignedTo };
+      forgetPendingImage.run(id);
+      deleteImage.run(id);
+      return { deleted: true };
+    });
+    this.#upsertAssignment = db.prepare(
+      `INSERT INTO firmware_assignments (mac, firmware_id, assigned_at) VALUES (?, ?, ?)
+       ON CONFLICT (mac) DO UPDATE SET firmware_id = excluded.firmware_id, assigned_at = excluded.assigned_at`,
+    );
+    this.#deleteAssignment = db.prepare('DELETE FROM firmware_assignments WHERE mac = ?');
+    this.#listAssignments = db.prepare<[], { mac: string; firmware_id: string; assigned_at: string }>(
+      'SELECT * FROM firmware_assignments ORDER BY mac',
+    );
+    this.#assignedImage = db.prepare<[string, string], ImageRow>(
+      `SELECT i.* FROM firmware_assignments a JOIN firmware_images i ON i.id = a.firmware_id
+       WHERE a.mac IN (?, ?) ORDER BY a.mac = '*' LIMIT 1`,
+    );
+    this.#lampByMac = db.prepare<[string], LampRow>('SELECT * FROM lamp_firmware WHERE mac = ?');
+    this.#lampPage = db.prepare<[string, number], LampRow>('SELECT * FROM lamp_firmware WHERE mac > ? ORDER BY mac LIMIT ?');
+    this.#lampCount = db.prepare<[], { count: number }>('SELECT COUNT(*) AS count FROM lamp_firmware');
+    const unmanaged = 'password_hash IS NULL AND mac NOT IN (SELECT mac FROM firmware_assignments)';
+    this.#staleUnmanagedLamps = db.prepare<[string], { mac: string }>(`SELECT mac FROM lamp_firmware WHERE last_check_at < ? AND ${unmanaged}`);
+    this.#oldestUnmanagedLamps = db.prepare<[string, number], { mac: string }>(
+      `SELECT mac FROM lamp_firmware WHERE last_check_at >= ? AND ${unmanaged} ORDER BY last_check_at, rowid LIMIT ?`,
+    );
+    const forgetLampRecord = db.prepare('DELETE FROM lamp_firmware WHERE mac = ?');
+    const forgetChecks = db.prepare('DELETE FROM update_checks WHERE mac = ?');
+    this.#forgetLamp = (mac: string) => {
+      forgetLampRecord.run(mac);
+      forgetChecks.run(mac);
+    };
+    this.#saveLamp = db.prepare(
+      `INSERT INTO lamp_firmware (mac, family, running_version, sketch_md5, sdk_version, last_check_at, last_address, state,
+         pending_firmware_id, pending_version, pending_sketch_md5)
+       VALUES (@mac, @family, @runningVersion, @sketchMd5, @sdkVersion, @lastCheckAt, @lastAddress, @state,
+         (SELECT id FROM firmware_images WHERE id = @pendingFirmwareId), @pendingVersion, @pendingSketchMd5)
+       ON CONFLICT (mac) DO UPDATE SET family = excluded.family, running_version = excluded.running_version,
+         sketch_md5 = excluded.sketch_md5, sdk_version = excluded.sdk_version, last_check_at = excluded.last_check_at,
+         last_address = excluded.last_address, state = excluded.state, pending_firmware_id = excluded.pending_firmware_id,
+         pending_version = excluded.pending_version, pending_sketch_md5 = excluded.pending_sketch_md5`,
+    );
+    this.#setCredentials = db.prepare(
+      `INSERT INTO lamp_firmware (mac, family, last_check_at, last_address, state, username, password_hash)
+       VALUES (?, ?, ?, '', 'NOTHING_ASSIGNED', ?, ?)
+       ON CONFLICT (mac) DO UPDATE SET username = excluded.username, password_hash = excluded.password_hash`,
+    );
+    const insertCheck = db.prepare(
+      'INSERT INTO update_checks (mac, at, reported_version, outcome, firmware_id, detail) VALUES (?, ?, ?, ?, ?, ?)',
+    );
+    const trimChecks = db.prepare(
+      `DELETE FROM update_checks WHERE mac = @mac AND id <= (
+         SELECT id FROM update_checks WHERE mac = @mac ORDER BY id DESC LIMIT 1 OFFSET @keep)`,
+    );
+    this.#addCheck = db.transaction((check: UpdateCheckRecord, keepPerLamp: number) => {
+      insertCheck.run(check.mac, check.at.toISOString(), check.reportedVersion, check.outcome, check.firmwareId, check.detail);
+      trimChecks.run({ mac: check.mac, keep: keepPerLamp });
+    });
+    // The newest checks of several lamps at once: one query for a whole page of lamps.
+    this.#checksOfLamps = db.prepare<[string, number], CheckRow>(
+      `SELECT mac, at, reported_version, outcome, firmware_id, detail FROM (
+         SELECT *, ROW_NUMBER() OVER (PARTITION BY mac ORDER BY id DESC) AS newness
+         FROM update_checks WHERE mac IN (SELECT value FROM json_each(?)))
+       WHERE newness <= ? ORDER BY mac, id DESC`,
+    );
   }
 
   addImage(image: FirmwareImageRecord): void {
-    this.#db
-      .prepare(
-        `INSERT INTO firmware_images (id, sha256, md5, sketch_md5, size, version, target, format, project, notes, uploaded_at, uploaded_by)
-         VALUES (@id, @sha256, @md5, @sketchMd5, @size, @version, @target, @format, @project, @notes, @uploadedAt, @uploadedBy)`,
-      )
-      .run({ ...image, uploadedAt: image.uploadedAt.toISOString() });
+    this.#insertImage.run({ ...image, uploadedAt: image.uploadedAt.toISOString() });
   }
 
   image(id: string): FirmwareImageRecord | undefined {
-    const row = this.#db.prepare<[string], ImageRow>('SELECT * FROM firmware_images WHERE id = ?').get(id);
+    const row = this.#imageById.get(id);
     return row && toImage(row);
   }
 
   imageBySha256(sha256: string): FirmwareImageRecord | undefined {
-    const row = this.#db.prepare<[string], ImageRow>('SELECT * FROM firmware_images WHERE sha256 = ?').get(sha256);
+    const row = this.#imageBySha256.get(sha256);
     return row && toImage(row);
   }
 
   images(): FirmwareImageRecord[] {
-    return this.#db.prepare<[], ImageRow>('SELECT * FROM firmware_images ORDER BY uploaded_at DESC, id').all().map(toImage);
+    return this.#listImages.all().map(toImage);
   }
 
   /** Images whose sketch MD5 is not known yet (gzipped images kept before it was recorded). */
   imagesWithoutSketchMd5(): FirmwareImageRecord[] {
-    return this.#db.prepare<[], ImageRow>('SELECT * FROM firmware_images WHERE sketch_md5 IS NULL').all().map(toImage);
+    return this.#imagesWithoutSketchMd5.all().map(toImage);
   }
 
   /** Records an image's sketch MD5, also on the records of lamps it was sent to. */
   setSketchMd5(id: string, sketchMd5: string): void {
-    this.#db.transaction(() => {
-      this.#db.prepare('UPDATE firmware_images SET sketch_md5 = ? WHERE id = ?').run(sketchMd5, id);
-      this.#db.prepare('UPDATE lamp_firmware SET pending_sketch_md5 = ? WHERE pending_firmware_id = ? AND pending_sketch_md5 IS NULL').run(sketchMd5, id);
-    })();
+    this.#setSketchMd5(id, sketchMd5);
   }
 
   /**
@@ -110,68 +209,45 @@ export class FirmwareStore {
    * default). Lamps it was sent to keep what they need to confirm it on their record.
    */
   deleteUnassignedImage(id: string): { deleted: true } | { deleted: false; assignedTo: string[] } {
-    return this.#db.transaction(() => {
-      const assignedTo = this.#db
-        .prepare<[string], { mac: string }>('SELECT mac FROM firmware_assignments WHERE firmware_id = ? ORDER BY mac')
-        .all(id)
-        .map((row) => row.mac);
-      if (assignedTo.length > 0) return { deleted: false as const, assignedTo };
-      this.#db.prepare('UPDATE lamp_firmware SET pending_firmware_id = NULL WHERE pending_firmware_id = ?').run(id);
-      this.#db.prepare('DELETE FROM firmware_images WHERE id = ?').run(id);
-      return { deleted: true as const };
-    })();
+    return this.#deleteImage(id);
   }
 
   assign(firmwareId: string, macs: string[] | null, at: Date): void {
-    const upsert = this.#db.prepare(
-      `INSERT INTO firmware_assignments (mac, firmware_id, assigned_at) VALUES (?, ?, ?)
-       ON CONFLICT (mac) DO UPDATE SET firmware_id = excluded.firmware_id, assigned_at = excluded.assigned_at`,
-    );
-    this.#db.transaction(() => {
-      for (const mac of macs ?? [DEFAULT_MAC]) upsert.run(mac, firmwareId, at.toISOString());
-    })();
+    this.#inTransaction(() => {
+      for (const mac of macs ?? [DEFAULT_MAC]) this.#upsertAssignment.run(mac, firmwareId, at.toISOString());
+    });
   }
 
   unassign(macs: string[] | null): void {
-    const remove = this.#db.prepare('DELETE FROM firmware_assignments WHERE mac = ?');
-    this.#db.transaction(() => {
-      for (const mac of macs ?? [DEFAULT_MAC]) remove.run(mac);
-    })();
+    this.#inTransaction(() => {
+      for (const mac of macs ?? [DEFAULT_MAC]) this.#deleteAssignment.run(mac);
+    });
   }
 
   assignments(): FirmwareAssignment[] {
-    return this.#db
-      .prepare<[], { mac: string; firmware_id: string; assigned_at: string }>('SELECT * FROM firmware_assignments ORDER BY mac')
+    return this.#listAssignments
       .all()
       .map((row) => ({ mac: row.mac === DEFAULT_MAC ? null : row.mac, firmwareId: row.firmware_id, assignedAt: new Date(row.assigned_at) }));
   }
 
   /** The image a lamp should run: its own assignment, else the default. */
   assignedTo(mac: string): FirmwareImageRecord | undefined {
-    const row = this.#db
-      .prepare<[string, string], ImageRow>(
-        `SELECT i.* FROM firmware_assignments a JOIN firmware_images i ON i.id = a.firmware_id
-         WHERE a.mac IN (?, ?) ORDER BY a.mac = '*' LIMIT 1`,
-      )
-      .get(mac, DEFAULT_MAC);
+    const row = this.#assignedImage.get(mac, DEFAULT_MAC);
     return row && toImage(row);
   }
 
   lamp(mac: string): LampFirmwareRecord | undefined {
-    const row = this.#db.prepare<[string], LampRow>('SELECT * FROM lamp_firmware WHERE mac = ?').get(mac);
+    const row = this.#lampByMac.get(mac);
     return row && toLamp(row);
   }
 
   /** Lamp records by MAC, `first` of them after the MAC `after`. */
   lamps(page: { first: number; after: string | null }): LampFirmwareRecord[] {
-    return this.#db
-      .prepare<[string, number], LampRow>('SELECT * FROM lamp_firmware WHERE mac > ? ORDER BY mac LIMIT ?')
-      .all(page.after ?? '', page.first)
-      .map(toLamp);
+    return this.#lampPage.all(page.after ?? '', page.first).map(toLamp);
   }
 
   lampCount(): number {
-    return this.#db.prepare<[], { count: number }>('SELECT COUNT(*) AS count FROM lamp_firmware').get()!.count;
+    return this.#lampCount.get()!.count;
   }
 
   /**
@@ -180,35 +256,13 @@ export class FirmwareStore {
    * `maxRecords` records in all; with their check history. Returns how many were forgotten.
    */
   forgetUnmanagedLamps(staleBefore: Date, maxRecords: number): number {
-    const unmanaged = `password_hash IS NULL AND mac NOT IN (SELECT mac FROM firmware_assignments)`;
-    return this.#db.transaction(() => {
-      const stale = this.#db
-        .prepare<[string], { mac: string }>(`SELECT mac FROM lamp_firmware WHERE last_check_at < ? AND ${unmanaged}`)
-        .all(staleBefore.toISOString());
+    return this.#inTransaction(() => {
+      const stale = this.#staleUnmanagedLamps.all(staleBefore.toISOString());
       const excess = this.lampCount() - stale.length - maxRecords;
-      const oldest =
-        excess > 0
-          ? this.#db
-              .prepare<[string, number], { mac: string }>(
-                `SELECT mac FROM lamp_firmware WHERE last_check_at >= ? AND ${unmanaged} ORDER BY last_check_at, rowid LIMIT ?`,
-              )
-              .all(staleBefore.toISOString(), excess)
-          : [];
-      const forgetLamp = this.#db.prepare('DELETE FROM lamp_firmware WHERE mac = ?');
-      const forgetChecks = this.#db.prepare('DELETE FROM update_checks WHERE mac = ?');
-      for (const { mac } of [...stale, ...oldest]) {
-        forgetLamp.run(mac);
-        forgetChecks.run(mac);
-      }
+      const oldest = excess > 0 ? this.#oldestUnmanagedLamps.all(staleBefore.toISOString(), excess) : [];
+      for (const { mac } of [...stale, ...oldest]) this.#forgetLamp(mac);
       return stale.length + oldest.length;
-    })();
-  }
-
-  lampAt(address: string): LampFirmwareRecord | undefined {
-    const row = this.#db
-      .prepare<[string], LampRow>('SELECT * FROM lamp_firmware WHERE last_address = ? ORDER BY last_check_at DESC LIMIT 1')
-      .get(address);
-    return row && toLamp(row);
+    });
   }
 
   /**
@@ -216,68 +270,50 @@ export class FirmwareStore {
    * and sketch MD5 only, never as a dangling reference.
    */
   saveLamp(lamp: Omit<LampFirmwareRecord, 'username' | 'passwordHash'>): void {
-    this.#db
-      .prepare(
-        `INSERT INTO lamp_firmware (mac, family, running_version, sketch_md5, sdk_version, last_check_at, last_address, state,
-           pending_firmware_id, pending_version, pending_sketch_md5)
-         VALUES (@mac, @family, @runningVersion, @sketchMd5, @sdkVersion, @lastCheckAt, @lastAddress, @state,
-           (SELECT id FROM firmware_images WHERE id = @pendingFirmwareId), @pendingVersion, @pendingSketchMd5)
-         ON CONFLICT (mac) DO UPDATE SET family = excluded.family, running_version = excluded.running_version,
-           sketch_md5 = excluded.sketch_md5, sdk_version = excluded.sdk_version, last_check_at = excluded.last_check_at,
-           last_address = excluded.last_address, state = excluded.state, pending_firmware_id = excluded.pending_firmware_id,
-           pending_version = excluded.pending_version, pending_sketch_md5 = excluded.pending_sketch_md5`,
-      )
-      .run({
-        mac: lamp.mac,
-        family: lamp.family,
-        runningVersion: lamp.runningVersion,
-        sketchMd5: lamp.sketchMd5,
-        sdkVersion: lamp.sdkVersion,
-        lastCheckAt: lamp.lastCheckAt.toISOString(),
-        lastAddress: lamp.lastAddress,
-        state: lamp.state,
-        pendingFirmwareId: lamp.pendingFirmwareId,
-        pendingVersion: lamp.pendingVersion,
-        pendingSketchMd5: lamp.pendingSketchMd5,
-      });
+    this.#saveLamp.run({
+      mac: lamp.mac,
+      family: lamp.family,
+      runningVersion: lamp.runningVersion,
+      sketchMd5: lamp.sketchMd5,
+      sdkVersion: lamp.sdkVersion,
+      lastCheckAt: lamp.lastCheckAt.toISOString(),
+      lastAddress: lamp.lastAddress,
+      state: lamp.state,
+      pendingFirmwareId: lamp.pendingFirmwareId,
+      pendingVersion: lamp.pendingVersion,
+      pendingSketchMd5: lamp.pendingSketchMd5,
+    });
   }
 
   setCredentials(mac: string, family: 'ESP8266' | 'ESP32', credentials: { username: string; passwordHash: string } | null, at: Date): void {
-    this.#db
-      .prepare(
-        `INSERT INTO lamp_firmware (mac, family, last_check_at, last_address, state, username, password_hash)
-         VALUES (?, ?, ?, '', 'NOTHING_ASSIGNED', ?, ?)
-         ON CONFLICT (mac) DO UPDATE SET username = excluded.username, password_hash = excluded.password_hash`,
-      )
-      .run(mac, family, at.toISOString(), credentials?.username ?? null, credentials?.passwordHash ?? null);
+    this.#setCredentials.run(mac, family, at.toISOString(), credentials?.username ?? null, credentials?.passwordHash ?? null);
   }
 
   addCheck(check: UpdateCheckRecord, keepPerLamp = 100): void {
-    this.#db.transaction(() => {
-      this.#db
-        .prepare('INSERT INTO update_checks (mac, at, reported_version, outcome, firmware_id, detail) VALUES (?, ?, ?, ?, ?, ?)')
-        .run(check.mac, check.at.toISOString(), check.reportedVersion, check.outcome, check.firmwareId, check.detail);
-      this.#db
-        .prepare(
-          `DELETE FROM update_checks WHERE mac = @mac AND id <= (
-             SELECT id FROM update_checks WHERE mac = @mac ORDER BY id DESC LIMIT 1 OFFSET @keep)`,
-        )
-        .run({ mac: check.mac, keep: keepPerLamp });
-    })();
+    this.#addCheck(check, keepPerLamp);
   }
 
-  checks(mac: string, limit: number): UpdateCheckRecord[] {
-    return this.#db
-      .prepare<[string, number], CheckRow>('SELECT * FROM update_checks WHERE mac = ? ORDER BY id DESC LIMIT ?')
-      .all(mac, limit)
-      .map((row) => ({
+  /** The newest `limit` checks of each of these lamps, newest first; lamps without checks are left out. */
+  checksOf(macs: readonly string[], limit: number): Map<string, UpdateCheckRecord[]> {
+    const checks = new Map<string, UpdateCheckRecord[]>();
+    for (const row of this.#checksOfLamps.all(JSON.stringify(macs), limit)) {
+      const check: UpdateCheckRecord = {
         mac: row.mac,
         at: new Date(row.at),
         reportedVersion: row.reported_version,
         outcome: row.outcome,
         firmwareId: row.firmware_id,
         detail: row.detail,
-      }));
+      };
+      const ofLamp = checks.get(row.mac);
+      if (ofLamp) ofLamp.push(check);
+      else checks.set(row.mac, [check]);
+    }
+    return checks;
+  }
+
+  #inTransaction<T>(work: () => T): T {
+    return this.#db.transaction(work)();
   }
 }
 

@@ -35,6 +35,7 @@ export class LampStore {
   readonly #trimAllDebug;
   readonly #forgetDebug;
   readonly #recentDebug;
+  readonly #recentDebugOfLamps;
   readonly #appendDebug;
 
   constructor(
@@ -66,6 +67,13 @@ export class LampStore {
     });
     this.#recentDebug = db.prepare<[string, number], { at: string; text: string }>(
       'SELECT at, text FROM (SELECT id, at, text FROM debug_messages WHERE lamp_key = ? ORDER BY id DESC LIMIT ?) ORDER BY id',
+    );
+    // The newest lines of several lamps at once: one query for a whole list of lamps.
+    this.#recentDebugOfLamps = db.prepare<[string, number], { lamp_key: string; at: string; text: string }>(
+      `SELECT lamp_key, at, text FROM (
+         SELECT lamp_key, id, at, text, ROW_NUMBER() OVER (PARTITION BY lamp_key ORDER BY id DESC) AS newness
+         FROM debug_messages WHERE lamp_key IN (SELECT value FROM json_each(?)))
+       WHERE newness <= ? ORDER BY lamp_key, id`,
     );
   }
 
@@ -107,6 +115,18 @@ export class LampStore {
 
   recentDebugMessages(lampKey: string, limit: number): StoredDebugMessage[] {
     return this.#recentDebug.all(lampKey, limit).map((row) => ({ at: new Date(row.at), text: row.text }));
+  }
+
+  /** The newest `limit` lines of each of these lamps, oldest first; lamps without lines are left out. */
+  recentDebugMessagesOf(lampKeys: readonly string[], limit: number): Map<string, StoredDebugMessage[]> {
+    const messages = new Map<string, StoredDebugMessage[]>();
+    for (const row of this.#recentDebugOfLamps.all(JSON.stringify(lampKeys), limit)) {
+      const message = { at: new Date(row.at), text: row.text };
+      const ofLamp = messages.get(row.lamp_key);
+      if (ofLamp) ofLamp.push(message);
+      else messages.set(row.lamp_key, [message]);
+    }
+    return messages;
   }
 }
 

@@ -30,7 +30,9 @@ export interface WeatherSnapshot {
 }
 
 /** What one trial fetch gave: a report, or the error in words. */
-export type WeatherTestOutcome = { report: WeatherReport; error: null } | { report: null; error: string };
+type WeatherTrial = { report: WeatherReport; error: null } | { report: null; error: string };
+/** One trial fetch: the report or why it failed, and when it was made. */
+export type WeatherTestOutcome = WeatherTrial & { at: Date };
 
 export type WeatherEvents = { weather: WeatherSnapshot };
 
@@ -126,6 +128,22 @@ export class WeatherService {
    * settings, not the report. For trying a key or a place before saving it.
    */
   async test(change: StoredWeatherSettings): Promise<WeatherTestOutcome> {
+    return { ...(await this.#trial(change)), at: this.options.clock.now() };
+  }
+
+  /**
+   * What weather mode would show for a condition and cloud cover at `at` (default now), with
+   * sunrise and sunset from the last report.
+   */
+  preview(condition: { conditionId: number; cloudiness: number | null }, at?: Date): WeatherDisplay {
+    const report = this.#report;
+    return weatherDisplayFor(
+      { ...condition, sunrise: report?.sunrise ?? null, sunset: report?.sunset ?? null },
+      at ?? this.options.clock.now(),
+    );
+  }
+
+  async #trial(change: StoredWeatherSettings): Promise<WeatherTrial> {
     const settings = effectiveSettings(this.options.defaults, { ...this.#loadStoredSettings(), ...change });
     if (settings.apiKey === null) return { report: null, error: 'no API key: enter one (none is saved)' };
     if (settings.place === null) return { report: null, error: 'no place: enter a city, a city id, or coordinates' };

@@ -1,0 +1,152 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
+import { createYoga, type Plugin, type YogaInitialContext, type YogaServerInstance } from 'graphql-yoga';
+import type { Logger } from 'pino';
+import { accessOf, type Principal } from '../access/principal.js';
+import { useRequireCredentials } from '../access/require-credentials.js';
+import type { ApiContext, RequestOrigin } from '../context.js';
+import { SubscriberBehind } from '../events/pubsub.js';
+import { InvalidInput } from '../invalid-input.js';
+import { ApiErrorCode, invalidArgument, subscriberTooSlow } from '../schema/errors.js';
+import { RequestLoaders } from '../schema/request-loaders.js';
+import type { ApiServices } from '../services.js';
+import { queryLimitPlugins, useCsrfPrevention } from './request-guards.js';
+import { requestOrigin } from './request-origin.js';
+import { principalOfRequest } from './request-principal.js';
+import { useSubscriptionLifetime } from './subscription-lifetime.js';
+import { GRAPHQL_PATH } from '@cloud-cloud/contract/http';
+
+export { GRAPHQL_PATH };
+
+/**
+ * What yoga is handed with each operation: the HTTP request (and response), or for an
+ * operation over graphql-ws its upgrade request and the principal its connection authenticated.
+ */
+export interface ApiServerContext {
+  req: IncomingMessage;
+  res?: ServerResponse;
+  link?: { principal: Principal };
+}
+
+export type ApiYoga = YogaServerInstance<ApiServerContext, ApiContext>;
+
+interface YogaOptions {
+  schema: GraphQLSchema;
+  services: ApiServices;
+  logger: Logger;
+  trustProxy: boolean;
+}
+
+/**
+ * The GraphQL server for HTTP and graphql-ws alike: the request guards, error masking, and
+ * the context each resolver gets (who is calling, the domain services, this request's loaders).
+ */
+export function buildYoga({ schema, services, logger, trustProxy }: YogaOptions): ApiYoga {
+  const responseCookies = new WeakMap<IncomingMessage, string[]>();
+
+  function context(principal: Principal, origin: RequestOrigin, cookies: string[] | null): Omit<ApiContext, keyof YogaInitialContext> {
+    return {
+      ...services,
+      transport: cookies ? 'http' : 'graphql-ws',
+      principal,
+      access: accessOf(principal),
+      adapterId: principal.kind === 'authenticated' ? principal.adapterId : null,
+      origin,
+      responseCookies: cookies,
+      loaders: new RequestLoaders(services),
+      logger,
+    };
+  }
+
+  return createYoga<ApiServerContext, ApiContext>({
+    schema,
+    graphqlEndpoint: GRAPHQL_PATH,
+    landingPage: false,
+    // Same-origin pages only; scripts and servers are not affected by CORS.
+    cors: false,
+    maskedErrors: { maskError: (error, message, isDev) => maskError(error, message, isDev ?? false, logger) },
+    logging: {
+      debug: (...args) => logger.debug(args.join(' ')),
+      info: (...args) => logger.info(args.join(' ')),
+      warn: (...args) => logger.warn(args.join(' ')),
+      error: (...args) => logger.error(args.join(' ')),
+    },
+    graphiql: {
+      title: 'cloud-cloud GraphiQL',
+      subscriptionsProtocol: 'WS',
+      defaultQuery: DEFAULT_GRAPHIQL_QUERY,
+    },
+    renderGraphiQL,
+    plugins: [
+      useCsrfPrevention(),
+      ...queryLimitPlugins(),
+      useRequireCredentials(),
+      useSubscriptionLifetime(services.authenticator),
+      useResponseCookies(responseCookies),
+    ],
+    context: (initial) => {
+      const origin = requestOrigin(initial.req, trustProxy);
+      if (initial.link) return context(initial.link.principal, origin, null);
+      const cookies: string[] = [];
+      responseCookies.set(initial.req, cookies);
+      return context(principalOfRequest(initial.req, services.authenticator, trustProxy), origin, cookies);
+    },
+  });
+}
+
+/** Adds the cookies a resolver set (login, logout) to the HTTP response. */
+function useResponseCookies(cookies: WeakMap<IncomingMessage, string[]>): Plugin<object, Partial<ApiServerContext>> {
+  return {
+    onResponse({ serverContext, response }) {
+      const req = serverContext?.req;
+      for (const cookie of (req && cookies.get(req)) ?? []) response.headers.append('set-cookie', cookie);
+    },
+  };
+}
+
+/**
+ * Errors a client can act on (GraphQL errors: validation, not allowed, bad input, and inputs a
+ * domain operation refused) pass, the latter as BAD_USER_INPUT. Anything else is a fault of
+ * ours: logged in full, answered with a generic message and `INTERNAL_SERVER_ERROR`; the detail
+ * is added only in development.
+ */
+function maskError(error: unknown, message: string, isDev: boolean, logger: Logger): Error {
+  const original = error instanceof GraphQLError ? error.originalError : error;
+  if (error instanceof GraphQLError && (!original || original instanceof GraphQLError)) return error;
+  const located = error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {};
+  if (original instanceof InvalidInput) {
+    const refusal = invalidArgument(original.argument, original.message, original.allowed);
+    return new GraphQLError(refusal.message, { ...located, extensions: refusal.extensions });
+  }
+  if (original instanceof SubscriberBehind) return subscriberTooSlow(original.backlog);
+  logger.error({ err: original }, 'internal error');
+  return new GraphQLError(message, {
+    ...located,
+    extensions: {
+      code: ApiErrorCode.InternalServerError,
+      ...(isDev && original instanceof Error ? { detail: original.message } : {}),
+    },
+  });
+}
+
+const DEFAULT_GRAPHIQL_QUERY = /* GraphQL */ `# Welcome to cloud-cloud. Run an operation with the ▶ button.
+# Not logged in yet? Run Login first (the password was printed on first start).
+
+mutation Login {
+  login(password: "…") { expiresAt }
+}
+
+query Now {
+  displayState { mode color { r g b hex } pulse weather { state intensity } frame updatedAt }
+  devices { id name remoteAddress connectedAt lastSeenAt }
+}
+
+mutation Pink {
+  setColor(color: { hex: "#ff41ae" }) { frame }
+}
+
+subscription Watch {
+  displayState { mode frame updatedAt }
+}
+`;

@@ -1,0 +1,160 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { LampCommand } from '../src/commands/command-dispatch.js';
+import { familyOfLampId } from '../src/firmware/firmware-management.js';
+import { InvalidInput } from '../src/invalid-input.js';
+import { buildServices, type ApiServices } from '../src/services.js';
+import { openDatabase, type SqliteDatabase } from '../src/store/database.js';
+import { FirmwareStore } from '../src/store/firmware-store.js';
+
+const SHARED_SECRET = 'the shared device secret';
+const CONNECTED = 'AA:BB:CC:00:00:01';
+const ALSO_CONNECTED = 'AA:BB:CC:00:00:02';
+const NOT_CONNECTED = 'AA:BB:CC:00:00:09';
+
+let directory: string;
+let database: SqliteDatabase;
+let services: ApiServices;
+
+beforeEach(() => {
+  directory = mkdtempSync(join(tmpdir(), 'cloud-cloud-domain-'));
+  database = openDatabase(join(directory, 'cloud-cloud.db'));
+  ({ services } = buildServices({
+    database,
+    firmwareDirectory: join(directory, 'firmware'),
+    adapterToken: 'adapter-token',
+    deviceSecret: SHARED_SECRET,
+    logger: pino({ level: 'silent' }),
+    commandConfirmTimeoutMs: 60_000,
+  }));
+});
+
+afterEach(() => {
+  database.close();
+  rmSync(directory, { recursive: true, force: true });
+});
+
+function addImage(id: string): void {
+  new FirmwareStore(database).addImage({
+    id, sha256: `sha-${id}`, md5: 'md5', sketchMd5: 'md5', size: 100, version: '2.0.0', target: null,
+    format: 'esp', project: null, notes: null, uploadedAt: new Date(), uploadedBy: 'test',
+  });
+}
+
+/** A lamp that has checked for updates from `address`. */
+function addLampRecord(mac: string, address: string, family: 'ESP8266' | 'ESP32' = 'ESP32'): void {
+  new FirmwareStore(database).saveLamp({
+    mac, family, runningVersion: '1.0.0', sketchMd5: null, sdkVersion: null, lastCheckAt: new Date(), lastAddress: address,
+    state: 'NOTHING_ASSIGNED', pendingFirmwareId: null, pendingVersion: null, pendingSketchMd5: null,
+  });
+}
+
+function connect(id: string, remoteAddress: string): void {
+  const at = new Date();
+  services.admission.admit('adapter', { id, secret: SHARED_SECRET, remoteAddress, connectedAt: at, lastSeenAt: at });
+}
+
+/** An adapter listening for commands, confirming each for the lamps it names (every lamp for null). */
+function listeningAdapter(): LampCommand[] {
+  const received: LampCommand[] = [];
+  const commands = services.commands.commandsFor('adapter');
+  const confirmNext = (): void => {
+    void commands.next().then(({ value, done }) => {
+      if (done) return;
+      received.push(value);
+      services.commands.confirm('adapter', value.id, value.deviceIds ?? services.devices.list().map((device) => device.id));
+      confirmNext();
+    });
+  };
+  confirmNext();
+  return received;
+}
+
+describe('rolling out firmware', () => {
+  beforeEach(() => {
+    addImage('image');
+    addLampRecord(CONNECTED, '10.0.0.1');
+    addLampRecord(ALSO_CONNECTED, '10.0.0.2');
+    addLampRecord(NOT_CONNECTED, '10.0.0.9');
+    connect('lamp-1', '10.0.0.1');
+    connect('lamp-2', '10.0.0.2');
+  });
+
+  it('assigns the image to the lamps named and tells those connected, found by their update checks\' address', async () => {
+    const received = listeningAdapter();
+    const rollout = await services.firmware.rollOut('image', [CONNECTED, NOT_CONNECTED]);
+    expect(rollout).toMatchObject({ firmware: { id: 'image' }, macs: [CONNECTED, NOT_CONNECTED], deviceIds: ['lamp-1'] });
+    expect(received.map((command) => [command.packet, command.deviceIds])).toEqual([['[cc:u:?:?]', ['lamp-1']]]);
+    expect(services.firmware.assignments().map((a) => [a.mac, a.firmwareId])).toEqual([[CONNECTED, 'image'], [NOT_CONNECTED, 'image']]);
+  });
+
+  it('as the default, tells every connected lamp', async () => {
+    const received = listeningAdapter();
+    const rollout = await services.firmware.rollOut('image', null);
+    expect(rollout.deviceIds.sort()).toEqual(['lamp-1', 'lamp-2']);
+    expect(received.map((command) => command.deviceIds)).toEqual([null]);
+    expect(services.firmware.defaultImage()?.id).toBe('image');
+  });
+
+  it('sends nothing when none of the lamps named is connected, and still assigns', async () => {
+    const received = listeningAdapter();
+    expect((await services.firmware.rollOut('image', [NOT_CONNECTED])).deviceIds).toEqual([]);
+    expect(received).toEqual([]);
+    expect(services.firmware.assignedImage(NOT_CONNECTED)?.id).toBe('image');
+  });
+
+  it('refuses an unknown image, naming the argument, and assigns nothing', async () => {
+    const refusal = await services.firmware.rollOut('no-such-image', [CONNECTED]).catch((error: unknown) => error);
+    expect(refusal).toBeInstanceOf(InvalidInput);
+    expect(refusal).toMatchObject({ argument: 'firmwareId', message: 'no firmware image with id no-such-image' });
+    expect(services.firmware.assignments()).toEqual([]);
+  });
+});
+
+describe('lamp update credentials', () => {
+  it('keeps the family a lamp reported', async () => {
+    addLampRecord(CONNECTED, '10.0.0.1', 'ESP8266');
+    const lamp = await services.firmware.setLampCredentials(CONNECTED, { username: 'lamp', password: 'long enough' });
+    expect(lamp).toMatchObject({ mac: CONNECTED, family: 'ESP8266', username: 'lamp' });
+  });
+
+  it('guesses the family of a lamp that has not checked yet from its id', async () => {
+    expect(await services.firmware.setLampCredentials('ESP8266-1234', { username: 'a', password: 'long enough' })).toMatchObject({ family: 'ESP8266' });
+    expect(await services.firmware.setLampCredentials(NOT_CONNECTED, { username: 'b', password: 'long enough' })).toMatchObject({ family: 'ESP32' });
+    expect((await services.firmware.setLampCredentials(NOT_CONNECTED, null)).passwordHash).toBeNull();
+  });
+
+  it('takes ESP8266-<chip id> for an ESP8266, and any MAC for an ESP32', () => {
+    expect(familyOfLampId('ESP8266-42')).toBe('ESP8266');
+    expect(familyOfLampId('24:6F:28:00:00:01')).toBe('ESP32');
+  });
+});
+
+describe('letting lamps in on their adapter\'s word', () => {
+  const at = new Date('2026-01-02T03:04:05Z');
+  const report = (id: string, secret: string) => ({ id, secret, remoteAddress: `10.1.0.${id.length}`, connectedAt: at, lastSeenAt: at });
+
+  it('admits a lamp with the shared secret or its own, as that lamp, and refuses a wrong secret', () => {
+    const { lamp, secret } = services.lamps.register('porch');
+    expect(services.admission.admit('adapter', report('a', SHARED_SECRET))).toMatchObject({
+      accepted: true, reason: null, device: { id: 'a', lampId: null, name: null, adapterId: 'adapter', connectedAt: at },
+    });
+    expect(services.admission.admit('adapter', report('bb', secret))).toMatchObject({
+      accepted: true, device: { id: 'bb', lampId: lamp.id, name: 'porch', remoteAddress: '10.1.0.2' },
+    });
+    expect(services.admission.admit('adapter', report('ccc', 'wrong'))).toEqual({ accepted: false, reason: 'invalid secret', device: null });
+    expect(services.devices.list().map((device) => device.id)).toEqual(['a', 'bb']);
+  });
+
+  it('syncs an adapter\'s list: returns the lamps refused and those another adapter holds, and drops the unlisted', () => {
+    services.admission.admit('other', report('taken', SHARED_SECRET));
+    services.admission.admit('adapter', report('gone', SHARED_SECRET));
+    const close = services.admission.sync('adapter', [report('ok', SHARED_SECRET), report('bad', 'wrong'), report('taken', SHARED_SECRET)]);
+    expect(close).toEqual(['bad', 'taken']);
+    expect(services.devices.list().map((device) => [device.id, device.adapterId]).sort()).toEqual([['ok', 'adapter'], ['taken', 'other']]);
+    expect(services.devices.get('ok')).toMatchObject({ lampId: null, remoteAddress: '10.1.0.2', connectedAt: at, lastSeenAt: at });
+  });
+});

@@ -51,7 +51,7 @@ function session(id: string) {
 }
 
 const tokens: [string, () => Promise<string>][] = [
-  ['the shared adapter token', async () => ADAPTER_TOKEN],
+  ['the shared adapter token', () => Promise.resolve(ADAPTER_TOKEN)],
   [
     'an ADAPTER API token',
     async () => (await graphqlData(running.http, 'mutation { createApiToken(name: "garden", scope: ADAPTER) { token } }')).createApiToken.token,

@@ -127,7 +127,7 @@ class RawGraphqlWs {
 
   private constructor(socket: WebSocket) {
     this.socket = socket;
-    socket.on('message', (data) => this.messages.push(JSON.parse(String(data))));
+    socket.on('message', (data) => this.messages.push(JSON.parse((data as Buffer).toString('utf8'))));
     this.closed = new Promise((resolve) => socket.on('close', (code, reason) => resolve({ code, reason: String(reason) })));
   }
 

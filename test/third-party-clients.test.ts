@@ -1,6 +1,7 @@
 import { ApolloClient, ApolloLink, HttpLink, InMemoryCache, gql } from '@apollo/client/core';
 import { GraphQLWsLink } from '@apollo/client/link/subscriptions';
 import { cacheExchange, createClient as createUrqlClient, fetchExchange } from '@urql/core';
+import { OperationTypeNode } from 'graphql';
 import { createClient as createWsClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -50,7 +51,7 @@ describe('Apollo Client', () => {
     const client = new ApolloClient({
       cache: new InMemoryCache(),
       link: ApolloLink.split(
-        ({ operationType }) => operationType === 'subscription',
+        ({ operationType }) => operationType === OperationTypeNode.SUBSCRIPTION,
         new GraphQLWsLink(wsClient),
         http,
       ),
@@ -60,7 +61,7 @@ describe('Apollo Client', () => {
       const seen = new Promise<void>((resolve, reject) => {
         const subscription = client.subscribe({ query: gql`subscription { displayState { frame } }` }).subscribe({
           next: (result) => {
-            if (result.error) return reject(result.error);
+            if (result.error) return reject(new Error(result.error.message));
             frames.push((result.data as { displayState: { frame: string } }).displayState.frame);
             if (frames.includes('[cc:2:1,2,3:4]')) {
               subscription.unsubscribe();

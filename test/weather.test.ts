@@ -178,7 +178,7 @@ describe('bad weather from outside', () => {
     const good = await untilWeather(system, (w) => w.report !== null, 'a first report');
     await graphqlData(system.http, 'mutation { setMode(mode: WEATHER) { frame } }');
 
-    standIn.reply = reply as never;
+    standIn.reply = reply;
     const failed = await graphqlData(system.http, `mutation { refreshWeather { source { state message } } }`);
     expect(failed.refreshWeather.source).toMatchObject({ state: 'FAILING', message: expect.stringMatching(message) });
     const retried = await untilWeather(system, (w) => w.source.consecutiveFailures >= 3, 'retries');

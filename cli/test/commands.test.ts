@@ -170,9 +170,9 @@ describe('cloud-cloud-adapter (npm run adapter)', () => {
     await graphql(Number(http), 'mutation { setColor(color: { hex: "#102030" }) { frame } }', undefined, {
       authorization: 'Bearer admin-token-for-scripts',
     });
-    expect(await connected!.lamp.next()).toBe('[cc:2:16,32,48:0]');
+    expect(await connected.lamp.next()).toBe('[cc:2:16,32,48:0]');
     adapter.child.kill('SIGTERM');
-    expect((await connected!.lamp.closed).code).toBe(LampCloseCode.GoingAway);
+    expect((await connected.lamp.closed).code).toBe(LampCloseCode.GoingAway);
     expect(await adapter.exited).toBe(0);
   });
 

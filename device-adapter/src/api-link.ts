@@ -230,7 +230,7 @@ export function toWebSocketUrl(url: string): string {
 
 function describe(error: unknown): string {
   if (error instanceof Error) return error.message;
-  if (Array.isArray(error)) return error.map((e: { message?: string }) => e.message ?? String(e)).join('; ');
+  if (Array.isArray(error)) return error.map((e: { message?: string }) => e.message ?? JSON.stringify(e)).join('; ');
   if (error && typeof error === 'object' && 'code' in error) {
     const { code, reason } = error as { code: number; reason?: string };
     return `connection closed (${code}${reason ? ` ${reason}` : ''})`;

@@ -37,7 +37,7 @@ async function connectedPair(): Promise<{ lamp: WebSocket; accepted: WebSocket }
 function hostRecordingEnds(ended: string[]): LampConnectionHost {
   return {
     logger: pino({ level: 'silent' }),
-    admit: async () => ({ accepted: true, name: null }),
+    admit: () => Promise.resolve({ accepted: true, name: null }),
     currentDisplayPacket: () => '[cc:0:?:?]',
     onOpen: () => {},
     onEnded: (_lamp, reason) => ended.push(reason),
@@ -70,7 +70,7 @@ describe('the handshake timeout', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const ended: string[] = [];
     const connection = new LampConnection(accepted, hostRecordingEnds(ended), { ...OPTIONS, handshakeTimeoutMs: 5_000 });
-    const ok = new Promise<string>((resolve) => lamp.once('message', (data) => resolve(String(data))));
+    const ok = new Promise<string>((resolve) => lamp.once('message', (data) => resolve((data as Buffer).toString('utf8'))));
     lamp.send('any secret the host accepts');
     expect(await ok).toBe('ok');
     expect(connection.isOpen).toBe(true);

@@ -82,7 +82,7 @@ describe.runIf(browserAvailable())('web UI while the connection is down', () => 
     const links = new Set<WebSocketRoute>();
     await page.routeWebSocket(/\/graphql$/, (route) => {
       if (cut) {
-        route.close({ code: 1012, reason: 'cut by the test' });
+        void route.close({ code: 1012, reason: 'cut by the test' });
         return;
       }
       route.connectToServer();

@@ -33,11 +33,11 @@ export function runCommand(script: string, env: Record<string, string>, args: st
   const woken = () => {
     for (const resolve of wake.splice(0)) resolve();
   };
-  child.stdout!.on('data', (chunk) => {
+  child.stdout.on('data', (chunk) => {
     stdout += chunk;
     woken();
   });
-  child.stderr!.on('data', (chunk) => {
+  child.stderr.on('data', (chunk) => {
     stderr += chunk;
     woken();
   });

@@ -79,7 +79,7 @@ export function subscribe<T = Record<string, any>>(
     {
       next: (result) => {
         if (result.errors) fail(result.errors);
-        if (result.data) queue.push(result.data as T);
+        if (result.data) queue.push(result.data);
         wake?.();
       },
       error: (e) => {

@@ -17,7 +17,7 @@ export class TestLamp {
 
   private constructor(readonly socket: WebSocket) {
     socket.on('message', (data) => {
-      this.received.push(data.toString());
+      this.received.push((data as Buffer).toString('utf8'));
       this.#wake();
     });
     this.closed = new Promise((resolve) => {

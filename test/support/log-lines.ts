@@ -11,7 +11,9 @@ export class LogLines {
     const sink = new Writable({
       write: (chunk: Buffer, _encoding, done) => {
         for (const line of chunk.toString().split('\n')) {
-          if (line) this.messages.push(String((JSON.parse(line) as { msg?: unknown }).msg ?? ''));
+          if (!line) continue;
+          const { msg } = JSON.parse(line) as { msg?: unknown };
+          this.messages.push(typeof msg === 'string' ? msg : JSON.stringify(msg ?? ''));
         }
         for (const wake of this.#waiters.splice(0)) wake();
         done();

@@ -89,9 +89,9 @@ describe('steady sender', () => {
     const errors: unknown[] = [];
     let calls = 0;
     const sender = createSteadySender(
-      async (value: number) => {
+      (value: number) => {
         calls++;
-        if (value === 1) throw new Error('offline');
+        return value === 1 ? Promise.reject(new Error('offline')) : Promise.resolve();
       },
       { minGapMs: 0, now, onError: (error) => errors.push(error) },
     );

@@ -1,4 +1,4 @@
-import { GraphQLError, Kind, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import { GraphQLError, Kind, type DocumentNode, type ExecutionArgs, type OperationDefinitionNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { ApiContext } from '../context.js';
 import { ApiErrorCode } from '@cloud-cloud/contract/api-errors';
@@ -11,17 +11,20 @@ const OPEN_FIELDS = new Set(['login', '__typename']);
  * introspection too, which per-field auth scopes do not see.
  */
 export function useRequireCredentials(): Plugin<ApiContext> {
-  const refuse = (document: DocumentNode, operationName: string | null | undefined, context: ApiContext) =>
-    context.principal.kind === 'anonymous' && !onlyOpenFields(document, operationName);
+  // envelop leaves its execution arguments untyped; these are graphql-js's, with our context.
+  const refuse = (args: unknown) => {
+    const { document, operationName, contextValue } = args as ExecutionArgs & { contextValue: ApiContext };
+    return contextValue.principal.kind === 'anonymous' && !onlyOpenFields(document, operationName);
+  };
   const error = new GraphQLError('log in, or send an API token as "Authorization: Bearer <token>"', {
     extensions: { code: ApiErrorCode.Unauthenticated, http: { status: 401 } },
   });
   return {
     onExecute({ args, setResultAndStopExecution }) {
-      if (refuse(args.document, args.operationName, args.contextValue)) setResultAndStopExecution({ errors: [error] });
+      if (refuse(args)) setResultAndStopExecution({ errors: [error] });
     },
     onSubscribe({ args, setResultAndStopExecution }) {
-      if (refuse(args.document, args.operationName, args.contextValue)) setResultAndStopExecution({ errors: [error] });
+      if (refuse(args)) setResultAndStopExecution({ errors: [error] });
     },
   };
 }

@@ -121,7 +121,7 @@ function streamImage(request: IncomingMessage, response: ServerResponse, image: 
   pipeline(file.createReadStream(), response, (error) => {
     if (!error) return;
     // The client going away mid-download is its business; a read failing is ours.
-    if ((error as NodeJS.ErrnoException).code === 'ERR_STREAM_PREMATURE_CLOSE') logger.info({ firmwareId: image.id }, 'firmware download cut short by the client');
+    if (error.code === 'ERR_STREAM_PREMATURE_CLOSE') logger.info({ firmwareId: image.id }, 'firmware download cut short by the client');
     else logger.error({ err: error, firmwareId: image.id }, 'reading the firmware file failed during a download');
   });
 }

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { ADAPTER_ID } from '@cloud-cloud/contract/ids';
-import { GraphQLError, type ExecutionArgs, type execute as graphqlExecute, type GraphQLSchema, type subscribe as graphqlSubscribe } from 'graphql';
+import { GraphQLError, type DocumentNode, type ExecutionArgs, type execute as graphqlExecute, type GraphQLSchema, type subscribe as graphqlSubscribe } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
@@ -127,7 +127,8 @@ export function serveGraphqlWs({ yoga, schema, wsServer, authenticator, devices,
         const enveloped = yoga.getEnveloped({ link: { principal }, req: ctx.extra.request, params: payload });
         let args: ExecutionArgs;
         try {
-          const document = enveloped.parse(payload.query);
+          // envelop's parse and validate are untyped; these are graphql-js's.
+          const document = enveloped.parse(payload.query) as DocumentNode;
           args = {
             schema,
             operationName: payload.operationName ?? null,
@@ -136,7 +137,7 @@ export function serveGraphqlWs({ yoga, schema, wsServer, authenticator, devices,
             contextValue: await enveloped.contextFactory(),
             rootValue: new EnvelopedRoot(enveloped.execute, enveloped.subscribe),
           };
-          const errors = enveloped.validate(args.schema, args.document);
+          const errors = enveloped.validate(args.schema, args.document) as readonly GraphQLError[];
           if (errors.length > 0) return errors;
         } catch (error) {
           // Parsing and the query limits report a bad operation by throwing: answer it, keep the connection.

@@ -79,10 +79,10 @@ export function createApi(callbacks: ApiCallbacks): Api {
       return unwrap(result, callbacks);
     },
     follow<Data>(document: TypedDocumentNode<Data, Record<string, never>>, onData: (data: Data) => void) {
-      const { unsubscribe } = client.subscription(document, {}).subscribe((result) => {
+      const subscription = client.subscription(document, {}).subscribe((result) => {
         if (result.data) onData(result.data);
       });
-      return unsubscribe;
+      return () => subscription.unsubscribe();
     },
     dispose() {
       signedOut = true;

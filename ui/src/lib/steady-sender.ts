@@ -24,7 +24,7 @@ export function createSteadySender<T>(send: (value: T) => Promise<unknown>, opti
   let inFlight = false;
   let timer: ReturnType<typeof setTimeout> | null = null;
   let lastSentAt = Number.NEGATIVE_INFINITY;
-  let waiters: (() => void)[] = [];
+  const waiters: (() => void)[] = [];
 
   function pump(): void {
     if (inFlight || timer !== null) return;

@@ -206,7 +206,13 @@ async function waitUntilAdmitting(target: ServerUnderTest): Promise<void> {
   for (let probe = 0; probe < READY_PROBES; probe++) {
     const fleet = new LampFleet();
     try {
-      await fleet.connect({ url: deviceUrl(target), secret: target.secret, count: 1, batchSize: 1, handshakeTimeoutMs: HANDSHAKE_TIMEOUT_MS });
+      await fleet.connect({
+        url: deviceUrl(target),
+        secret: target.secret,
+        count: 1,
+        batchSize: 1,
+        handshakeTimeoutMs: HANDSHAKE_TIMEOUT_MS,
+      });
       return;
     } catch (error) {
       lastError = error;
@@ -287,8 +293,7 @@ async function benchmarkServer(
     connectAllMs: round2(handshakes.totalMs),
     rssBeforeKiB,
     rssWithLampsKiB,
-    rssPerLampKiB:
-      rssBeforeKiB !== null && rssWithLampsKiB !== null ? round2((rssWithLampsKiB - rssBeforeKiB) / options.lamps) : null,
+    rssPerLampKiB: rssBeforeKiB !== null && rssWithLampsKiB !== null ? round2((rssWithLampsKiB - rssBeforeKiB) / options.lamps) : null,
     unexpectedFrames: fleet.unexpectedFrames,
     closedByServer: Object.fromEntries(fleet.closedByServer),
     serverOutputLines: target.process.laterOutputLines(),
@@ -318,8 +323,18 @@ function table(options: Options, cc: ServerFigures, bare: ServerFigures): string
     ['broadcast → last lamp, p50', ms(cc.lastLampMs.p50), ms(bare.lastLampMs.p50), ratio(cc.lastLampMs.p50, bare.lastLampMs.p50)],
     ['broadcast → last lamp, p99', ms(cc.lastLampMs.p99), ms(bare.lastLampMs.p99), ratio(cc.lastLampMs.p99, bare.lastLampMs.p99)],
     ['broadcast → first lamp, p50', ms(cc.firstLampMs.p50), ms(bare.firstLampMs.p50), ratio(cc.firstLampMs.p50, bare.firstLampMs.p50)],
-    ['trigger answered (HTTP), p50', ms(cc.triggerAnsweredMs.p50), ms(bare.triggerAnsweredMs.p50), ratio(cc.triggerAnsweredMs.p50, bare.triggerAnsweredMs.p50)],
-    ['handshake (secret → display packet), p50', ms(cc.handshakeMs.p50), ms(bare.handshakeMs.p50), ratio(cc.handshakeMs.p50, bare.handshakeMs.p50)],
+    [
+      'trigger answered (HTTP), p50',
+      ms(cc.triggerAnsweredMs.p50),
+      ms(bare.triggerAnsweredMs.p50),
+      ratio(cc.triggerAnsweredMs.p50, bare.triggerAnsweredMs.p50),
+    ],
+    [
+      'handshake (secret → display packet), p50',
+      ms(cc.handshakeMs.p50),
+      ms(bare.handshakeMs.p50),
+      ratio(cc.handshakeMs.p50, bare.handshakeMs.p50),
+    ],
     ['handshake, p99', ms(cc.handshakeMs.p99), ms(bare.handshakeMs.p99), ratio(cc.handshakeMs.p99, bare.handshakeMs.p99)],
     [`connect all ${options.lamps} lamps`, ms(cc.connectAllMs), ms(bare.connectAllMs), ratio(cc.connectAllMs, bare.connectAllMs)],
     ['server RSS before lamps', mib(cc.rssBeforeKiB), mib(bare.rssBeforeKiB), ratio(cc.rssBeforeKiB, bare.rssBeforeKiB)],
@@ -328,8 +343,7 @@ function table(options: Options, cc: ServerFigures, bare: ServerFigures): string
   ];
   const header: [string, string, string, string] = ['', 'cloud-cloud', 'bare ws (floor)', 'cloud-cloud / bare'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const line = (cells: string[]) =>
-    `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
+  const line = (cells: string[]) => `| ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
   const rule = `| ${widths.map((w, i) => (i === 0 ? '-'.repeat(w) : `${'-'.repeat(w - 1)}:`)).join(' | ')} |`;
   return [
     `Lamp broadcast: ${options.lamps} lamps, ${options.rounds} measured rounds (${options.warmup} warm-up), lamps connected ${options.batch} at a time`,
@@ -349,13 +363,16 @@ function observations(options: Options, figures: ServerFigures[]): string[] {
   for (const f of figures) {
     if (f.handshakeRetries > 0) notes.push(`${f.label}: ${f.handshakeRetries} lamps were told to try again later (1013) and reconnected`);
     if (f.unexpectedFrames > 0) notes.push(`${f.label}: lamps received ${f.unexpectedFrames} frames other than the awaited display packet`);
-    for (const [code, count] of Object.entries(f.closedByServer)) notes.push(`${f.label}: ${count} lamps closed by the server with code ${code}`);
+    for (const [code, count] of Object.entries(f.closedByServer))
+      notes.push(`${f.label}: ${count} lamps closed by the server with code ${code}`);
     if (f.serverOutputLines > 0) {
       notes.push(`${f.label}: server wrote ${f.serverOutputLines} log lines during the run (last ones):`);
       notes.push(...f.serverOutputTail.slice(-5).map((l) => `    ${l.slice(0, 300)}`));
     }
   }
-  const clean = figures.every((f) => f.handshakeRetries === 0 && f.unexpectedFrames === 0 && Object.keys(f.closedByServer).length === 0 && f.serverOutputLines === 0);
+  const clean = figures.every(
+    (f) => f.handshakeRetries === 0 && f.unexpectedFrames === 0 && Object.keys(f.closedByServer).length === 0 && f.serverOutputLines === 0,
+  );
   if (clean) notes.push('no handshake retries, no unexpected frames, no lamps closed, no server warnings');
   return notes;
 }

@@ -30,7 +30,12 @@ function sessionCookieOf(headers: Headers): string {
 
 describe('without credentials', () => {
   it('nothing but login is reachable, introspection included', async () => {
-    for (const query of ['{ displayState { frame } }', '{ __schema { types { name } } }', '{ devices { id } }', 'mutation { setMode(mode: OFF) { frame } }']) {
+    for (const query of [
+      '{ displayState { frame } }',
+      '{ __schema { types { name } } }',
+      '{ devices { id } }',
+      'mutation { setMode(mode: OFF) { frame } }',
+    ]) {
       const response = await graphqlResponse(running.http, query, undefined, ANONYMOUS);
       expect(response.body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
       expect(response.body.data ?? null).toBeNull();
@@ -139,7 +144,10 @@ describe('people: the admin password and a session cookie', () => {
 
 describe('programs: API tokens', () => {
   it('a read-only token watches but cannot change anything', async () => {
-    const { createApiToken } = await graphqlData(running.http, 'mutation { createApiToken(name: "dashboard", scope: READ_ONLY) { token apiToken { id scope } } }');
+    const { createApiToken } = await graphqlData(
+      running.http,
+      'mutation { createApiToken(name: "dashboard", scope: READ_ONLY) { token apiToken { id scope } } }',
+    );
     expect(createApiToken.apiToken.scope).toBe('READ_ONLY');
     const reader = bearer(createApiToken.token);
     const before = await graphqlData(running.http, '{ displayState { frame updatedAt } }');
@@ -164,7 +172,10 @@ describe('programs: API tokens', () => {
   });
 
   it('a revoked token stops working at once, and its open connections close', async () => {
-    const { createApiToken } = await graphqlData(running.http, 'mutation { createApiToken(name: "script", scope: ADMIN) { token apiToken { id } } }');
+    const { createApiToken } = await graphqlData(
+      running.http,
+      'mutation { createApiToken(name: "script", scope: ADMIN) { token apiToken { id } } }',
+    );
     const token = bearer(createApiToken.token);
     const client = wsClient(running.http, token);
     const updates = subscribe(client, 'subscription { displayState { frame } }');
@@ -191,7 +202,10 @@ describe('programs: API tokens', () => {
 
 describe('lamps', () => {
   it('a registered lamp connects with its own secret and is known by its name; revoking disconnects it', async () => {
-    const { registerLamp } = await graphqlData(running.http, 'mutation { registerLamp(name: "living room") { secret lamp { id name online } } }');
+    const { registerLamp } = await graphqlData(
+      running.http,
+      'mutation { registerLamp(name: "living room") { secret lamp { id name online } } }',
+    );
     expect(registerLamp.lamp).toMatchObject({ name: 'living room', online: false });
 
     const { lamp } = await TestLamp.handshake(running.device, registerLamp.secret);

@@ -14,9 +14,8 @@ let readOnlyToken: string;
 
 beforeAll(async () => {
   running = await startSystem();
-  readOnlyToken = (
-    await graphqlData(running.http, 'mutation { createApiToken(name: "wall display", scope: READ_ONLY) { token } }')
-  ).createApiToken.token;
+  readOnlyToken = (await graphqlData(running.http, 'mutation { createApiToken(name: "wall display", scope: READ_ONLY) { token } }'))
+    .createApiToken.token;
 });
 afterAll(async () => {
   await running.stop();
@@ -54,11 +53,12 @@ const tokens: [string, () => Promise<string>][] = [
   ['the shared adapter token', () => Promise.resolve(ADAPTER_TOKEN)],
   [
     'an ADAPTER API token',
-    async () => (await graphqlData(running.http, 'mutation { createApiToken(name: "garden", scope: ADAPTER) { token } }')).createApiToken.token,
+    async () =>
+      (await graphqlData(running.http, 'mutation { createApiToken(name: "garden", scope: ADAPTER) { token } }')).createApiToken.token,
   ],
 ];
 
-describe.each(tokens)('another link with %s and the real adapter\'s name', (_name, token) => {
+describe.each(tokens)("another link with %s and the real adapter's name", (_name, token) => {
   let lamp: TestLamp;
   let lampId: string;
   let impostor: Client;
@@ -78,14 +78,16 @@ describe.each(tokens)('another link with %s and the real adapter\'s name', (_nam
     await waitUntil(() => running.system.api.services.devices.count() === 0, 3000, 'the lamp to be gone');
   });
 
-  it('cannot drop the real adapter\'s lamps by reporting none', async () => {
+  it("cannot drop the real adapter's lamps by reporting none", async () => {
     const answer = await execute(impostor, 'mutation { syncLamps(lamps: []) }');
     expect(answer).toEqual({ data: { syncLamps: [] } });
     expect(await devices()).toEqual([{ id: lampId, remoteAddress: '127.0.0.1' }]);
   });
 
-  it('cannot take a lamp\'s id by admitting or listing it', async () => {
-    const admitted = await execute(impostor, 'mutation ($l: LampSessionInput!) { admitLamp(lamp: $l) { accepted } }', { l: session(lampId) });
+  it("cannot take a lamp's id by admitting or listing it", async () => {
+    const admitted = await execute(impostor, 'mutation ($l: LampSessionInput!) { admitLamp(lamp: $l) { accepted } }', {
+      l: session(lampId),
+    });
     expect(admitted.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(admitted.errors?.[0]?.message).toMatch(/held by another adapter/);
     const synced = await execute(impostor, 'mutation ($l: [LampSessionInput!]!) { syncLamps(lamps: $l) }', { l: [session(lampId)] });
@@ -93,7 +95,7 @@ describe.each(tokens)('another link with %s and the real adapter\'s name', (_nam
     expect(await devices()).toEqual([{ id: lampId, remoteAddress: '127.0.0.1' }]);
   });
 
-  it('cannot report the real adapter\'s lamps gone', async () => {
+  it("cannot report the real adapter's lamps gone", async () => {
     const answer = await execute(impostor, 'mutation ($id: ID!) { reportLampDisconnected(id: $id, reason: "gone") }', { id: lampId });
     expect(answer).toEqual({ data: { reportLampDisconnected: false } });
     expect(await devices()).toEqual([{ id: lampId, remoteAddress: '127.0.0.1' }]);
@@ -142,13 +144,15 @@ it('will not start an adapter under a name the API would not take, saying why', 
   );
 });
 
-it('lets an adapter\'s new link carry on with its lamps while its old one is still open, and only its own', async () => {
+it("lets an adapter's new link carry on with its lamps while its old one is still open, and only its own", async () => {
   const params = { authorization: `Bearer ${ADAPTER_TOKEN}`, adapterId: 'porch', adapterKey: 'porch-adapter-key-0123456789abcdef' };
   const before = wsClient(running.http, params);
   // An open subscription keeps the link open, as the adapter's own do.
   const following = subscribe(before, 'subscription { displayState { frame } }');
   await following.next();
-  const admitted = await execute(before, 'mutation ($l: LampSessionInput!) { admitLamp(lamp: $l) { accepted } }', { l: session('porch.1') });
+  const admitted = await execute(before, 'mutation ($l: LampSessionInput!) { admitLamp(lamp: $l) { accepted } }', {
+    l: session('porch.1'),
+  });
   expect(admitted).toEqual({ data: { admitLamp: { accepted: true } } });
 
   // The same adapter links again (its old link not yet gone) and lists its lamp: it keeps it.

@@ -43,7 +43,9 @@ async function readOnlyToken(system: RunningSystem): Promise<Record<string, stri
 describe('testWeatherSettings', () => {
   it('fetches once with the entered settings and answers with the place and condition, saving nothing', async () => {
     const system = await start();
-    const { testWeatherSettings } = await graphqlData(system.http, TEST_WEATHER, { settings: { apiKey: 'entered-key', city: 'Zurich,CH' } });
+    const { testWeatherSettings } = await graphqlData(system.http, TEST_WEATHER, {
+      settings: { apiKey: 'entered-key', city: 'Zurich,CH' },
+    });
     expect(testWeatherSettings).toEqual({
       ok: true,
       error: null,
@@ -58,7 +60,7 @@ describe('testWeatherSettings', () => {
     expect(weather).toEqual({ report: null, source: { apiKeyConfigured: false, place: null } });
   });
 
-  it('uses the saved key when none is entered, and gives OpenWeatherMap\'s refusal in words', async () => {
+  it("uses the saved key when none is entered, and gives OpenWeatherMap's refusal in words", async () => {
     const system = await start({ weather: { baseUrl: standIn.url, apiKey: 'saved-key' } });
     standIn.reply = { kind: 'error', status: 404, body: OWM_ERRORS.cityNotFound };
     const { testWeatherSettings } = await graphqlData(system.http, TEST_WEATHER, { settings: { city: 'Atlantis' } });
@@ -144,9 +146,16 @@ describe('the shared device secret', () => {
 
   it('is refused, naming the variable, while CC_DEVICE_SECRET sets it', async () => {
     const system = await start({ deviceSecret: DEVICE_SECRET });
-    expect((await graphqlData(system.http, SECRET)).deviceSecret).toEqual({ secret: DEVICE_SECRET, source: 'CONFIGURED', rotatable: false });
+    expect((await graphqlData(system.http, SECRET)).deviceSecret).toEqual({
+      secret: DEVICE_SECRET,
+      source: 'CONFIGURED',
+      rotatable: false,
+    });
     const answer = await graphql(system.http, ROTATE);
-    expect(answer.errors?.[0]).toMatchObject({ message: expect.stringContaining('CC_DEVICE_SECRET'), extensions: { code: 'FAILED_PRECONDITION' } });
+    expect(answer.errors?.[0]).toMatchObject({
+      message: expect.stringContaining('CC_DEVICE_SECRET'),
+      extensions: { code: 'FAILED_PRECONDITION' },
+    });
     const { lamp } = await TestLamp.handshake(system.device, DEVICE_SECRET);
     lamp.close();
   });

@@ -7,15 +7,20 @@ import WebSocket from 'ws';
 import { ADMIN_TOKEN, graphql, graphqlData } from './support/graphql.js';
 import { TestLamp } from './support/lamp.js';
 import { LogLines } from './support/log-lines.js';
-import {
-  ADAPTER_TOKEN, DEVICE_SECRET, silentLogger, startAdapter, startApi, temporaryDataDir, waitUntil,
-} from './support/system.js';
+import { ADAPTER_TOKEN, DEVICE_SECRET, silentLogger, startAdapter, startApi, temporaryDataDir, waitUntil } from './support/system.js';
 
 /** An API on a given port over the database file given, for restarts. */
 function apiOn(port: number, databaseFile: string) {
   const database = openDatabase(databaseFile);
   const api = buildApi({
-    host: '127.0.0.1', port, database, firmwareDirectory: join(dirname(databaseFile), 'firmware'), deviceSecret: DEVICE_SECRET, adapterToken: ADAPTER_TOKEN, apiToken: ADMIN_TOKEN, logger: silentLogger,
+    host: '127.0.0.1',
+    port,
+    database,
+    firmwareDirectory: join(dirname(databaseFile), 'firmware'),
+    deviceSecret: DEVICE_SECRET,
+    adapterToken: ADAPTER_TOKEN,
+    apiToken: ADMIN_TOKEN,
+    logger: silentLogger,
   });
   return {
     api,
@@ -27,8 +32,8 @@ function apiOn(port: number, databaseFile: string) {
   };
 }
 
-describe('the adapter\'s link to the API', () => {
-  it('survives the API going away: lamps stay connected and get the new API\'s packet once it is back', async () => {
+describe("the adapter's link to the API", () => {
+  it("survives the API going away: lamps stay connected and get the new API's packet once it is back", async () => {
     const first = startApi();
     const port = await first.started;
     const adapter = await startAdapter(port);
@@ -103,7 +108,7 @@ describe('the adapter\'s link to the API', () => {
     expect(reset.lampsReached).toBe(2);
 
     await adapters[0]!.stop();
-    await waitUntil(() => api.services.devices.count() === 1, 3000, 'the stopped adapter\'s lamp to be gone');
+    await waitUntil(() => api.services.devices.count() === 1, 3000, "the stopped adapter's lamp to be gone");
     await adapters[1]!.stop();
     await stop();
   });

@@ -60,7 +60,10 @@ describe('commands', () => {
 
   it('names a lamp id that is not connected', async () => {
     const unknown = await server.graphql(SEND, { c: 'RESET', ids: ['nope'] });
-    expect(unknown.errors?.[0]).toMatchObject({ message: 'deviceIds: no connected lamp with id nope', extensions: { code: 'BAD_USER_INPUT', argument: 'deviceIds' } });
+    expect(unknown.errors?.[0]).toMatchObject({
+      message: 'deviceIds: no connected lamp with id nope',
+      extensions: { code: 'BAD_USER_INPUT', argument: 'deviceIds' },
+    });
   });
 });
 
@@ -80,7 +83,9 @@ describe('weather', () => {
     [{ intervalSeconds: 5 }, 'settings.intervalSeconds'],
     [{ baseUrl: 'ftp://example.org' }, 'settings.baseUrl'],
   ])('configureWeather refuses %j, naming %s', async (settings, argument) => {
-    const result = await server.graphql('mutation($s: WeatherSettingsInput!) { configureWeather(settings: $s) { frame } }', { s: settings });
+    const result = await server.graphql('mutation($s: WeatherSettingsInput!) { configureWeather(settings: $s) { frame } }', {
+      s: settings,
+    });
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument });
   });
 
@@ -93,6 +98,9 @@ describe('weather', () => {
 describe('firmware', () => {
   it('bounds the page size of lampFirmware', async () => {
     const tooMany = await server.graphql('{ lampFirmware(first: 501) { mac } }');
-    expect(tooMany.errors?.[0]).toMatchObject({ message: 'first: must be an integer from 1 to 500, got 501', extensions: { code: 'BAD_USER_INPUT' } });
+    expect(tooMany.errors?.[0]).toMatchObject({
+      message: 'first: must be an integer from 1 to 500, got 501',
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
   });
 });

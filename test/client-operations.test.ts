@@ -61,7 +61,11 @@ async function generateIntrospection(schemaText: string, name: string): Promise<
 
 /** Type errors in `file` (and what it imports) when the introspection reads `introspection`. */
 function typeErrors(file: string, introspection: string): string[] {
-  const config = ts.getParsedCommandLineOfConfigFile(join(ROOT, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
+  const config = ts.getParsedCommandLineOfConfigFile(
+    join(ROOT, 'tsconfig.json'),
+    {},
+    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} },
+  );
   if (!config) throw new Error('tsconfig.json did not parse');
   const host = ts.createCompilerHost(config.options);
   const readFile = host.readFile.bind(host);

@@ -8,7 +8,8 @@ beforeAll(async () => {
 });
 afterAll(() => running.stop());
 
-const SEND = 'mutation($c: DeviceCommand!, $ids: [ID!]) { sendCommand(command: $c, deviceIds: $ids) { packet lampsReached deviceIds unconfirmedAdapters } }';
+const SEND =
+  'mutation($c: DeviceCommand!, $ids: [ID!]) { sendCommand(command: $c, deviceIds: $ids) { packet lampsReached deviceIds unconfirmedAdapters } }';
 
 describe('one-shot commands', () => {
   it('sends RESET and UPDATE to every connected lamp and says how many it reached', async () => {
@@ -64,7 +65,7 @@ describe('one-shot commands', () => {
 });
 
 describe('debug messages', () => {
-  it('switches debug on and off, remembers the choice, and streams the lamps\' d: lines', async () => {
+  it("switches debug on and off, remembers the choice, and streams the lamps' d: lines", async () => {
     const { lamp } = await running.lamp();
     await waitUntil(() => running.system.api.services.devices.count() === 1);
     const client = wsClient(running.http);

@@ -8,9 +8,10 @@ import { startSystem, temporaryDataDir, waitUntil } from './support/system.js';
 function debugRows(databaseFile: string, lampKey?: string): number {
   const db = new Database(databaseFile, { readonly: true });
   try {
-    const row = lampKey === undefined
-      ? db.prepare<[], { n: number }>('SELECT count(*) AS n FROM debug_messages').get()
-      : db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM debug_messages WHERE lamp_key = ?').get(lampKey);
+    const row =
+      lampKey === undefined
+        ? db.prepare<[], { n: number }>('SELECT count(*) AS n FROM debug_messages').get()
+        : db.prepare<[string], { n: number }>('SELECT count(*) AS n FROM debug_messages WHERE lamp_key = ?').get(lampKey);
     return row!.n;
   } finally {
     db.close();
@@ -29,7 +30,13 @@ describe('debug history', () => {
     }
     expect(debugRows(data.databaseFile)).toBe(50);
     // The newest stay: the last ten connections' five lines each.
-    expect(lamps.recentDebugMessages('connection:c990', 100).map((m) => m.text)).toEqual(['c990-0', 'c990-1', 'c990-2', 'c990-3', 'c990-4']);
+    expect(lamps.recentDebugMessages('connection:c990', 100).map((m) => m.text)).toEqual([
+      'c990-0',
+      'c990-1',
+      'c990-2',
+      'c990-3',
+      'c990-4',
+    ]);
     expect(lamps.recentDebugMessages('connection:c999', 100)).toHaveLength(5);
     expect(lamps.recentDebugMessages('connection:c989', 100)).toEqual([]);
     db.close();
@@ -55,7 +62,7 @@ describe('debug history', () => {
         await waitUntil(() => debugRows(running.databaseFile) === 20, 5000, 'the lines to be stored');
         lamp.close();
         await lamp.closed;
-        await waitUntil(() => debugRows(running.databaseFile) === 0, 5000, 'the connection\'s lines to be deleted');
+        await waitUntil(() => debugRows(running.databaseFile) === 0, 5000, "the connection's lines to be deleted");
       }
     } finally {
       await running.stop();

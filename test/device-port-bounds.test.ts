@@ -162,7 +162,7 @@ describe('a lamp that does not read what it is sent', () => {
     expect(connection!.isOpen).toBe(false);
     // Roughly 64 KiB of commands, less what the filler already takes.
     expect(sent).toBeGreaterThan(1000);
-    expect(sent).toBeLessThan(64 * 1024 / '[cc:r:?:?]'.length);
+    expect(sent).toBeLessThan((64 * 1024) / '[cc:r:?:?]'.length);
     await waitUntil(() => adapter.connections().length === 0, 3000, 'the dropped lamp to be forgotten');
     await waitUntil(() => api.services.devices.count() === 0, 3000, 'the API to be told');
   });
@@ -171,8 +171,11 @@ describe('a lamp that does not read what it is sent', () => {
     const { lamp } = await TestLamp.handshake(adapter.port, DEVICE_SECRET);
     for (let i = 0; i < 20_000; i++) lamp.send('ping');
     lamp.send('d:after the pings');
-    await waitUntil(() => api.services.devices.list().some((device) =>
-      api.services.devices.debugMessages(device, 1)[0]?.text === 'after the pings'), 10_000, 'the pings to be read');
+    await waitUntil(
+      () => api.services.devices.list().some((device) => api.services.devices.debugMessages(device, 1)[0]?.text === 'after the pings'),
+      10_000,
+      'the pings to be read',
+    );
     await lamp.waitFor('pong');
     const pongs = lamp.received.filter((frame) => frame === 'pong');
     expect(pongs.length).toBeGreaterThan(0);

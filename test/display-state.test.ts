@@ -39,7 +39,10 @@ describe('display state', () => {
 
   it('accepts the short hex form', async () => {
     expect((await mutate('setColor', 'color: { hex: "#0f8" }')).data?.setColor.color).toEqual({
-      r: 0, g: 255, b: 136, hex: '#00ff88',
+      r: 0,
+      g: 255,
+      b: 136,
+      hex: '#00ff88',
     });
   });
 
@@ -92,10 +95,13 @@ describe('displayState subscription', () => {
 
   it('also works over server-sent events', async () => {
     const controller = new AbortController();
-    const response = await fetch(`http://127.0.0.1:${running.http}/graphql?query=${encodeURIComponent('subscription { displayState { frame } }')}`, {
-      headers: { accept: 'text/event-stream', 'x-graphql-yoga-csrf': '1', ...AS_ADMIN },
-      signal: controller.signal,
-    });
+    const response = await fetch(
+      `http://127.0.0.1:${running.http}/graphql?query=${encodeURIComponent('subscription { displayState { frame } }')}`,
+      {
+        headers: { accept: 'text/event-stream', 'x-graphql-yoga-csrf': '1', ...AS_ADMIN },
+        signal: controller.signal,
+      },
+    );
     expect(response.headers.get('content-type')).toContain('text/event-stream');
     const reader = response.body!.getReader();
     let text = '';

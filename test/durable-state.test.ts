@@ -36,7 +36,9 @@ describe('a restart', () => {
     expect(shared.packet).toBe('[cc:2:18,52,86:6]');
     const own = await TestLamp.handshake(second.device, registerLamp.secret);
     expect(own.packet).toBe('[cc:2:18,52,86:6]');
-    const readOnly = await graphql(second.http, '{ displayState { frame } }', undefined, { authorization: `Bearer ${createApiToken.token}` });
+    const readOnly = await graphql(second.http, '{ displayState { frame } }', undefined, {
+      authorization: `Bearer ${createApiToken.token}`,
+    });
     expect(readOnly.data?.displayState.frame).toBe('[cc:2:18,52,86:6]');
 
     shared.lamp.close();

@@ -50,9 +50,11 @@ async function start(options: Partial<ApiOptions> = {}) {
     port,
     clock,
     lampRecords: () => count('SELECT COUNT(*) AS n FROM lamp_firmware'),
-    checkRows: (mac?: string) => (mac ? count('SELECT COUNT(*) AS n FROM update_checks WHERE mac = ?', mac) : count('SELECT COUNT(*) AS n FROM update_checks')),
+    checkRows: (mac?: string) =>
+      mac ? count('SELECT COUNT(*) AS n FROM update_checks WHERE mac = ?', mac) : count('SELECT COUNT(*) AS n FROM update_checks'),
     orphanCheckRows: () => count('SELECT COUNT(*) AS n FROM update_checks WHERE mac NOT IN (SELECT mac FROM lamp_firmware)'),
-    check: (mac: string, extra: Record<string, string> = {}, from?: string) => updateCheck(port, '/ota', { ...esp32UpdateHeaders({ mac, version: '1.0.0' }), ...extra }, from),
+    check: (mac: string, extra: Record<string, string> = {}, from?: string) =>
+      updateCheck(port, '/ota', { ...esp32UpdateHeaders({ mac, version: '1.0.0' }), ...extra }, from),
   };
 }
 
@@ -65,12 +67,22 @@ function newMac(): string {
 
 async function uploadAndAssign(port: number, macs: string[]): Promise<void> {
   const form = new FormData();
-  form.set('operations', JSON.stringify({ query: 'mutation($file: File!) { uploadFirmware(file: $file) { id } }', variables: { file: null } }));
+  form.set(
+    'operations',
+    JSON.stringify({ query: 'mutation($file: File!) { uploadFirmware(file: $file) { id } }', variables: { file: null } }),
+  );
   form.set('map', JSON.stringify({ 0: ['variables.file'] }));
   form.set('0', new Blob([new Uint8Array(esp32Image({ version: '2.0.0', seed: `bounds-${macs.join()}` }))]), 'firmware.bin');
-  const response = await fetch(`http://127.0.0.1:${port}/graphql`, { method: 'POST', body: form, headers: { 'x-graphql-yoga-csrf': '1', authorization: `Bearer ${ADMIN_TOKEN}` } });
+  const response = await fetch(`http://127.0.0.1:${port}/graphql`, {
+    method: 'POST',
+    body: form,
+    headers: { 'x-graphql-yoga-csrf': '1', authorization: `Bearer ${ADMIN_TOKEN}` },
+  });
   const { data } = (await response.json()) as { data: { uploadFirmware: { id: string } } };
-  await graphqlData(port, 'mutation($id: ID!, $macs: [String!]) { assignFirmware(firmwareId: $id, macs: $macs) { mac } }', { id: data.uploadFirmware.id, macs });
+  await graphqlData(port, 'mutation($id: ID!, $macs: [String!]) { assignFirmware(firmwareId: $id, macs: $macs) { mac } }', {
+    id: data.uploadFirmware.id,
+    macs,
+  });
 }
 
 const statuses = (answers: { status: number }[]) =>
@@ -105,7 +117,11 @@ describe('records of lamps', () => {
     const withCredentials = 'A4:CF:12:00:01:02';
     await uploadAndAssign(server.port, [assigned]);
     await server.check(assigned);
-    await graphqlData(server.port, 'mutation($mac: String!) { setLampUpdateCredentials(mac: $mac, username: "lamp", password: "long enough") { mac } }', { mac: withCredentials });
+    await graphqlData(
+      server.port,
+      'mutation($mac: String!) { setLampUpdateCredentials(mac: $mac, username: "lamp", password: "long enough") { mac } }',
+      { mac: withCredentials },
+    );
 
     const flood: string[] = [];
     for (let i = 0; i < 60; i++) {
@@ -160,7 +176,9 @@ describe('records of lamps', () => {
     const pages: string[][] = [];
     let after: string | null = null;
     for (;;) {
-      const page: { mac: string }[] = (await graphqlData(server.port, 'query($after: String) { lampFirmware(first: 50, after: $after) { mac } }', { after })).lampFirmware;
+      const page: { mac: string }[] = (
+        await graphqlData(server.port, 'query($after: String) { lampFirmware(first: 50, after: $after) { mac } }', { after })
+      ).lampFirmware;
       pages.push(page.map((l) => l.mac));
       if (page.length < 50) break;
       after = page.at(-1)!.mac;
@@ -171,12 +189,18 @@ describe('records of lamps', () => {
 });
 
 describe('guessing update credentials', () => {
-  const basic = (username: string, password: string) => ({ Authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}` });
+  const basic = (username: string, password: string) => ({
+    Authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`,
+  });
 
   it('checks at most 5 guesses for a lamp, even 100 at once, then answers 429 until the window is over', async () => {
     const server = await start({ firmwareLimits: { checksPerAddress: 10_000 } });
     const mac = 'A4:CF:12:00:03:01';
-    await graphqlData(server.port, 'mutation($mac: String!) { setLampUpdateCredentials(mac: $mac, username: "lamp", password: "the right one") { mac } }', { mac });
+    await graphqlData(
+      server.port,
+      'mutation($mac: String!) { setLampUpdateCredentials(mac: $mac, username: "lamp", password: "the right one") { mac } }',
+      { mac },
+    );
 
     const guesses = await Promise.all(Array.from({ length: 100 }, (_, i) => server.check(mac, basic('lamp', `guess ${i}`))));
     expect(statuses(guesses)).toEqual({ 401: 5, 429: 95 });
@@ -200,7 +224,11 @@ describe('guessing update credentials', () => {
     const macs = Array.from({ length: 6 }, () => newMac());
     await Promise.all(
       macs.map((mac) =>
-        graphqlData(server.port, 'mutation($mac: String!) { setLampUpdateCredentials(mac: $mac, username: "lamp", password: "the right one") { mac } }', { mac }),
+        graphqlData(
+          server.port,
+          'mutation($mac: String!) { setLampUpdateCredentials(mac: $mac, username: "lamp", password: "the right one") { mac } }',
+          { mac },
+        ),
       ),
     );
     const guesses = await Promise.all(macs.map((mac) => server.check(mac, basic('lamp', 'wrong'))));
@@ -213,7 +241,11 @@ describe('guessing update credentials', () => {
   it('does not hold right passwords against a lamp', async () => {
     const server = await start({ firmwareLimits: { checksPerAddress: 10_000, credentialAttemptsPerLamp: 2 } });
     const mac = 'A4:CF:12:00:03:02';
-    await graphqlData(server.port, 'mutation($mac: String!) { setLampUpdateCredentials(mac: $mac, username: "lamp", password: "the right one") { mac } }', { mac });
+    await graphqlData(
+      server.port,
+      'mutation($mac: String!) { setLampUpdateCredentials(mac: $mac, username: "lamp", password: "the right one") { mac } }',
+      { mac },
+    );
     const answers = [];
     for (let i = 0; i < 4; i++) answers.push(await server.check(mac, basic('lamp', 'the right one')));
     expect(statuses(answers)).toEqual({ 304: 4 });

@@ -52,7 +52,16 @@ it('learns the sketch MD5 of gzipped images kept before, and confirms lamps sent
   old.close();
 
   const database = openDatabase(data.databaseFile);
-  const api = buildApi({ host: '127.0.0.1', port: 0, database, firmwareDirectory, deviceSecret: DEVICE_SECRET, adapterToken: ADAPTER_TOKEN, apiToken: ADMIN_TOKEN, logger: silentLogger });
+  const api = buildApi({
+    host: '127.0.0.1',
+    port: 0,
+    database,
+    firmwareDirectory,
+    deviceSecret: DEVICE_SECRET,
+    adapterToken: ADAPTER_TOKEN,
+    apiToken: ADMIN_TOKEN,
+    logger: silentLogger,
+  });
   const { port } = await api.start();
   stops.push(async () => {
     await api.stop();
@@ -63,9 +72,16 @@ it('learns the sketch MD5 of gzipped images kept before, and confirms lamps sent
   const firmware = api.services.firmware;
   expect(firmware.image('gz')?.sketchMd5).toBe(md5(sketch));
   expect(firmware.image('plain')?.sketchMd5).toBe(md5(plain));
-  expect(firmware.lamp(mac)).toMatchObject({ pendingFirmwareId: 'gz', pendingVersion: '2.0.0', pendingSketchMd5: md5(sketch), state: 'UPDATE_SENT' });
+  expect(firmware.lamp(mac)).toMatchObject({
+    pendingFirmwareId: 'gz',
+    pendingVersion: '2.0.0',
+    pendingSketchMd5: md5(sketch),
+    state: 'UPDATE_SENT',
+  });
 
   expect((await updateCheck(port, '/ota', esp8266UpdateHeaders({ mac, version: '2.0.0', sketchMd5: md5(sketch) }))).status).toBe(304);
   const { lampFirmware } = await graphqlData(port, '{ lampFirmware { mac state checks(last: 1) { detail } } }');
-  expect(lampFirmware).toEqual([{ mac, state: 'UPDATED', checks: [{ detail: 'now runs 2.0.0, as sent; runs 2.0.0, the assigned version' }] }]);
+  expect(lampFirmware).toEqual([
+    { mac, state: 'UPDATED', checks: [{ detail: 'now runs 2.0.0, as sent; runs 2.0.0, the assigned version' }] },
+  ]);
 });

@@ -26,7 +26,11 @@ afterAll(() => running.stop());
 const IMAGE_FIELDS = 'id version size md5 sha256 target format project notes uploadedBy assignedTo';
 
 /** A multipart upload as curl -F sends it (GraphQL multipart request spec), with the CSRF header. */
-async function upload(file: Uint8Array, args: { version?: string; target?: string; notes?: string } = {}, headers: Record<string, string> = AS_ADMIN) {
+async function upload(
+  file: Uint8Array,
+  args: { version?: string; target?: string; notes?: string } = {},
+  headers: Record<string, string> = AS_ADMIN,
+) {
   const form = new FormData();
   form.set(
     'operations',
@@ -55,19 +59,32 @@ async function uploaded(file: Uint8Array, args: { version?: string; target?: str
 const firmwareFiles = () => readdirSync(join(running.databaseFile, '..', 'firmware')).sort();
 const ota = (headers: Record<string, string>) => updateCheck(running.http, '/ota', headers);
 const assign = (firmwareId: string, macs?: string[]) =>
-  graphqlData(running.http, 'mutation($id: ID!, $macs: [String!]) { assignFirmware(firmwareId: $id, macs: $macs) { mac } }', { id: firmwareId, macs });
+  graphqlData(running.http, 'mutation($id: ID!, $macs: [String!]) { assignFirmware(firmwareId: $id, macs: $macs) { mac } }', {
+    id: firmwareId,
+    macs,
+  });
 const lampRecord = async (mac: string) =>
-  (await graphqlData(running.http, '{ lampFirmware { mac family runningVersion state address checks { outcome reportedVersion detail firmware { version } } } }')).lampFirmware.find(
-    (l: { mac: string }) => l.mac === mac,
-  );
+  (
+    await graphqlData(
+      running.http,
+      '{ lampFirmware { mac family runningVersion state address checks { outcome reportedVersion detail firmware { version } } } }',
+    )
+  ).lampFirmware.find((l: { mac: string }) => l.mac === mac);
 
 describe('uploading images', () => {
   it('reads version and target from an ESP32 image and stores it by content hash', async () => {
     const bytes = esp32Image({ chipId: 9, version: '3.1.0', project: 'cloud-s3', seed: 'a' });
     const image = await uploaded(bytes, { notes: 'brighter rain' });
     expect(image).toMatchObject({
-      version: '3.1.0', target: 'ESP32-S3', format: 'esp', project: 'cloud-s3', notes: 'brighter rain', size: bytes.length, md5: md5(bytes),
-      uploadedBy: 'admin (CC_API_TOKEN)', assignedTo: [],
+      version: '3.1.0',
+      target: 'ESP32-S3',
+      format: 'esp',
+      project: 'cloud-s3',
+      notes: 'brighter rain',
+      size: bytes.length,
+      md5: md5(bytes),
+      uploadedBy: 'admin (CC_API_TOKEN)',
+      assignedTo: [],
     });
     expect(firmwareFiles()).toContain(`${image.sha256}.bin`);
   });
@@ -83,14 +100,44 @@ describe('uploading images', () => {
     ['a file that is not an image', () => Buffer.from('<html>not firmware</html>'), {}, 'file', /starts with 0x3c/],
     ['an empty file', () => new Uint8Array(0), { version: '1' }, 'file', /empty/],
     ['a truncated image', () => esp32Image({ seed: 'd' }).subarray(0, 1500), {}, 'file', /truncated/],
-    ['an image over the size limit', () => esp8266Image({ size: MAX_BYTES + 10, seed: 'e' }), { version: '1' }, 'file', /limit is 65536 bytes/],
+    [
+      'an image over the size limit',
+      () => esp8266Image({ size: MAX_BYTES + 10, seed: 'e' }),
+      { version: '1' },
+      'file',
+      /limit is 65536 bytes/,
+    ],
     ['an ESP8266 image without a version', () => esp8266Image({ seed: 'f' }), {}, 'version', /required/],
-    ['a version that contradicts the image', () => esp32Image({ version: '2.0.0', seed: 'g' }), { version: '2.0.1' }, 'version', /image says "2.0.0"/],
-    ['a target that contradicts the image', () => esp32Image({ chipId: 5, seed: 'h' }), { target: 'ESP32-S3' }, 'target', /header says ESP32-C3/],
+    [
+      'a version that contradicts the image',
+      () => esp32Image({ version: '2.0.0', seed: 'g' }),
+      { version: '2.0.1' },
+      'version',
+      /image says "2.0.0"/,
+    ],
+    [
+      'a target that contradicts the image',
+      () => esp32Image({ chipId: 5, seed: 'h' }),
+      { target: 'ESP32-S3' },
+      'target',
+      /header says ESP32-C3/,
+    ],
     ['an unknown target', () => esp8266Image({ seed: 'i' }), { version: '1', target: 'Z80' }, 'target', /one of ESP8266/],
     ['the two bytes of a gzip header alone', () => Buffer.from([0x1f, 0x8b]), { version: '1' }, 'file', /gzipped, but does not unpack/],
-    ['gzip that unpacks to no image', () => gzipSync(Buffer.from('<html>not firmware</html>')), { version: '1' }, 'file', /unpacks to is not an ESP image/],
-    ['gzip that unpacks beyond the size limit', () => gzipSync(Buffer.concat([esp8266Image({ seed: 'j' }), Buffer.alloc(256 * MAX_BYTES)])), { version: '1' }, 'file', /unpacks to more than the limit of 65536 bytes/],
+    [
+      'gzip that unpacks to no image',
+      () => gzipSync(Buffer.from('<html>not firmware</html>')),
+      { version: '1' },
+      'file',
+      /unpacks to is not an ESP image/,
+    ],
+    [
+      'gzip that unpacks beyond the size limit',
+      () => gzipSync(Buffer.concat([esp8266Image({ seed: 'j' }), Buffer.alloc(256 * MAX_BYTES)])),
+      { version: '1' },
+      'file',
+      /unpacks to more than the limit of 65536 bytes/,
+    ],
   ] as const)('refuses %s, naming %s, and stores nothing', async (_name, bytes, args, argument, message) => {
     const before = firmwareFiles();
     const imagesBefore = (await graphqlData(running.http, '{ firmwareImages { id } }')).firmwareImages.length;
@@ -110,7 +157,9 @@ describe('uploading images', () => {
 
   it('needs an admin; with a bearer token no CSRF header (a session cookie needs it, see graphql-hardening)', async () => {
     const bearerOnly = await fetch(`http://127.0.0.1:${running.http}/graphql`, { method: 'POST', body: new FormData(), headers: AS_ADMIN });
-    expect(((await bearerOnly.json()) as { errors?: { extensions?: { code?: string } }[] }).errors?.[0]?.extensions?.code).not.toBe('CSRF_HEADER_REQUIRED');
+    expect(((await bearerOnly.json()) as { errors?: { extensions?: { code?: string } }[] }).errors?.[0]?.extensions?.code).not.toBe(
+      'CSRF_HEADER_REQUIRED',
+    );
     const { createApiToken } = await graphqlData(running.http, 'mutation { createApiToken(name: "r", scope: READ_ONLY) { token } }');
     const reader = await upload(esp32Image({ seed: 'ro' }), {}, { authorization: `Bearer ${createApiToken.token}` });
     expect(reader.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
@@ -178,7 +227,10 @@ describe('the update endpoint, as the cores call it', () => {
     const small = 'A4:CF:12:00:00:0C';
     await assign(image.id, [small]);
     expect((await ota(esp32UpdateHeaders({ mac: small, version: '1.0.0', freeSpace: 10_000 }))).status).toBe(304);
-    expect((await lampRecord(small))?.checks[0]).toMatchObject({ outcome: 'REFUSED', detail: expect.stringMatching(/needs \d+ bytes; the lamp has 10000 free/) });
+    expect((await lampRecord(small))?.checks[0]).toMatchObject({
+      outcome: 'REFUSED',
+      detail: expect.stringMatching(/needs \d+ bytes; the lamp has 10000 free/),
+    });
 
     const esp8266 = '5C:CF:7F:00:00:0D';
     await assign(image.id, [esp8266]);
@@ -190,11 +242,21 @@ describe('the update endpoint, as the cores call it', () => {
     const image = await uploaded(esp32Image({ version: '4.0.0', seed: 'creds' }));
     const mac = 'A4:CF:12:00:00:0E';
     await assign(image.id, [mac]);
-    await graphqlData(running.http, 'mutation($mac: String!) { setLampUpdateCredentials(mac: $mac, username: "lamp", password: "s3cret-pass") { credentialsRequired } }', { mac });
+    await graphqlData(
+      running.http,
+      'mutation($mac: String!) { setLampUpdateCredentials(mac: $mac, username: "lamp", password: "s3cret-pass") { credentialsRequired } }',
+      { mac },
+    );
     expect((await ota(esp32UpdateHeaders({ mac, version: '1.0.0' }))).status).toBe(401);
-    const wrong = { ...esp32UpdateHeaders({ mac, version: '1.0.0' }), Authorization: `Basic ${Buffer.from('lamp:nope').toString('base64')}` };
+    const wrong = {
+      ...esp32UpdateHeaders({ mac, version: '1.0.0' }),
+      Authorization: `Basic ${Buffer.from('lamp:nope').toString('base64')}`,
+    };
     expect((await ota(wrong)).status).toBe(401);
-    const right = { ...esp32UpdateHeaders({ mac, version: '1.0.0' }), Authorization: `Basic ${Buffer.from('lamp:s3cret-pass').toString('base64')}` };
+    const right = {
+      ...esp32UpdateHeaders({ mac, version: '1.0.0' }),
+      Authorization: `Basic ${Buffer.from('lamp:s3cret-pass').toString('base64')}`,
+    };
     expect((await ota(right)).status).toBe(200);
   });
 
@@ -245,7 +307,11 @@ describe('rolling out', () => {
     const record = await lampRecord(mac);
     expect(record).toMatchObject({ runningVersion: '6.0.0', state: 'UPDATED' });
     expect(record.checks.slice(0, 3)).toEqual([
-      expect.objectContaining({ outcome: 'UP_TO_DATE', reportedVersion: '6.0.0', detail: expect.stringMatching(/^now runs 6\.0\.0, as sent/) }),
+      expect.objectContaining({
+        outcome: 'UP_TO_DATE',
+        reportedVersion: '6.0.0',
+        detail: expect.stringMatching(/^now runs 6\.0\.0, as sent/),
+      }),
       expect.objectContaining({ outcome: 'SENT', reportedVersion: '5.0.0', firmware: { version: '6.0.0' } }),
       expect.objectContaining({ outcome: 'UP_TO_DATE', reportedVersion: '5.0.0' }),
     ]);
@@ -294,7 +360,9 @@ describe('rolling out', () => {
     expect((await ota(esp32UpdateHeaders({ mac, version: '12.1.0', sketchMd5: otherBuild }))).status).toBe(304);
     const record = await lampRecord(mac);
     expect(record.state).toBe('UPDATED');
-    expect(record.checks[0].detail).toBe(`now runs 12.1.0, as sent (but its sketch MD5 is ${otherBuild}, the image's is ${md5(bytes)}); runs 12.1.0, the assigned version`);
+    expect(record.checks[0].detail).toBe(
+      `now runs 12.1.0, as sent (but its sketch MD5 is ${otherBuild}, the image's is ${md5(bytes)}); runs 12.1.0, the assigned version`,
+    );
   });
 
   it('answers 500 with the reason when the image file cannot be read, sends none of it, logs it and records it', async () => {
@@ -315,7 +383,14 @@ describe('rolling out', () => {
       firmware: { version: '13.0.0' },
       detail: 'could not send 13.0.0: the file of firmware 13.0.0 cannot be read (it is missing); answered 500',
     });
-    expect(logged).toContainEqual(expect.objectContaining({ level: 50, msg: 'the file of firmware 13.0.0 cannot be read (it is missing)', firmwareId: image.id, code: 'ENOENT' }));
+    expect(logged).toContainEqual(
+      expect.objectContaining({
+        level: 50,
+        msg: 'the file of firmware 13.0.0 cannot be read (it is missing)',
+        firmwareId: image.id,
+        code: 'ENOENT',
+      }),
+    );
 
     // The admin download and the original firmware's /firmware.bin say the same.
     const download = await fetch(`http://127.0.0.1:${running.http}/firmware/images/${image.id}.bin`, { headers: AS_ADMIN });
@@ -346,7 +421,9 @@ describe('managing images', () => {
     });
 
     await graphqlData(running.http, 'mutation { unassignFirmware(macs: ["A4:CF:12:00:00:20"]) }');
-    expect((await graphqlData(running.http, 'mutation($id: ID!) { deleteFirmware(firmwareId: $id) }', { id: image.id })).deleteFirmware).toBe(image.id);
+    expect(
+      (await graphqlData(running.http, 'mutation($id: ID!) { deleteFirmware(firmwareId: $id) }', { id: image.id })).deleteFirmware,
+    ).toBe(image.id);
     expect(firmwareFiles()).not.toContain(`${image.sha256}.bin`);
   });
 });
@@ -361,15 +438,23 @@ describe('deleting an image a lamp was just sent', () => {
     expect((await ota(esp32UpdateHeaders({ mac, version: '10.0.0' }))).status).toBe(200);
     await assign(b.id, [mac]);
 
-    expect((await graphqlData(running.http, 'mutation($id: ID!) { deleteFirmware(firmwareId: $id) }', { id: a.id })).deleteFirmware).toBe(a.id);
+    expect((await graphqlData(running.http, 'mutation($id: ID!) { deleteFirmware(firmwareId: $id) }', { id: a.id })).deleteFirmware).toBe(
+      a.id,
+    );
     expect(firmwareFiles()).not.toContain(`${a.sha256}.bin`);
-    const waiting = (await graphqlData(running.http, '{ lampFirmware { mac state pendingFirmware { id } } }')).lampFirmware.find((l: { mac: string }) => l.mac === mac);
+    const waiting = (await graphqlData(running.http, '{ lampFirmware { mac state pendingFirmware { id } } }')).lampFirmware.find(
+      (l: { mac: string }) => l.mac === mac,
+    );
     expect(waiting).toEqual({ mac, state: 'UPDATE_SENT', pendingFirmware: null });
 
     // It comes back running A, and is offered B.
     expect((await ota(esp32UpdateHeaders({ mac, version: '11.0.0', sketchMd5: md5(aBytes) }))).status).toBe(200);
     const record = await lampRecord(mac);
-    expect(record.checks[0]).toMatchObject({ outcome: 'SENT', detail: 'now runs 11.0.0, as sent; sent 11.1.0', firmware: { version: '11.1.0' } });
+    expect(record.checks[0]).toMatchObject({
+      outcome: 'SENT',
+      detail: 'now runs 11.0.0, as sent; sent 11.1.0',
+      firmware: { version: '11.1.0' },
+    });
   });
 });
 

@@ -25,7 +25,7 @@ describe('CSRF prevention', () => {
     const cookie = { cookie: await loginCookie(), origin: `http://127.0.0.1:${running.http}` };
     const simpleGet = await fetch(`${url()}?query=${query}`, { headers: cookie });
     expect(simpleGet.status).toBe(403);
-    const refusal = ((await simpleGet.json())).errors[0];
+    const refusal = (await simpleGet.json()).errors[0];
     expect(refusal.extensions).toMatchObject({ code: 'CSRF_HEADER_REQUIRED', header: CSRF_HEADER });
     expect(refusal.message).toContain(CSRF_HEADER);
 
@@ -41,17 +41,17 @@ describe('CSRF prevention', () => {
       body: JSON.stringify({ query: 'mutation { setMode(mode: OFF) { frame } }' }),
     });
     expect(textPlain.status).toBe(403);
-    expect(((await textPlain.json())).errors[0].extensions.code).toBe('CSRF_HEADER_REQUIRED');
+    expect((await textPlain.json()).errors[0].extensions.code).toBe('CSRF_HEADER_REQUIRED');
 
     const withHeader = await fetch(`${url()}?query=${query}`, { headers: { ...cookie, [CSRF_HEADER]: '1' } });
     expect(withHeader.status).toBe(200);
-    expect(((await withHeader.json())).data.displayState.frame).toMatch(/^\[cc:/);
+    expect((await withHeader.json()).data.displayState.frame).toMatch(/^\[cc:/);
   });
 
   it('accepts a GET query with a bearer token and no CSRF header, as urql sends it by default', async () => {
     const bearerGet = await fetch(`${url()}?query=${query}`, { headers: AS_ADMIN });
     expect(bearerGet.status).toBe(200);
-    expect(((await bearerGet.json())).data.displayState.frame).toMatch(/^\[cc:/);
+    expect((await bearerGet.json()).data.displayState.frame).toMatch(/^\[cc:/);
     // A forged request has no credentials of its own: it is refused before anything runs.
     const anonymous = await fetch(`${url()}?query=${query}`);
     expect(anonymous.status).toBe(403);
@@ -96,7 +96,11 @@ describe('query limits', () => {
   it('refuses the same over graphql-ws, with the same codes, and keeps the connection', async () => {
     const client = wsClient(running.http);
     try {
-      for (const [query, limit] of [[tooDeep(), 'depth'], [tooManyAliases(), 'aliases'], [tooLong(), 'tokens']] as const) {
+      for (const [query, limit] of [
+        [tooDeep(), 'depth'],
+        [tooManyAliases(), 'aliases'],
+        [tooLong(), 'tokens'],
+      ] as const) {
         const errors = await new Promise<any[]>((resolve) => {
           client.subscribe({ query }, { next: () => {}, error: (e) => resolve(e as any[]), complete: () => resolve([]) });
         });
@@ -111,7 +115,7 @@ describe('query limits', () => {
     }
   });
 
-  it('still answers GraphiQL\'s introspection', async () => {
+  it("still answers GraphiQL's introspection", async () => {
     const { getIntrospectionQuery } = await import('graphql');
     const result = await graphql(running.http, getIntrospectionQuery());
     expect(result.errors).toBeUndefined();

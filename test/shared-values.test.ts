@@ -15,7 +15,11 @@ const SOURCE_DIRS = ['protocol/src', 'contract/src', 'api/src', 'device-adapter/
 const VALUES = [
   { what: 'the CSRF header name', written: /x-graphql-yoga-csrf/i, home: 'contract/src/http.ts' },
   { what: 'the GraphQL path', written: /['"`]\/graphql['"`]/, home: 'contract/src/http.ts' },
-  { what: 'an API error code', written: new RegExp(`['"](${Object.values(ApiErrorCode).join('|')})['"]`), home: 'contract/src/api-errors.ts' },
+  {
+    what: 'an API error code',
+    written: new RegExp(`['"](${Object.values(ApiErrorCode).join('|')})['"]`),
+    home: 'contract/src/api-errors.ts',
+  },
   { what: 'the hex colour notation', written: /0-9a-f\]\{6\}/i, home: 'protocol/src/color.ts' },
   { what: 'an adapter or lamp id rule', written: /A-Za-z0-9\._:-|A-Za-z0-9_-\]\{22/, home: 'contract/src/ids.ts' },
   // Lamp close codes live in protocol/src/close-codes.ts, the API link's in graphql-ws's CloseCode.

@@ -66,9 +66,7 @@ describe('server-sent event subscriptions end with their credentials', () => {
     // The stream says why it ends, ends, and never carries the change made after revocation.
     const rest = await stream.rest();
     const results = rest.filter((event) => event.event === 'next').map((event) => event.data);
-    expect(results).toEqual([
-      { errors: [expect.objectContaining({ extensions: expect.objectContaining({ code: 'UNAUTHENTICATED' }) })] },
-    ]);
+    expect(results).toEqual([{ errors: [expect.objectContaining({ extensions: expect.objectContaining({ code: 'UNAUTHENTICATED' }) })] }]);
     expect(running.system.api.subscriberBacklog).toBe(0);
   });
 
@@ -216,7 +214,11 @@ describe('graphql-ws connections', () => {
     await client.waitFor((m) => m.type === 'connection_ack', 'the ack');
     client.subscribe('events', 'subscription { deviceEvents { kind } }');
     for (let i = 1; i < MAX_OPERATIONS_PER_CONNECTION; i++) client.subscribe(String(i), FRAME_SUBSCRIPTION);
-    await waitUntil(() => client.messages.filter((m) => m.type === 'next').length === MAX_OPERATIONS_PER_CONNECTION - 1, 5000, 'first states');
+    await waitUntil(
+      () => client.messages.filter((m) => m.type === 'next').length === MAX_OPERATIONS_PER_CONNECTION - 1,
+      5000,
+      'first states',
+    );
     client.stopReading();
     // Fill the socket with display states until the server can no longer write...
     await changeUntilBlocked(MAX_OPERATIONS_PER_CONNECTION - 1);

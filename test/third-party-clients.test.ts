@@ -50,31 +50,62 @@ describe('Apollo Client', () => {
     const http = new HttpLink({ uri: endpoint(), headers: { authorization: `Bearer ${ADMIN_TOKEN}` } });
     const client = new ApolloClient({
       cache: new InMemoryCache(),
-      link: ApolloLink.split(
-        ({ operationType }) => operationType === OperationTypeNode.SUBSCRIPTION,
-        new GraphQLWsLink(wsClient),
-        http,
-      ),
+      link: ApolloLink.split(({ operationType }) => operationType === OperationTypeNode.SUBSCRIPTION, new GraphQLWsLink(wsClient), http),
     });
     try {
       const frames: string[] = [];
       const seen = new Promise<void>((resolve, reject) => {
-        const subscription = client.subscribe({ query: gql`subscription { displayState { frame } }` }).subscribe({
-          next: (result) => {
-            if (result.error) return reject(new Error(result.error.message));
-            frames.push((result.data as { displayState: { frame: string } }).displayState.frame);
-            if (frames.includes('[cc:2:1,2,3:4]')) {
-              subscription.unsubscribe();
-              resolve();
-            }
-          },
-          error: reject,
-        });
+        const subscription = client
+          .subscribe({
+            query: gql`
+              subscription {
+                displayState {
+                  frame
+                }
+              }
+            `,
+          })
+          .subscribe({
+            next: (result) => {
+              if (result.error) return reject(new Error(result.error.message));
+              frames.push((result.data as { displayState: { frame: string } }).displayState.frame);
+              if (frames.includes('[cc:2:1,2,3:4]')) {
+                subscription.unsubscribe();
+                resolve();
+              }
+            },
+            error: reject,
+          });
       });
-      const query = await client.query({ query: gql`{ displayState { mode pulse } }` });
+      const query = await client.query({
+        query: gql`
+          {
+            displayState {
+              mode
+              pulse
+            }
+          }
+        `,
+      });
       expect(query.data).toMatchObject({ displayState: { mode: expect.any(String) } });
-      await client.mutate({ mutation: gql`mutation { setColor(color: { r: 1, g: 2, b: 3 }) { frame } }` });
-      await client.mutate({ mutation: gql`mutation { setPulse(pulse: 4) { frame } }` });
+      await client.mutate({
+        mutation: gql`
+          mutation {
+            setColor(color: { r: 1, g: 2, b: 3 }) {
+              frame
+            }
+          }
+        `,
+      });
+      await client.mutate({
+        mutation: gql`
+          mutation {
+            setPulse(pulse: 4) {
+              frame
+            }
+          }
+        `,
+      });
       await seen;
       expect(frames.at(-1)).toBe('[cc:2:1,2,3:4]');
     } finally {

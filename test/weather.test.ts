@@ -60,7 +60,14 @@ describe('fetching the weather', () => {
     const w = await untilWeather(system, (w) => w.report !== null, 'a report');
     expect(standIn.requests[0]?.searchParams.get('id')).toBe('2657896');
     expect(standIn.requests[0]?.searchParams.get('appid')).toBe('test-key');
-    expect(w.report).toMatchObject({ conditionId: 501, description: 'moderate rain', temperature: 8.75, cloudiness: 90, placeName: 'Zurich', cityId: 2657896 });
+    expect(w.report).toMatchObject({
+      conditionId: 501,
+      description: 'moderate rain',
+      temperature: 8.75,
+      cloudiness: 90,
+      placeName: 'Zurich',
+      cityId: 2657896,
+    });
     expect(w.display).toEqual({ state: 5, intensity: 5 });
     expect(w.source).toMatchObject({ state: 'OK', message: null, apiKeyConfigured: true, intervalSeconds: 60 });
 
@@ -82,7 +89,10 @@ describe('fetching the weather', () => {
 
   it.each([
     [{ kind: 'city-name' as const, city: 'Zurich,CH' }, { q: 'Zurich,CH' }],
-    [{ kind: 'coordinates' as const, lat: 47.37, lon: 8.54 }, { lat: '47.37', lon: '8.54' }],
+    [
+      { kind: 'coordinates' as const, lat: 47.37, lon: 8.54 },
+      { lat: '47.37', lon: '8.54' },
+    ],
   ])('asks for a place given as %j', async (place, expected) => {
     const { system } = await start({ weather: { apiKey: 'k', place, baseUrl: standIn.url } });
     await untilWeather(system, (w) => w.report !== null, 'a report');
@@ -170,7 +180,11 @@ describe('bad weather from outside', () => {
     ['a server error', { kind: 'raw', status: 502, contentType: 'text/html', text: '<html>bad gateway</html>' }, /answered 502/],
     ['a timeout', { kind: 'hang' }, /did not answer within/],
     ['a reply that is not JSON', { kind: 'raw', status: 200, contentType: 'text/html', text: '<html>captive portal</html>' }, /not JSON/],
-    ['JSON of the wrong shape', { kind: 'raw', status: 200, contentType: 'application/json', text: '{"weather":[],"main":{}}' }, /unexpected shape: weather/],
+    [
+      'JSON of the wrong shape',
+      { kind: 'raw', status: 200, contentType: 'application/json', text: '{"weather":[],"main":{}}' },
+      /unexpected shape: weather/,
+    ],
   ] as const)('%s keeps the last good weather, reports it, and retries with backoff', async (_name, reply, message) => {
     const lines: string[] = [];
     const logger = pino({ level: 'warn' }, new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) }));
@@ -260,12 +274,14 @@ describe('weatherPreview', () => {
     standIn.reply = { kind: 'weather', body: currentWeather({ sunrise: SUNRISE, sunset: SUNSET }) };
     const { system } = await start();
     await untilWeather(system, (w) => w.report !== null, 'a report');
-    const preview = async (args: string) => (await graphqlData(system.http, `{ weatherPreview(${args}) { state intensity frame } }`)).weatherPreview;
+    const preview = async (args: string) =>
+      (await graphqlData(system.http, `{ weatherPreview(${args}) { state intensity frame } }`)).weatherPreview;
     expect(await preview('conditionId: 211')).toEqual({ state: 6, intensity: 5, frame: '[cc:1:6:5]' });
     expect(await preview('conditionId: 804, cloudiness: 45')).toEqual({ state: 4, intensity: 5, frame: '[cc:1:4:5]' });
     expect(await preview(`conditionId: 800, at: "${new Date(SUNSET.getTime() + 10 * MINUTE).toISOString()}"`)).toEqual({
-      state: 2, intensity: 2.5, frame: '[cc:1:2:2.5]',
+      state: 2,
+      intensity: 2.5,
+      frame: '[cc:1:2:2.5]',
     });
   });
 });
-

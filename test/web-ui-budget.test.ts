@@ -4,7 +4,7 @@ import { gzipSync } from 'node:zlib';
 import { expect, it } from 'vitest';
 import { REPO_ROOT } from './support/command.js';
 
-it('keeps the built page\'s JavaScript under 80 KB gzipped', () => {
+it("keeps the built page's JavaScript under 80 KB gzipped", () => {
   const assets = join(REPO_ROOT, 'ui/dist/assets');
   const scripts = readdirSync(assets).filter((file) => file.endsWith('.js'));
   expect(scripts.length).toBeGreaterThan(0);

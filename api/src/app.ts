@@ -68,7 +68,15 @@ export function buildApi(options: ApiOptions): Api {
     }
     wsServer.handleUpgrade(req, socket, head, (ws) => wsServer.emit('connection', ws, req));
   });
-  const wsLink = serveGraphqlWs({ yoga, schema, wsServer, authenticator: services.authenticator, devices: services.devices, trustProxy, logger });
+  const wsLink = serveGraphqlWs({
+    yoga,
+    schema,
+    wsServer,
+    authenticator: services.authenticator,
+    devices: services.devices,
+    trustProxy,
+    logger,
+  });
 
   let port = 0;
   return {

@@ -84,7 +84,12 @@ export function buildServices(options: ServiceOptions): { services: ApiServices;
   const devices = new DeviceRegistry(pubsub, lampStore, clock);
   const dispatch = new CommandDispatch(pubsub, clock, options.commandConfirmTimeoutMs);
   const credentials = new LampCredentials(resolveDeviceSecret(state, options.deviceSecret), lampStore, clock, state);
-  const firmwareLibrary = new FirmwareLibrary(firmwareStore, options.firmwareDirectory, clock, options.maxFirmwareBytes ?? DEFAULT_MAX_FIRMWARE_BYTES);
+  const firmwareLibrary = new FirmwareLibrary(
+    firmwareStore,
+    options.firmwareDirectory,
+    clock,
+    options.maxFirmwareBytes ?? DEFAULT_MAX_FIRMWARE_BYTES,
+  );
   const firmwareUpdates = new FirmwareUpdates(firmwareStore, firmwareLibrary, pubsub, clock, options.firmwareLimits);
 
   const services: ApiServices = {

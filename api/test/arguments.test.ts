@@ -38,7 +38,10 @@ describe('checking arguments', () => {
       message: 'name: must be 1 to 64 printable characters',
       extensions: { code: 'BAD_USER_INPUT', argument: 'name', allowed: '1-64 characters' },
     });
-    expect(refusal(() => trimmedText(100)('   ', 'settings.city')).extensions).toEqual({ code: 'BAD_USER_INPUT', argument: 'settings.city' });
+    expect(refusal(() => trimmedText(100)('   ', 'settings.city')).extensions).toEqual({
+      code: 'BAD_USER_INPUT',
+      argument: 'settings.city',
+    });
     expect(refusal(() => atLeastCharacters(8)('short', 'newPassword')).message).toBe('newPassword: must be at least 8 characters');
     expect(atLeastCharacters(8)(' padded secret ', 'password')).toBe(' padded secret ');
     const ids = eachOf(matching(/^[a-z]+$/, 'must be letters'));

@@ -39,16 +39,35 @@ afterEach(() => {
 
 function addImage(id: string): void {
   new FirmwareStore(database).addImage({
-    id, sha256: `sha-${id}`, md5: 'md5', sketchMd5: 'md5', size: 100, version: '2.0.0', target: null,
-    format: 'esp', project: null, notes: null, uploadedAt: new Date(), uploadedBy: 'test',
+    id,
+    sha256: `sha-${id}`,
+    md5: 'md5',
+    sketchMd5: 'md5',
+    size: 100,
+    version: '2.0.0',
+    target: null,
+    format: 'esp',
+    project: null,
+    notes: null,
+    uploadedAt: new Date(),
+    uploadedBy: 'test',
   });
 }
 
 /** A lamp that has checked for updates from `address`. */
 function addLampRecord(mac: string, address: string, family: 'ESP8266' | 'ESP32' = 'ESP32'): void {
   new FirmwareStore(database).saveLamp({
-    mac, family, runningVersion: '1.0.0', sketchMd5: null, sdkVersion: null, lastCheckAt: new Date(), lastAddress: address,
-    state: 'NOTHING_ASSIGNED', pendingFirmwareId: null, pendingVersion: null, pendingSketchMd5: null,
+    mac,
+    family,
+    runningVersion: '1.0.0',
+    sketchMd5: null,
+    sdkVersion: null,
+    lastCheckAt: new Date(),
+    lastAddress: address,
+    state: 'NOTHING_ASSIGNED',
+    pendingFirmwareId: null,
+    pendingVersion: null,
+    pendingSketchMd5: null,
   });
 }
 
@@ -83,12 +102,15 @@ describe('rolling out firmware', () => {
     connect('lamp-2', '10.0.0.2');
   });
 
-  it('assigns the image to the lamps named and tells those connected, found by their update checks\' address', async () => {
+  it("assigns the image to the lamps named and tells those connected, found by their update checks' address", async () => {
     const received = listeningAdapter();
     const rollout = await services.firmware.rollOut('image', [CONNECTED, NOT_CONNECTED]);
     expect(rollout).toMatchObject({ firmware: { id: 'image' }, macs: [CONNECTED, NOT_CONNECTED], deviceIds: ['lamp-1'] });
     expect(received.map((command) => [command.packet, command.deviceIds])).toEqual([['[cc:u:?:?]', ['lamp-1']]]);
-    expect(services.firmware.assignments().map((a) => [a.mac, a.firmwareId])).toEqual([[CONNECTED, 'image'], [NOT_CONNECTED, 'image']]);
+    expect(services.firmware.assignments().map((a) => [a.mac, a.firmwareId])).toEqual([
+      [CONNECTED, 'image'],
+      [NOT_CONNECTED, 'image'],
+    ]);
   });
 
   it('as the default, tells every connected lamp', async () => {
@@ -122,8 +144,12 @@ describe('lamp update credentials', () => {
   });
 
   it('guesses the family of a lamp that has not checked yet from its id', async () => {
-    expect(await services.firmware.setLampCredentials('ESP8266-1234', { username: 'a', password: 'long enough' })).toMatchObject({ family: 'ESP8266' });
-    expect(await services.firmware.setLampCredentials(NOT_CONNECTED, { username: 'b', password: 'long enough' })).toMatchObject({ family: 'ESP32' });
+    expect(await services.firmware.setLampCredentials('ESP8266-1234', { username: 'a', password: 'long enough' })).toMatchObject({
+      family: 'ESP8266',
+    });
+    expect(await services.firmware.setLampCredentials(NOT_CONNECTED, { username: 'b', password: 'long enough' })).toMatchObject({
+      family: 'ESP32',
+    });
     expect((await services.firmware.setLampCredentials(NOT_CONNECTED, null)).passwordHash).toBeNull();
   });
 
@@ -133,28 +159,43 @@ describe('lamp update credentials', () => {
   });
 });
 
-describe('letting lamps in on their adapter\'s word', () => {
+describe("letting lamps in on their adapter's word", () => {
   const at = new Date('2026-01-02T03:04:05Z');
   const report = (id: string, secret: string) => ({ id, secret, remoteAddress: `10.1.0.${id.length}`, connectedAt: at, lastSeenAt: at });
 
   it('admits a lamp with the shared secret or its own, as that lamp, and refuses a wrong secret', () => {
     const { lamp, secret } = services.lamps.register('porch');
     expect(services.admission.admit('adapter', report('a', SHARED_SECRET))).toMatchObject({
-      accepted: true, reason: null, device: { id: 'a', lampId: null, name: null, adapterId: 'adapter', connectedAt: at },
+      accepted: true,
+      reason: null,
+      device: { id: 'a', lampId: null, name: null, adapterId: 'adapter', connectedAt: at },
     });
     expect(services.admission.admit('adapter', report('bb', secret))).toMatchObject({
-      accepted: true, device: { id: 'bb', lampId: lamp.id, name: 'porch', remoteAddress: '10.1.0.2' },
+      accepted: true,
+      device: { id: 'bb', lampId: lamp.id, name: 'porch', remoteAddress: '10.1.0.2' },
     });
-    expect(services.admission.admit('adapter', report('ccc', 'wrong'))).toEqual({ accepted: false, reason: 'invalid secret', device: null });
+    expect(services.admission.admit('adapter', report('ccc', 'wrong'))).toEqual({
+      accepted: false,
+      reason: 'invalid secret',
+      device: null,
+    });
     expect(services.devices.list().map((device) => device.id)).toEqual(['a', 'bb']);
   });
 
-  it('syncs an adapter\'s list: returns the lamps refused and those another adapter holds, and drops the unlisted', () => {
+  it("syncs an adapter's list: returns the lamps refused and those another adapter holds, and drops the unlisted", () => {
     services.admission.admit('other', report('taken', SHARED_SECRET));
     services.admission.admit('adapter', report('gone', SHARED_SECRET));
     const close = services.admission.sync('adapter', [report('ok', SHARED_SECRET), report('bad', 'wrong'), report('taken', SHARED_SECRET)]);
     expect(close).toEqual(['bad', 'taken']);
-    expect(services.devices.list().map((device) => [device.id, device.adapterId]).sort()).toEqual([['ok', 'adapter'], ['taken', 'other']]);
+    expect(
+      services.devices
+        .list()
+        .map((device) => [device.id, device.adapterId])
+        .sort(),
+    ).toEqual([
+      ['ok', 'adapter'],
+      ['taken', 'other'],
+    ]);
     expect(services.devices.get('ok')).toMatchObject({ lampId: null, remoteAddress: '10.1.0.2', connectedAt: at, lastSeenAt: at });
   });
 });

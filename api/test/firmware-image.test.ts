@@ -34,10 +34,18 @@ describe('reading an uploaded image', () => {
     ['a cut-off ESP8266 image', esp8266Image().subarray(0, 1000), /truncated: segment 1 of 1/],
     ['a header announcing no segments', Buffer.concat([Buffer.from([0xe9, 0]), Buffer.alloc(40)]), /0 segments/],
     ['the gzip magic alone', Buffer.from([0x1f, 0x8b]), /gzipped, but does not unpack: the compressed data is truncated/],
-    ['gzip that is no image inside', gzipSync(Buffer.from('<html>not firmware</html>')), /unpacks to is not an ESP image: it starts with 0x3c/],
+    [
+      'gzip that is no image inside',
+      gzipSync(Buffer.from('<html>not firmware</html>')),
+      /unpacks to is not an ESP image: it starts with 0x3c/,
+    ],
     ['a gzipped truncated image', gzipSync(esp8266Image().subarray(0, 1000)), /truncated: segment 1 of 1/],
     ['a gzipped ESP32 image', gzipSync(esp32Image()), /gzipped ESP32 image: only ESP8266 lamps/],
-    ['gzip that unpacks beyond the limit', gzipSync(Buffer.concat([esp8266Image(), Buffer.alloc(100 * LIMIT)])), /unpacks to more than the limit of 65536 bytes/],
+    [
+      'gzip that unpacks beyond the limit',
+      gzipSync(Buffer.concat([esp8266Image(), Buffer.alloc(100 * LIMIT)])),
+      /unpacks to more than the limit of 65536 bytes/,
+    ],
   ])('refuses %s', (_name, bytes, message) => {
     expect(() => inspect(bytes)).toThrow(FirmwareImageError);
     expect(() => inspect(bytes)).toThrow(message);

@@ -90,13 +90,32 @@ function addFirmware(from: number, count: number): void {
     const id = `image-${n}`;
     const mac = `AA:BB:CC:DD:EE:${n.toString(16).padStart(2, '0').toUpperCase()}`;
     store.addImage({
-      id, sha256: `sha-${n}`, md5: `md5-${n}`, sketchMd5: `md5-${n}`, size: 1000, version: `1.0.${n}`, target: 'ESP32',
-      format: 'esp', project: null, notes: null, uploadedAt: new Date(1_700_000_000_000 + n), uploadedBy: 'test',
+      id,
+      sha256: `sha-${n}`,
+      md5: `md5-${n}`,
+      sketchMd5: `md5-${n}`,
+      size: 1000,
+      version: `1.0.${n}`,
+      target: 'ESP32',
+      format: 'esp',
+      project: null,
+      notes: null,
+      uploadedAt: new Date(1_700_000_000_000 + n),
+      uploadedBy: 'test',
     });
     store.assign(id, [mac], new Date());
     store.saveLamp({
-      mac, family: 'ESP32', runningVersion: '1.0.0', sketchMd5: null, sdkVersion: null, lastCheckAt: new Date(), lastAddress: `10.0.0.${n}`,
-      state: 'UPDATE_SENT', pendingFirmwareId: id, pendingVersion: `1.0.${n}`, pendingSketchMd5: null,
+      mac,
+      family: 'ESP32',
+      runningVersion: '1.0.0',
+      sketchMd5: null,
+      sdkVersion: null,
+      lastCheckAt: new Date(),
+      lastAddress: `10.0.0.${n}`,
+      state: 'UPDATE_SENT',
+      pendingFirmwareId: id,
+      pendingVersion: `1.0.${n}`,
+      pendingSketchMd5: null,
     });
     for (const at of [1, 2]) {
       store.addCheck({ mac, at: new Date(at), reportedVersion: '1.0.0', outcome: 'SENT', firmwareId: id, detail: 'sent' });
@@ -104,7 +123,7 @@ function addFirmware(from: number, count: number): void {
   }
 }
 
-describe('lists load their items\' fields in one query per request, however long the list', () => {
+describe("lists load their items' fields in one query per request, however long the list", () => {
   const lists = {
     'FirmwareImage.assignedTo': '{ firmwareImages { id assignedTo } }',
     'FirmwareAssignment.firmware': '{ firmwareAssignments { mac firmware { id assignedTo } } }',
@@ -151,7 +170,13 @@ describe('lists load their items\' fields in one query per request, however long
       for (let n = from; n < from + count; n++) {
         const { secret } = api.services.lamps.register(`lamp ${n}`);
         const at = new Date();
-        api.services.admission.admit('adapter', { id: `device-${n}`, secret, remoteAddress: `10.0.1.${n}`, connectedAt: at, lastSeenAt: at });
+        api.services.admission.admit('adapter', {
+          id: `device-${n}`,
+          secret,
+          remoteAddress: `10.0.1.${n}`,
+          connectedAt: at,
+          lastSeenAt: at,
+        });
         for (const text of ['one', 'two', 'three']) api.services.devices.addDebugMessage('adapter', `device-${n}`, { at, text });
       }
     };

@@ -12,13 +12,34 @@ function sky(conditionId: number, cloudiness: number | null = null): SkyObservat
 
 describe('condition table', () => {
   it.each([
-    [200, 6, 1], [202, 6, 5], [221, 6, 9], [232, 6, 5],
-    [300, 5, 1], [311, 5, 0], [321, 5, 2],
-    [500, 5, 3], [501, 5, 5], [504, 5, 9], [511, 7, 5], [531, 5, 7],
-    [600, 7, 4], [611, 7, 2], [622, 7, 6],
-    [701, 8, 2], [721, 8, 6], [762, 8, 8], [771, 9, 6], [781, 9, 9],
-    [800, 3, 9], [801, 3, 7],
-    [900, 9, 9], [903, 3, 5], [906, 6, 7], [951, 3, 8], [952, 9, 1], [962, 9, 9],
+    [200, 6, 1],
+    [202, 6, 5],
+    [221, 6, 9],
+    [232, 6, 5],
+    [300, 5, 1],
+    [311, 5, 0],
+    [321, 5, 2],
+    [500, 5, 3],
+    [501, 5, 5],
+    [504, 5, 9],
+    [511, 7, 5],
+    [531, 5, 7],
+    [600, 7, 4],
+    [611, 7, 2],
+    [622, 7, 6],
+    [701, 8, 2],
+    [721, 8, 6],
+    [762, 8, 8],
+    [771, 9, 6],
+    [781, 9, 9],
+    [800, 3, 9],
+    [801, 3, 7],
+    [900, 9, 9],
+    [903, 3, 5],
+    [906, 6, 7],
+    [951, 3, 8],
+    [952, 9, 1],
+    [962, 9, 9],
   ])('maps %i to state %i, intensity %i', (id, state, intensity) => {
     expect(weatherDisplayFor(sky(id), NOON)).toEqual({ state, intensity });
   });
@@ -31,7 +52,13 @@ describe('condition table', () => {
 
 describe('cloudy skies', () => {
   it.each([
-    [802, 0, 0], [802, 1, 1], [803, 29, 3], [803, 30, 3], [804, 90, 9], [804, 91, 10], [804, 100, 10],
+    [802, 0, 0],
+    [802, 1, 1],
+    [803, 29, 3],
+    [803, 30, 3],
+    [804, 90, 9],
+    [804, 91, 10],
+    [804, 100, 10],
   ])('condition %i with %i %% clouds has intensity %i', (id, clouds, intensity) => {
     expect(weatherDisplayFor(sky(id, clouds), NOON)).toEqual({ state: 4, intensity });
   });
@@ -71,6 +98,9 @@ describe('sunrise and sunset ramps', () => {
   });
 
   it('has no ramps without sun times', () => {
-    expect(weatherDisplayFor({ conditionId: 800, cloudiness: null, sunrise: null, sunset: null }, SUNSET)).toEqual({ state: 3, intensity: 9 });
+    expect(weatherDisplayFor({ conditionId: 800, cloudiness: null, sunrise: null, sunset: null }, SUNSET)).toEqual({
+      state: 3,
+      intensity: 9,
+    });
   });
 });

@@ -2,9 +2,7 @@ import { parseArgs } from 'node:util';
 import { buildAdapter } from '@cloud-cloud/device-adapter/adapter';
 import { createLogger } from './logger.js';
 import { fail, stopOnSignals } from './process-lifecycle.js';
-import {
-  ADAPTER_TOKEN, API_URL, DEVICE_PORT, HEARTBEAT_TIMEOUT, helpText, HOST, LOG_LEVEL, read, SettingError,
-} from './settings.js';
+import { ADAPTER_TOKEN, API_URL, DEVICE_PORT, HEARTBEAT_TIMEOUT, helpText, HOST, LOG_LEVEL, read, SettingError } from './settings.js';
 
 const COMMAND = 'cloud-cloud-adapter';
 const SETTINGS = [API_URL, ADAPTER_TOKEN, DEVICE_PORT, HOST, HEARTBEAT_TIMEOUT, LOG_LEVEL];
@@ -16,7 +14,7 @@ async function main(): Promise<void> {
       helpText(
         COMMAND,
         'Runs a lamp adapter on its own, following the API at CC_API_URL. Several adapters can serve one API.\n' +
-          'CC_ADAPTER_TOKEN is required: an API token of scope ADAPTER, or the API\'s own CC_ADAPTER_TOKEN.',
+          "CC_ADAPTER_TOKEN is required: an API token of scope ADAPTER, or the API's own CC_ADAPTER_TOKEN.",
         SETTINGS,
       ),
     );

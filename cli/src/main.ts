@@ -8,15 +8,44 @@ import { DataDirectoryError, openDataDirectory } from './data-directory.js';
 import { createLogger } from './logger.js';
 import { fail, stopOnSignals } from './process-lifecycle.js';
 import {
-  ADAPTER_TOKEN, ADMIN_PASSWORD, API_TOKEN, API_URL, DATA_DIR, DEVICE_PORT, DEVICE_SECRET, HEARTBEAT_TIMEOUT, helpText, HOST,
-  FIRMWARE_MAX_SIZE, HTTP_PORT, LOG_LEVEL, NODE_ENV, read, readWeatherSettings, SettingError, TRUST_PROXY, WEATHER_SETTINGS,
+  ADAPTER_TOKEN,
+  ADMIN_PASSWORD,
+  API_TOKEN,
+  API_URL,
+  DATA_DIR,
+  DEVICE_PORT,
+  DEVICE_SECRET,
+  HEARTBEAT_TIMEOUT,
+  helpText,
+  HOST,
+  FIRMWARE_MAX_SIZE,
+  HTTP_PORT,
+  LOG_LEVEL,
+  NODE_ENV,
+  read,
+  readWeatherSettings,
+  SettingError,
+  TRUST_PROXY,
+  WEATHER_SETTINGS,
 } from './settings.js';
 import { buildSystem } from './system.js';
 
 const COMMAND = 'cloud-cloud';
 const SETTINGS = [
-  HTTP_PORT, DEVICE_PORT, HOST, DATA_DIR, DEVICE_SECRET, ADMIN_PASSWORD, API_TOKEN, ADAPTER_TOKEN, TRUST_PROXY,
-  ...WEATHER_SETTINGS, FIRMWARE_MAX_SIZE, HEARTBEAT_TIMEOUT, LOG_LEVEL, NODE_ENV,
+  HTTP_PORT,
+  DEVICE_PORT,
+  HOST,
+  DATA_DIR,
+  DEVICE_SECRET,
+  ADMIN_PASSWORD,
+  API_TOKEN,
+  ADAPTER_TOKEN,
+  TRUST_PROXY,
+  ...WEATHER_SETTINGS,
+  FIRMWARE_MAX_SIZE,
+  HEARTBEAT_TIMEOUT,
+  LOG_LEVEL,
+  NODE_ENV,
 ];
 /** Listed in --help for completeness: they configure `npm run adapter`, not this command. */
 const ADAPTER_ONLY_SETTINGS = [API_URL];

@@ -17,8 +17,16 @@ export class SettingError extends Error {
   override name = 'SettingError';
 }
 
-const port = z.string().regex(/^\d{1,5}$/).transform(Number).pipe(z.number().max(65535));
-const seconds = z.string().regex(/^\d+(\.\d+)?$/).transform(Number).pipe(z.number().positive().max(86_400));
+const port = z
+  .string()
+  .regex(/^\d{1,5}$/)
+  .transform(Number)
+  .pipe(z.number().max(65535));
+const seconds = z
+  .string()
+  .regex(/^\d+(\.\d+)?$/)
+  .transform(Number)
+  .pipe(z.number().positive().max(86_400));
 const nonEmpty = z.string().trim().min(1);
 
 function setting<T>(
@@ -108,7 +116,10 @@ export const TRUST_PROXY = setting(
   'Behind a reverse proxy: take client address and https from X-Forwarded-For/-Proto/-Host',
   'false',
   'true or false',
-  z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1').default(false),
+  z
+    .enum(['true', 'false', '1', '0'])
+    .transform((v) => v === 'true' || v === '1')
+    .default(false),
 );
 export const HEARTBEAT_TIMEOUT = setting(
   'CC_HEARTBEAT_TIMEOUT',
@@ -141,7 +152,12 @@ export const OWM_CITY_ID = setting(
   'Place for the weather, by OpenWeatherMap city id (e.g. 2657896 for Zurich)',
   'none',
   'a positive whole number',
-  z.string().regex(/^\d{1,10}$/).transform(Number).pipe(z.number().int().positive()).optional(),
+  z
+    .string()
+    .regex(/^\d{1,10}$/)
+    .transform(Number)
+    .pipe(z.number().int().positive())
+    .optional(),
 );
 export const OWM_CITY = setting(
   'CC_OWM_CITY',
@@ -151,9 +167,26 @@ export const OWM_CITY = setting(
   nonEmpty.optional(),
 );
 const coordinate = (limit: number) =>
-  z.string().regex(/^-?\d+(\.\d+)?$/).transform(Number).pipe(z.number().min(-limit).max(limit)).optional();
-export const OWM_LAT = setting('CC_OWM_LAT', 'Place for the weather, by latitude (with CC_OWM_LON)', 'none', 'a latitude from -90 to 90', coordinate(90));
-export const OWM_LON = setting('CC_OWM_LON', 'Place for the weather, by longitude (with CC_OWM_LAT)', 'none', 'a longitude from -180 to 180', coordinate(180));
+  z
+    .string()
+    .regex(/^-?\d+(\.\d+)?$/)
+    .transform(Number)
+    .pipe(z.number().min(-limit).max(limit))
+    .optional();
+export const OWM_LAT = setting(
+  'CC_OWM_LAT',
+  'Place for the weather, by latitude (with CC_OWM_LON)',
+  'none',
+  'a latitude from -90 to 90',
+  coordinate(90),
+);
+export const OWM_LON = setting(
+  'CC_OWM_LON',
+  'Place for the weather, by longitude (with CC_OWM_LAT)',
+  'none',
+  'a longitude from -180 to 180',
+  coordinate(180),
+);
 export const OWM_INTERVAL = setting(
   'CC_OWM_INTERVAL',
   'How often weather is fetched: seconds, or with a unit (90s, 10m, 1h)',
@@ -166,7 +199,11 @@ export const OWM_URL = setting(
   'OpenWeatherMap base URL, for a proxy or a local stand-in',
   'https://api.openweathermap.org',
   'an http(s):// URL',
-  z.string().url().refine((url) => /^https?:/.test(url)).optional(),
+  z
+    .string()
+    .url()
+    .refine((url) => /^https?:/.test(url))
+    .optional(),
 );
 
 /**
@@ -207,7 +244,13 @@ const size = z
     const unit = /([KM])/i.exec(text)?.[1]?.toUpperCase();
     return Number.parseInt(text, 10) * (unit === 'M' ? 1024 * 1024 : unit === 'K' ? 1024 : 1);
   })
-  .pipe(z.number().int().min(64 * 1024).max(64 * 1024 * 1024));
+  .pipe(
+    z
+      .number()
+      .int()
+      .min(64 * 1024)
+      .max(64 * 1024 * 1024),
+  );
 
 export const FIRMWARE_MAX_SIZE = setting(
   'CC_FIRMWARE_MAX_SIZE',

@@ -3,12 +3,22 @@ import type { SqliteDatabase } from '@cloud-cloud/api/store/database';
 import { buildAdapter, type Adapter } from '@cloud-cloud/device-adapter/adapter';
 import type { Logger } from 'pino';
 
-export interface SystemOptions
-  extends Pick<
-    ApiOptions,
-    | 'deviceSecret' | 'adminPassword' | 'regenerateAdminPassword' | 'apiToken' | 'trustProxy' | 'uiDirectory' | 'clock'
-    | 'weather' | 'weatherTiming' | 'firmwareDirectory' | 'maxFirmwareBytes' | 'firmwareLimits' | 'maxSubscriberBacklog'
-  > {
+export interface SystemOptions extends Pick<
+  ApiOptions,
+  | 'deviceSecret'
+  | 'adminPassword'
+  | 'regenerateAdminPassword'
+  | 'apiToken'
+  | 'trustProxy'
+  | 'uiDirectory'
+  | 'clock'
+  | 'weather'
+  | 'weatherTiming'
+  | 'firmwareDirectory'
+  | 'maxFirmwareBytes'
+  | 'firmwareLimits'
+  | 'maxSubscriberBacklog'
+> {
   host: string;
   httpPort: number;
   devicePort: number;

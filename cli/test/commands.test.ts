@@ -113,7 +113,11 @@ describe('cloud-cloud (npm start)', () => {
 
   it.each([
     ['CC_API_TOKEN', 'hunter2-token', 'CC_API_TOKEN must be a token of at least 16 characters, got a value of 13 characters (not shown)'],
-    ['CC_ADMIN_PASSWORD', 'pa55wd', 'CC_ADMIN_PASSWORD must be a password of at least 8 characters, got a value of 6 characters (not shown)'],
+    [
+      'CC_ADMIN_PASSWORD',
+      'pa55wd',
+      'CC_ADMIN_PASSWORD must be a password of at least 8 characters, got a value of 6 characters (not shown)',
+    ],
     ['CC_DEVICE_SECRET', '   ', 'CC_DEVICE_SECRET must be a non-empty secret, got a value of 3 characters (not shown)'],
     ['CC_OWM_API_KEY', ' \t ', 'CC_OWM_API_KEY must be a non-empty key, got a value of 3 characters (not shown)'],
   ])('names %s and its rule but never prints the rejected secret', async (name, value, message) => {

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { DEVICE_PORT, HEARTBEAT_TIMEOUT, HTTP_PORT, OWM_INTERVAL, read, readWeatherSettings, SettingError, TRUST_PROXY } from '../src/settings.js';
+import {
+  DEVICE_PORT,
+  HEARTBEAT_TIMEOUT,
+  HTTP_PORT,
+  OWM_INTERVAL,
+  read,
+  readWeatherSettings,
+  SettingError,
+  TRUST_PROXY,
+} from '../src/settings.js';
 
 describe('settings from the environment', () => {
   it('gives the documented defaults, as values of the right type', () => {
@@ -26,7 +35,11 @@ describe('settings from the environment', () => {
       apiKey: 'k',
       place: { kind: 'city-id', cityId: 2657896 },
     });
-    expect(readWeatherSettings({ CC_OWM_LAT: '-33.9', CC_OWM_LON: '151.2' }).place).toEqual({ kind: 'coordinates', lat: -33.9, lon: 151.2 });
+    expect(readWeatherSettings({ CC_OWM_LAT: '-33.9', CC_OWM_LON: '151.2' }).place).toEqual({
+      kind: 'coordinates',
+      lat: -33.9,
+      lon: 151.2,
+    });
     expect(() => readWeatherSettings({ CC_OWM_CITY: 'Bern', CC_OWM_CITY_ID: '1' })).toThrow(SettingError);
     expect(() => readWeatherSettings({ CC_OWM_LON: '8' })).toThrow(/together/);
     expect(() => readWeatherSettings({ CC_OWM_LAT: '95', CC_OWM_LON: '8' })).toThrow(/CC_OWM_LAT must be a latitude/);

@@ -99,7 +99,10 @@ export function buildAdapter(options: AdapterOptions): Adapter {
       // ws throws on codes a peer may not send; never let the API's choice crash the adapter.
       const code = command.closeCode === 1000 || (command.closeCode >= 3000 && command.closeCode <= 4999) ? command.closeCode : 1008;
       for (const lamp of targets) lamp.close(code, (command.closeReason ?? '').slice(0, 120));
-      link.confirmCommand(command.id, targets.map((lamp) => lamp.id));
+      link.confirmCommand(
+        command.id,
+        targets.map((lamp) => lamp.id),
+      );
       return;
     }
     if (command.packet === null) return;

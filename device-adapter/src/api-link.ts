@@ -168,7 +168,10 @@ export class ApiLink {
   }
 
   /** A one-off operation; fails at once while the link is down instead of waiting for it. */
-  #request<Data, Variables extends Record<string, unknown>>(document: TadaDocumentNode<Data, Variables>, variables: Variables): Promise<Data> {
+  #request<Data, Variables extends Record<string, unknown>>(
+    document: TadaDocumentNode<Data, Variables>,
+    variables: Variables,
+  ): Promise<Data> {
     if (!this.#connected) return Promise.reject(new LinkDown('the API link is down'));
     return new Promise<Data>((resolve, reject) => {
       let result: FormattedExecutionResult<Data, unknown> | undefined;

@@ -2,10 +2,7 @@
  * Messages lamps send after the handshake. The handshake's first frame (the secret) is not
  * parsed here: it is compared as a whole, never interpreted.
  */
-export type DeviceMessage =
-  | { kind: 'ping' }
-  | { kind: 'debug'; text: string }
-  | { kind: 'unexpected'; text: string };
+export type DeviceMessage = { kind: 'ping' } | { kind: 'debug'; text: string } | { kind: 'unexpected'; text: string };
 
 export const PING = 'ping';
 export const PONG = 'pong';

@@ -25,9 +25,7 @@ export type WeatherState = (typeof WeatherState)[keyof typeof WeatherState];
 
 /** What a lamp is asked to show. Everything a display packet can express. */
 export type Display =
-  | { mode: 'off' }
-  | { mode: 'weather'; state: WeatherState; intensity: number }
-  | { mode: 'manual'; color: Rgb; pulse: number };
+  { mode: 'off' } | { mode: 'weather'; state: WeatherState; intensity: number } | { mode: 'manual'; color: Rgb; pulse: number };
 
 /** One-shot commands; never part of the display state. */
 export type Command = 'reset' | 'update' | 'debug-on' | 'debug-off';

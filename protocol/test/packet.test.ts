@@ -63,12 +63,19 @@ describe('parsing packets as a lamp does', () => {
     expect(parseServerPacket('[cc:u:?:?]')).toEqual({ kind: 'command', command: 'update' });
   });
 
-  it.each(['cc:0:?:?', '[cc:2:1,2:0]', '[cc:2:1,2,3,4:0]', '[cc:2:1, 2,3:0]', '[cc:9:?:?]', '[cc:0:1:?]', '[cc:1:3:4.567]', '[cc:d:2:?]', ''])(
-    'rejects %j',
-    (text) => {
-      expect(() => parseServerPacket(text)).toThrow(PacketError);
-    },
-  );
+  it.each([
+    'cc:0:?:?',
+    '[cc:2:1,2:0]',
+    '[cc:2:1,2,3,4:0]',
+    '[cc:2:1, 2,3:0]',
+    '[cc:9:?:?]',
+    '[cc:0:1:?]',
+    '[cc:1:3:4.567]',
+    '[cc:d:2:?]',
+    '',
+  ])('rejects %j', (text) => {
+    expect(() => parseServerPacket(text)).toThrow(PacketError);
+  });
 });
 
 describe('device messages', () => {

@@ -60,16 +60,27 @@ describe.runIf(browserAvailable())('the Firmware view', () => {
 
   async function upload(version: string): Promise<string> {
     const form = new FormData();
-    form.set('operations', JSON.stringify({ query: 'mutation($file: File!) { uploadFirmware(file: $file) { id } }', variables: { file: null } }));
+    form.set(
+      'operations',
+      JSON.stringify({ query: 'mutation($file: File!) { uploadFirmware(file: $file) { id } }', variables: { file: null } }),
+    );
     form.set('map', JSON.stringify({ 0: ['variables.file'] }));
     form.set('0', new Blob([new Uint8Array(esp32Image({ version, seed: `view-${version}` }))]), 'firmware.bin');
-    const response = await fetch(`http://127.0.0.1:${running.http}/graphql`, { method: 'POST', body: form, headers: { 'x-graphql-yoga-csrf': '1', ...AS_ADMIN } });
+    const response = await fetch(`http://127.0.0.1:${running.http}/graphql`, {
+      method: 'POST',
+      body: form,
+      headers: { 'x-graphql-yoga-csrf': '1', ...AS_ADMIN },
+    });
     return ((await response.json()) as { data: { uploadFirmware: { id: string } } }).data.uploadFirmware.id;
   }
 
   it('says why an image cannot be deleted, and lets it be unassigned and then deleted', async () => {
     const id = await upload('4.2.0');
-    await graphqlData(running.http, 'mutation($id: ID!) { assignFirmware(firmwareId: $id, macs: ["A4:CF:12:00:0A:01", "A4:CF:12:00:0A:02"]) { mac } }', { id });
+    await graphqlData(
+      running.http,
+      'mutation($id: ID!) { assignFirmware(firmwareId: $id, macs: ["A4:CF:12:00:0A:01", "A4:CF:12:00:0A:02"]) { mac } }',
+      { id },
+    );
     const { context, page } = await firmwareView();
 
     const del = page.getByRole('button', { name: 'Delete 4.2.0', exact: true });
@@ -108,12 +119,24 @@ describe.runIf(browserAvailable())('the Firmware view', () => {
       const file = document.getElementById('firmware-file')!;
       const pick = (element: Element, pseudo?: string) => {
         const style = getComputedStyle(element, pseudo);
-        return { font: style.fontFamily + ' ' + style.fontSize, color: style.color, background: style.backgroundColor, radius: style.borderRadius, appearance: style.appearance };
+        return {
+          font: style.fontFamily + ' ' + style.fontSize,
+          color: style.color,
+          background: style.backgroundColor,
+          radius: style.borderRadius,
+          appearance: style.appearance,
+        };
       };
       return { select: pick(select), text: pick(text), file: pick(file), button: pick(file, '::file-selector-button') };
     });
     // The selector takes the page's font, colours and shape instead of the browser's.
-    expect(styles.select).toMatchObject({ font: styles.text.font, color: styles.text.color, background: styles.text.background, radius: styles.text.radius, appearance: 'none' });
+    expect(styles.select).toMatchObject({
+      font: styles.text.font,
+      color: styles.text.color,
+      background: styles.text.background,
+      radius: styles.text.radius,
+      appearance: 'none',
+    });
     expect(styles.file).toMatchObject({ font: styles.text.font, background: styles.text.background, radius: styles.text.radius });
     expect(styles.button.radius).toBe('9px');
     await page.screenshot({ path: join(SCREENSHOTS, 'firmware-upload-dark.png') });
@@ -122,7 +145,8 @@ describe.runIf(browserAvailable())('the Firmware view', () => {
 
   it('pages through the lamps, 50 at a time', async () => {
     const macs = Array.from({ length: 60 }, (_, i) => `A4:CF:12:00:0B:${i.toString(16).padStart(2, '0').toUpperCase()}`);
-    for (const mac of macs) expect((await updateCheck(running.http, '/ota', esp32UpdateHeaders({ mac, version: '1.0.0' }))).status).toBe(304);
+    for (const mac of macs)
+      expect((await updateCheck(running.http, '/ota', esp32UpdateHeaders({ mac, version: '1.0.0' }))).status).toBe(304);
     const { context, page } = await firmwareView();
     await page.getByText('Lamps 1–50 of 60, by MAC').waitFor();
     expect(await page.getByText(macs[49]!, { exact: true }).count()).toBe(1);

@@ -24,7 +24,7 @@ describe.runIf(browserAvailable())('web UI login lockout', () => {
     await running?.stop();
   });
 
-  it('shows the server\'s message once this address is locked out', async () => {
+  it("shows the server's message once this address is locked out", async () => {
     const { context, page } = await openPhone(browser);
     await page.goto(`http://127.0.0.1:${running.http}/`);
     const password = page.getByLabel('Admin password');

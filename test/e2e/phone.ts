@@ -15,7 +15,10 @@ export function requireBuiltUi(): void {
 }
 
 /** A phone-sized page; an uncaught error in the page fails the test. */
-export async function openPhone(browser: Browser, colorScheme: 'light' | 'dark' = 'light'): Promise<{ context: BrowserContext; page: Page }> {
+export async function openPhone(
+  browser: Browser,
+  colorScheme: 'light' | 'dark' = 'light',
+): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: PHONE, colorScheme, hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
   const page = await context.newPage();
   page.on('pageerror', (error) => {

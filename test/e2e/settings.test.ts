@@ -74,7 +74,8 @@ describe.runIf(browserAvailable())('web UI settings', () => {
     await page.getByLabel('Fetch every (minutes)').fill('15');
     await page.getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => weatherAnswer(page).textContent()).toBe('Saved. Zurich, CH: moderate rain, 9 °C.');
-    const saved = (await graphqlData(running.http, '{ weather { source { apiKeyConfigured intervalSeconds place { city } } } }')).weather.source;
+    const saved = (await graphqlData(running.http, '{ weather { source { apiKeyConfigured intervalSeconds place { city } } } }')).weather
+      .source;
     expect(saved).toEqual({ apiKeyConfigured: true, intervalSeconds: 900, place: { city: 'Zurich,CH' } });
     // Write-only: the key is never sent back to the page.
     await page.getByText('A key is saved. It is never shown again.').waitFor();

@@ -37,7 +37,8 @@ describe.runIf(runBrowserTests)('web UI', () => {
 
   const url = () => `http://127.0.0.1:${running.http}/`;
 
-  const phone = (colorScheme: 'light' | 'dark' = 'light'): Promise<{ context: BrowserContext; page: Page }> => openPhone(browser, colorScheme);
+  const phone = (colorScheme: 'light' | 'dark' = 'light'): Promise<{ context: BrowserContext; page: Page }> =>
+    openPhone(browser, colorScheme);
 
   async function loggedIn(colorScheme: 'light' | 'dark' = 'light') {
     const opened = await phone(colorScheme);
@@ -59,12 +60,16 @@ describe.runIf(runBrowserTests)('web UI', () => {
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('wrong password');
     await password.fill(ADMIN_PASSWORD);
     await page.getByRole('button', { name: 'Log in' }).click();
-    await caption(page).filter({ hasText: /Off|Manual|Weather/ }).waitFor();
+    await caption(page)
+      .filter({ hasText: /Off|Manual|Weather/ })
+      .waitFor();
     // On screen within a second of opening the page (on loopback).
     const reopened = await context.newPage();
     const openedAt = Date.now();
     await reopened.goto(url());
-    await caption(reopened).filter({ hasText: /Off|Manual|Weather/ }).waitFor();
+    await caption(reopened)
+      .filter({ hasText: /Off|Manual|Weather/ })
+      .waitFor();
     expect(Date.now() - openedAt).toBeLessThan(1000);
 
     await reopened.getByRole('button', { name: 'Log out' }).click();

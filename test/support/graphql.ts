@@ -63,11 +63,7 @@ export interface Subscription<T> {
   readonly error: Promise<unknown>;
 }
 
-export function subscribe<T = Record<string, any>>(
-  client: Client,
-  query: string,
-  variables?: Record<string, unknown>,
-): Subscription<T> {
+export function subscribe<T = Record<string, any>>(client: Client, query: string, variables?: Record<string, unknown>): Subscription<T> {
   const queue: T[] = [];
   let wake: (() => void) | undefined;
   let fail: (error: unknown) => void = () => {};

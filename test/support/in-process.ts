@@ -8,7 +8,11 @@ export interface InProcessApi {
   api: Api;
   database: ReturnType<typeof openDatabase>;
   /** A GraphQL request answered in-process, as the HTTP port would answer it; as admin unless `headers` say otherwise. */
-  graphql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphqlResponse<T>>;
+  graphql<T = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<GraphqlResponse<T>>;
   /** Closes the database and removes its directory. */
   close(): Promise<void>;
 }

@@ -64,19 +64,33 @@ export class OpenWeatherMapStandIn {
 export const OWM_ERRORS = {
   invalidKey: { cod: 401, message: 'Invalid API key. Please see https://openweathermap.org/faq#error401 for more info.' },
   cityNotFound: { cod: '404', message: 'city not found' },
-  rateLimited: { cod: 429, message: 'Your account is temporary blocked due to exceeding of requests limitation of your subscription type.' },
+  rateLimited: {
+    cod: 429,
+    message: 'Your account is temporary blocked due to exceeding of requests limitation of your subscription type.',
+  },
 };
 
 /**
  * A current-weather reply in OpenWeatherMap's documented shape (default units: kelvin), based
  * on a real reply for Zurich; `overrides` change the condition, clouds and sun times.
  */
-export function currentWeather(overrides: { id?: number; description?: string; clouds?: number; sunrise?: Date; sunset?: Date; tempKelvin?: number } = {}) {
+export function currentWeather(
+  overrides: { id?: number; description?: string; clouds?: number; sunrise?: Date; sunset?: Date; tempKelvin?: number } = {},
+) {
   return {
     coord: { lon: 8.5417, lat: 47.3769 },
     weather: [{ id: overrides.id ?? 501, main: 'Rain', description: overrides.description ?? 'moderate rain', icon: '10d' }],
     base: 'stations',
-    main: { temp: overrides.tempKelvin ?? 281.9, feels_like: 279.6, temp_min: 280.9, temp_max: 283.1, pressure: 1009, humidity: 87, sea_level: 1009, grnd_level: 955 },
+    main: {
+      temp: overrides.tempKelvin ?? 281.9,
+      feels_like: 279.6,
+      temp_min: 280.9,
+      temp_max: 283.1,
+      pressure: 1009,
+      humidity: 87,
+      sea_level: 1009,
+      grnd_level: 955,
+    },
     visibility: 10000,
     wind: { speed: 4.12, deg: 240, gust: 8.2 },
     rain: { '1h': 1.35 },

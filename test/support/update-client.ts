@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto';
 import { connect } from 'node:net';
 
 /** The headers the ESP8266 core's ESP8266httpUpdate sends, with its own capitalisation. */
-export function esp8266UpdateHeaders(lamp: { mac: string; version?: string; freeSpace?: number; sketchMd5?: string; chipId?: string }): Record<string, string> {
+export function esp8266UpdateHeaders(lamp: {
+  mac: string;
+  version?: string;
+  freeSpace?: number;
+  sketchMd5?: string;
+  chipId?: string;
+}): Record<string, string> {
   return {
     'User-Agent': 'ESP8266-http-Update',
     'x-ESP8266-STA-MAC': lamp.mac,
@@ -19,7 +25,13 @@ export function esp8266UpdateHeaders(lamp: { mac: string; version?: string; free
 }
 
 /** The headers the ESP32 core's HTTPUpdate sends (newest cores add BASE MAC and SHA-256). */
-export function esp32UpdateHeaders(lamp: { mac: string; baseMac?: string; version?: string; freeSpace?: number; sketchMd5?: string }): Record<string, string> {
+export function esp32UpdateHeaders(lamp: {
+  mac: string;
+  baseMac?: string;
+  version?: string;
+  freeSpace?: number;
+  sketchMd5?: string;
+}): Record<string, string> {
   return {
     'User-Agent': 'ESP32-http-Update',
     'x-ESP32-STA-MAC': lamp.mac,
@@ -64,7 +76,12 @@ export function updateCheck(port: number, path: string, headers: Record<string, 
       }
       resolve({ status: Number(statusLine!.split(' ')[1]), headers: parsed, body: raw.subarray(split + 4) });
     });
-    const head = [`GET ${path} HTTP/1.0`, `Host: 127.0.0.1:${port}`, 'Connection: close', ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`)];
+    const head = [
+      `GET ${path} HTTP/1.0`,
+      `Host: 127.0.0.1:${port}`,
+      'Connection: close',
+      ...Object.entries(headers).map(([k, v]) => `${k}: ${v}`),
+    ];
     socket.write(head.join('\r\n') + '\r\n\r\n');
   });
 }

@@ -33,7 +33,5 @@ function onlyOpenFields(document: DocumentNode, operationName: string | null | u
   const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
   const operation = operationName ? operations.find((o) => o.name?.value === operationName) : operations[0];
   if (!operation) return true;
-  return operation.selectionSet.selections.every(
-    (selection) => selection.kind === Kind.FIELD && OPEN_FIELDS.has(selection.name.value),
-  );
+  return operation.selectionSet.selections.every((selection) => selection.kind === Kind.FIELD && OPEN_FIELDS.has(selection.name.value));
 }

@@ -82,10 +82,7 @@ export class SecretSetByEnvironment extends Error {
  * The shared device secret: `configured` (CC_DEVICE_SECRET) when given, else the stored one,
  * else a new one, stored for every later start.
  */
-export function resolveDeviceSecret(
-  state: StateStore,
-  configured: string | undefined,
-): DeviceSecret {
+export function resolveDeviceSecret(state: StateStore, configured: string | undefined): DeviceSecret {
   if (configured) return { value: configured, source: 'configured' };
   const stored = state.readSetting('device_secret');
   if (stored) return { value: stored, source: 'stored' };

@@ -69,7 +69,11 @@ export class RegisteredLamps {
   rotateSharedSecret(): DeviceSecret {
     const rotated = this.credentials.rotateSharedSecret();
     const sharedSecretLamps = this.devices.list().filter((device) => device.lampId === null);
-    this.commands.disconnect(sharedSecretLamps.map((device) => device.id), LampCloseCode.Revoked, 'device secret rotated');
+    this.commands.disconnect(
+      sharedSecretLamps.map((device) => device.id),
+      LampCloseCode.Revoked,
+      'device secret rotated',
+    );
     this.logger.info({ disconnected: sharedSecretLamps.length }, 'device secret rotated');
     return rotated;
   }

@@ -2,13 +2,7 @@ import type { Rgb } from '@cloud-cloud/protocol/packet';
 import type { Clock } from '../clock.js';
 import type { PubSub } from '../events/pubsub.js';
 import type { StateStore } from '../store/state-store.js';
-import {
-  initialDisplayState,
-  sameDisplay,
-  type DisplayMode,
-  type DisplayState,
-  type WeatherDisplay,
-} from './display-state.js';
+import { initialDisplayState, sameDisplay, type DisplayMode, type DisplayState, type WeatherDisplay } from './display-state.js';
 
 export type DisplayEvents = { displayState: DisplayState };
 

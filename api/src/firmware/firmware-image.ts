@@ -62,7 +62,9 @@ export function inspectFirmwareImage(bytes: Uint8Array, maxBytes: number): Firmw
   if (bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1]) {
     const sketch = gunzipImage(bytes, maxBytes);
     if (sketch[0] !== ESP_IMAGE_MAGIC) {
-      throw new FirmwareImageError(`gzipped, but what it unpacks to is not an ESP image: it starts with 0x${hex(sketch[0] ?? 0)}, an image starts with 0xe9`);
+      throw new FirmwareImageError(
+        `gzipped, but what it unpacks to is not an ESP image: it starts with 0x${hex(sketch[0] ?? 0)}, an image starts with 0xe9`,
+      );
     }
     const inner = inspectEspImage(sketch);
     // Only the ESP8266 core unpacks gzipped images while flashing.
@@ -79,7 +81,9 @@ function gunzipImage(bytes: Uint8Array, maxBytes: number): Uint8Array {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ERR_BUFFER_TOO_LARGE') throw new FirmwareImageError(`gzipped, and unpacks to more than the limit of ${maxBytes} bytes`);
-    throw new FirmwareImageError(`gzipped, but does not unpack: ${code === 'Z_BUF_ERROR' ? 'the compressed data is truncated' : (error as Error).message}`);
+    throw new FirmwareImageError(
+      `gzipped, but does not unpack: ${code === 'Z_BUF_ERROR' ? 'the compressed data is truncated' : (error as Error).message}`,
+    );
   }
 }
 

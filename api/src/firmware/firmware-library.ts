@@ -89,7 +89,10 @@ export class FirmwareLibrary {
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const existing = this.store.imageBySha256(sha256);
     if (existing) {
-      throw new FirmwareUploadError('file', `is already here: uploaded ${existing.uploadedAt.toISOString()} as version ${existing.version} (id ${existing.id})`);
+      throw new FirmwareUploadError(
+        'file',
+        `is already here: uploaded ${existing.uploadedAt.toISOString()} as version ${existing.version} (id ${existing.id})`,
+      );
     }
 
     const image: FirmwareImageRecord = {
@@ -129,7 +132,11 @@ export class FirmwareLibrary {
     const image = this.store.image(id);
     if (!image) throw new FirmwareUploadError('firmwareId', `no firmware image with id ${id}`);
     const result = this.store.deleteUnassignedImage(id);
-    if (!result.deleted) throw new FirmwareUploadError('firmwareId', `is still assigned (${describeAssignment(result.assignedTo)}); assign another image or unassign it first`);
+    if (!result.deleted)
+      throw new FirmwareUploadError(
+        'firmwareId',
+        `is still assigned (${describeAssignment(result.assignedTo)}); assign another image or unassign it first`,
+      );
     rmSync(this.path(image), { force: true });
     return image;
   }
@@ -144,17 +151,31 @@ export class FirmwareLibrary {
       file = await open(this.path(image), 'r');
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code ?? null;
-      if (code && TRANSIENT_OPEN_ERRORS.has(code)) throw new FirmwareFileError(503, `the file of firmware ${image.version} cannot be opened right now (${code})`, code);
-      throw new FirmwareFileError(500, `the file of firmware ${image.version} cannot be read (${code === 'ENOENT' ? 'it is missing' : (code ?? 'error')})`, code);
+      if (code && TRANSIENT_OPEN_ERRORS.has(code))
+        throw new FirmwareFileError(503, `the file of firmware ${image.version} cannot be opened right now (${code})`, code);
+      throw new FirmwareFileError(
+        500,
+        `the file of firmware ${image.version} cannot be read (${code === 'ENOENT' ? 'it is missing' : (code ?? 'error')})`,
+        code,
+      );
     }
     try {
       const { size } = await file.stat();
-      if (size !== image.size) throw new FirmwareFileError(500, `the file of firmware ${image.version} is damaged: it has ${size} bytes, ${image.size} were kept`, null);
+      if (size !== image.size)
+        throw new FirmwareFileError(
+          500,
+          `the file of firmware ${image.version} is damaged: it has ${size} bytes, ${image.size} were kept`,
+          null,
+        );
       return file;
     } catch (error) {
       await file.close();
       if (error instanceof FirmwareFileError) throw error;
-      throw new FirmwareFileError(500, `the file of firmware ${image.version} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`, null);
+      throw new FirmwareFileError(
+        500,
+        `the file of firmware ${image.version} cannot be read (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+        null,
+      );
     }
   }
 
@@ -177,6 +198,9 @@ export class FirmwareLibrary {
 
 function describeAssignment(macs: string[]): string {
   const lamps = macs.filter((mac) => mac !== '*').length;
-  const parts = [...(macs.includes('*') ? ['as the default for all lamps'] : []), ...(lamps > 0 ? [`to ${lamps} lamp${lamps === 1 ? '' : 's'}`] : [])];
+  const parts = [
+    ...(macs.includes('*') ? ['as the default for all lamps'] : []),
+    ...(lamps > 0 ? [`to ${lamps} lamp${lamps === 1 ? '' : 's'}`] : []),
+  ];
   return parts.join(', and ');
 }

@@ -3,7 +3,11 @@ import type { CommandDispatch } from '../commands/command-dispatch.js';
 import type { DeviceRegistry } from '../devices/device-registry.js';
 import { InvalidInput } from '../invalid-input.js';
 import type {
-  FirmwareAssignment, FirmwareImageRecord, FirmwareStore, LampFirmwareRecord, UpdateCheckRecord,
+  FirmwareAssignment,
+  FirmwareImageRecord,
+  FirmwareStore,
+  LampFirmwareRecord,
+  UpdateCheckRecord,
 } from '../store/firmware-store.js';
 import type { FirmwareLibrary, UploadRequest } from './firmware-library.js';
 import type { FirmwareCheckEvent, FirmwareUpdates } from './firmware-updates.js';
@@ -120,7 +124,10 @@ export class FirmwareManagement {
     const firmware = this.assign(firmwareId, macs);
     if (macs === null) return { firmware, macs, deviceIds: (await this.commands.send('update', null)).deviceIds };
     const addresses = new Set(macs.flatMap((mac) => this.store.lamp(mac)?.lastAddress || []));
-    const targets = this.devices.list().filter((device) => addresses.has(device.remoteAddress)).map((device) => device.id);
+    const targets = this.devices
+      .list()
+      .filter((device) => addresses.has(device.remoteAddress))
+      .map((device) => device.id);
     if (targets.length === 0) return { firmware, macs, deviceIds: [] };
     return { firmware, macs, deviceIds: (await this.commands.send('update', targets)).deviceIds };
   }

@@ -3,7 +3,12 @@ import type { Clock } from '../clock.js';
 import type { PubSub } from '../events/pubsub.js';
 import { hashPassword, verifyPassword } from '../access/secret.js';
 import type {
-  CheckOutcome, FirmwareImageRecord, FirmwareStore, LampFirmwareRecord, UpdateCheckRecord, UpdateState,
+  CheckOutcome,
+  FirmwareImageRecord,
+  FirmwareStore,
+  LampFirmwareRecord,
+  UpdateCheckRecord,
+  UpdateState,
 } from '../store/firmware-store.js';
 import { attemptSource, AttemptWindow } from './attempt-window.js';
 import { FirmwareFileError, type FirmwareLibrary } from './firmware-library.js';
@@ -102,7 +107,13 @@ export class FirmwareUpdates {
       const verdict = await this.#checkCredentials(request, known, address);
       if (verdict === 'throttled') return { status: 429, retryAfterSeconds: this.#credentialRetryAfterSeconds(request.lampId, address) };
       if (verdict === 'refused') {
-        this.#record(known, false, { outcome: 'UNAUTHORIZED', detail: 'wrong or missing update credentials', firmwareId: null }, request, this.clock.now());
+        this.#record(
+          known,
+          false,
+          { outcome: 'UNAUTHORIZED', detail: 'wrong or missing update credentials', firmwareId: null },
+          request,
+          this.clock.now(),
+        );
         return { status: 401 };
       }
     }
@@ -133,7 +144,13 @@ export class FirmwareUpdates {
 
     if (decision.outcome !== 'SENT') {
       lamp.state = confirmation?.state ?? stateAfter(decision.outcome);
-      this.#record(lamp, previous === undefined, { outcome: decision.outcome, detail: confirmed + decision.detail, firmwareId: decision.image?.id ?? null }, request, now);
+      this.#record(
+        lamp,
+        previous === undefined,
+        { outcome: decision.outcome, detail: confirmed + decision.detail, firmwareId: decision.image?.id ?? null },
+        request,
+        now,
+      );
       return { status: 304 };
     }
 
@@ -153,12 +170,22 @@ export class FirmwareUpdates {
     lamp.pendingFirmwareId = image.id;
     lamp.pendingVersion = image.version;
     lamp.pendingSketchMd5 = image.sketchMd5;
-    this.#record(lamp, previous === undefined, { outcome: 'SENT', detail: confirmed + decision.detail, firmwareId: image.id }, request, now);
+    this.#record(
+      lamp,
+      previous === undefined,
+      { outcome: 'SENT', detail: confirmed + decision.detail, firmwareId: image.id },
+      request,
+      now,
+    );
     return { status: 200, image, file };
   }
 
   /** Requires HTTP Basic credentials from this lamp's update checks, or (null) stops requiring them. */
-  async setCredentials(mac: string, family: 'ESP8266' | 'ESP32', credentials: { username: string; password: string } | null): Promise<void> {
+  async setCredentials(
+    mac: string,
+    family: 'ESP8266' | 'ESP32',
+    credentials: { username: string; password: string } | null,
+  ): Promise<void> {
     const stored = credentials ? { username: credentials.username, passwordHash: await hashPassword(credentials.password) } : null;
     this.store.setCredentials(mac, family, stored, this.clock.now());
   }
@@ -176,7 +203,9 @@ export class FirmwareUpdates {
   #decide(
     request: UpdateRequest,
     image: FirmwareImageRecord | undefined,
-  ): { outcome: 'SENT'; image: FirmwareImageRecord; detail: string } | { outcome: Exclude<CheckOutcome, 'SENT'>; image: FirmwareImageRecord | null; detail: string } {
+  ):
+    | { outcome: 'SENT'; image: FirmwareImageRecord; detail: string }
+    | { outcome: Exclude<CheckOutcome, 'SENT'>; image: FirmwareImageRecord | null; detail: string } {
     if (request.mode !== 'sketch') {
       return { outcome: 'REFUSED', image: null, detail: `asked for a ${request.mode} image; only sketch (application) images are served` };
     }
@@ -205,7 +234,11 @@ export class FirmwareUpdates {
    * Each password check is a slow hash, so attempts are counted per lamp and per address before
    * hashing (concurrent guesses cannot all get through), and a right one is taken back.
    */
-  async #checkCredentials(request: UpdateRequest, lamp: LampFirmwareRecord, remoteAddress: string): Promise<'ok' | 'refused' | 'throttled'> {
+  async #checkCredentials(
+    request: UpdateRequest,
+    lamp: LampFirmwareRecord,
+    remoteAddress: string,
+  ): Promise<'ok' | 'refused' | 'throttled'> {
     const match = request.authorization ? /^Basic\s+([A-Za-z0-9+/=]+)$/i.exec(request.authorization) : null;
     if (!match) return 'refused';
     const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
@@ -229,7 +262,10 @@ export class FirmwareUpdates {
 
   #credentialRetryAfterSeconds(mac: string, remoteAddress: string): number {
     const now = this.clock.now().getTime();
-    const wait = Math.max(this.#credentialsByLamp.retryAfterMs(mac, now), this.#credentialsByAddress.retryAfterMs(attemptSource(remoteAddress), now));
+    const wait = Math.max(
+      this.#credentialsByLamp.retryAfterMs(mac, now),
+      this.#credentialsByAddress.retryAfterMs(attemptSource(remoteAddress), now),
+    );
     return Math.ceil(wait / 1000);
   }
 
@@ -258,7 +294,10 @@ function confirm(request: UpdateRequest, lamp: LampFirmwareRecord): { state: 'UP
   const sameSketch = md5Known && request.sketchMd5 === lamp.pendingSketchMd5;
   if (sameVersion || sameSketch) {
     // A differing sketch MD5 alone is worth a note, not a failure: builds of one version can differ.
-    const note = sameVersion && md5Known && !sameSketch ? ` (but its sketch MD5 is ${request.sketchMd5}, the image's is ${lamp.pendingSketchMd5})` : '';
+    const note =
+      sameVersion && md5Known && !sameSketch
+        ? ` (but its sketch MD5 is ${request.sketchMd5}, the image's is ${lamp.pendingSketchMd5})`
+        : '';
     return { state: 'UPDATED', detail: `now runs ${sent}, as sent${note}` };
   }
   return { state: 'UPDATE_FAILED', detail: `was sent ${sent} but came back running ${request.version ?? 'an unknown version'}` };

@@ -19,7 +19,8 @@ export function parseFirmwareVersion(text: string): FirmwareVersion {
       return { kind: 'stamp', at: Date.UTC(Number(year), monthIndex, Number(day), Number(hour), Number(minute), Number(second)) };
     }
   }
-  const clean = semver.valid(semver.clean(trimmed, { loose: true }) ?? '') ?? semver.valid(semver.coerce(trimmed, { includePrerelease: true }));
+  const clean =
+    semver.valid(semver.clean(trimmed, { loose: true }) ?? '') ?? semver.valid(semver.coerce(trimmed, { includePrerelease: true }));
   if (clean && /^v?\d/.test(trimmed)) return { kind: 'semver', value: clean };
   return { kind: 'other', text: trimmed };
 }

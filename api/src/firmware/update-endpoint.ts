@@ -63,12 +63,18 @@ export function serveFirmwareUpdate(
           response.writeHead(401, { 'www-authenticate': 'Basic realm="cloud-cloud firmware"', connection: 'close' }).end();
           return;
         case 429:
-          context.logger.warn({ lamp: update.lampId, address: context.remoteAddress }, 'too many wrong update credentials: refused without checking');
+          context.logger.warn(
+            { lamp: update.lampId, address: context.remoteAddress },
+            'too many wrong update credentials: refused without checking',
+          );
           tooManyRequests(response, answer.retryAfterSeconds, 'too many wrong update credentials');
           return;
         case 500:
         case 503:
-          context.logger.error({ lamp: update.lampId, firmwareId: answer.image.id, file: context.library.path(answer.image), code: answer.code }, answer.reason);
+          context.logger.error(
+            { lamp: update.lampId, firmwareId: answer.image.id, file: context.library.path(answer.image), code: answer.code },
+            answer.reason,
+          );
           cannotServe(response, answer.status, answer.reason);
           return;
       }
@@ -104,7 +110,13 @@ export async function sendFirmwareImage(
   streamImage(request, response, image, file, logger);
 }
 
-function streamImage(request: IncomingMessage, response: ServerResponse, image: FirmwareImageRecord, file: FileHandle, logger: Logger): void {
+function streamImage(
+  request: IncomingMessage,
+  response: ServerResponse,
+  image: FirmwareImageRecord,
+  file: FileHandle,
+  logger: Logger,
+): void {
   response.writeHead(200, {
     'content-type': 'application/octet-stream',
     'content-length': String(image.size),

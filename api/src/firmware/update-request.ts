@@ -21,7 +21,12 @@ const ZERO_MAC = '00:00:00:00:00:00';
 
 /** Reads an update check; null when the request does not identify itself. */
 export function parseUpdateRequest(headers: IncomingHttpHeaders): UpdateRequest | null {
-  const family = headers['x-esp32-sta-mac'] !== undefined || headers['x-esp32-base-mac'] !== undefined ? 'ESP32' : headers['x-esp8266-sta-mac'] !== undefined || headers['x-esp8266-chip-id'] !== undefined ? 'ESP8266' : null;
+  const family =
+    headers['x-esp32-sta-mac'] !== undefined || headers['x-esp32-base-mac'] !== undefined
+      ? 'ESP32'
+      : headers['x-esp8266-sta-mac'] !== undefined || headers['x-esp8266-chip-id'] !== undefined
+        ? 'ESP8266'
+        : null;
   if (!family) return null;
   const prefix = family === 'ESP32' ? 'x-esp32-' : 'x-esp8266-';
   const header = (name: string) => {

@@ -1,6 +1,13 @@
 import type { IncomingMessage } from 'node:http';
 import { ADAPTER_ID } from '@cloud-cloud/contract/ids';
-import { GraphQLError, type DocumentNode, type ExecutionArgs, type execute as graphqlExecute, type GraphQLSchema, type subscribe as graphqlSubscribe } from 'graphql';
+import {
+  GraphQLError,
+  type DocumentNode,
+  type ExecutionArgs,
+  type execute as graphqlExecute,
+  type GraphQLSchema,
+  type subscribe as graphqlSubscribe,
+} from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import type { Logger } from 'pino';
@@ -12,7 +19,6 @@ import type { DeviceRegistry } from '../devices/device-registry.js';
 import { ApiErrorCode } from '../schema/errors.js';
 import { sameOrigin, sessionCookie } from './request-origin.js';
 import type { ApiYoga } from './yoga.js';
-
 
 /** Operations (mostly subscriptions) one graphql-ws connection may run at once. */
 export const MAX_OPERATIONS_PER_CONNECTION = 50;
@@ -121,7 +127,8 @@ export function serveGraphqlWs({ yoga, schema, wsServer, authenticator, devices,
       },
       onSubscribe: async (ctx, _id, payload) => {
         const principal = principals.get(ctx);
-        if (!principal) return [new GraphQLError('the connection is not authenticated', { extensions: { code: ApiErrorCode.Unauthenticated } })];
+        if (!principal)
+          return [new GraphQLError('the connection is not authenticated', { extensions: { code: ApiErrorCode.Unauthenticated } })];
         // graphql-ws has already counted this one.
         if (Object.keys(ctx.subscriptions).length > MAX_OPERATIONS_PER_CONNECTION) return [tooManyOperations()];
         const enveloped = yoga.getEnveloped({ link: { principal }, req: ctx.extra.request, params: payload });

@@ -68,8 +68,7 @@ function queryTooComplex(limit: QueryLimit, rejection: GraphQLError): GraphQLErr
   const found = /found (\d+)/.exec(rejection.message)?.[1];
   const max = QUERY_LIMITS[limit];
   const unit = limit === 'depth' ? 'levels' : limit;
-  return new GraphQLError(
-    `the operation ${LIMIT_WORDS[limit]}: at most ${max} ${unit} are allowed${found ? `, it has ${found}` : ''}`,
-    { extensions: { code: ApiErrorCode.QueryTooComplex, limit, max, ...(found ? { found: Number(found) } : {}), http: { status: 400 } } },
-  );
+  return new GraphQLError(`the operation ${LIMIT_WORDS[limit]}: at most ${max} ${unit} are allowed${found ? `, it has ${found}` : ''}`, {
+    extensions: { code: ApiErrorCode.QueryTooComplex, limit, max, ...(found ? { found: Number(found) } : {}), http: { status: 400 } },
+  });
 }

@@ -130,23 +130,53 @@ function maskError(error: unknown, message: string, isDev: boolean, logger: Logg
   });
 }
 
-const DEFAULT_GRAPHIQL_QUERY = /* GraphQL */ `# Welcome to cloud-cloud. Run an operation with the ▶ button.
-# Not logged in yet? Run Login first (the password was printed on first start).
+const DEFAULT_GRAPHIQL_QUERY = /* GraphQL */ `
+  # Welcome to cloud-cloud. Run an operation with the ▶ button.
+  # Not logged in yet? Run Login first (the password was printed on first start).
 
-mutation Login {
-  login(password: "…") { expiresAt }
-}
+  mutation Login {
+    login(password: "…") {
+      expiresAt
+    }
+  }
 
-query Now {
-  displayState { mode color { r g b hex } pulse weather { state intensity } frame updatedAt }
-  devices { id name remoteAddress connectedAt lastSeenAt }
-}
+  query Now {
+    displayState {
+      mode
+      color {
+        r
+        g
+        b
+        hex
+      }
+      pulse
+      weather {
+        state
+        intensity
+      }
+      frame
+      updatedAt
+    }
+    devices {
+      id
+      name
+      remoteAddress
+      connectedAt
+      lastSeenAt
+    }
+  }
 
-mutation Pink {
-  setColor(color: { hex: "#ff41ae" }) { frame }
-}
+  mutation Pink {
+    setColor(color: { hex: "#ff41ae" }) {
+      frame
+    }
+  }
 
-subscription Watch {
-  displayState { mode frame updatedAt }
-}
+  subscription Watch {
+    displayState {
+      mode
+      frame
+      updatedAt
+    }
+  }
 `;

@@ -36,16 +36,14 @@ const LampCommandRef = builder.objectRef<LampCommand>('LampCommand').implement({
   }),
 });
 
-const LampAdmissionRef = builder
-  .objectRef<Admission>('LampAdmission')
-  .implement({
-    description: 'Whether a lamp\'s handshake secret let it in (adapters only).',
-    fields: (t) => ({
-      accepted: t.exposeBoolean('accepted'),
-      reason: t.exposeString('reason', { nullable: true }),
-      device: t.field({ type: DeviceRef, nullable: true, resolve: (a) => a.device }),
-    }),
-  });
+const LampAdmissionRef = builder.objectRef<Admission>('LampAdmission').implement({
+  description: "Whether a lamp's handshake secret let it in (adapters only).",
+  fields: (t) => ({
+    accepted: t.exposeBoolean('accepted'),
+    reason: t.exposeString('reason', { nullable: true }),
+    device: t.field({ type: DeviceRef, nullable: true, resolve: (a) => a.device }),
+  }),
+});
 
 const LampSessionInput = builder.inputType('LampSessionInput', {
   fields: (t) => ({
@@ -81,7 +79,7 @@ const lampReport: ArgumentRule<LampReport> = (report, argument) => {
 builder.mutationFields((t) => ({
   admitLamp: t.field({
     type: LampAdmissionRef,
-    description: 'Checks a lamp\'s handshake secret and, when it is right, records the lamp as connected.',
+    description: "Checks a lamp's handshake secret and, when it is right, records the lamp as connected.",
     authScopes: { adapter: true },
     args: { lamp: t.arg({ type: LampSessionInput, required: true }) },
     resolve: (_root, args, context) => {
@@ -108,8 +106,7 @@ builder.mutationFields((t) => ({
   reportLampDisconnected: t.boolean({
     authScopes: { adapter: true },
     args: { id: t.arg.id({ required: true }), reason: t.arg.string({ required: true }) },
-    resolve: (_root, { id, reason }, context) =>
-      context.devices.disconnect(linkedAdapter(context), id, reason.slice(0, 200)),
+    resolve: (_root, { id, reason }, context) => context.devices.disconnect(linkedAdapter(context), id, reason.slice(0, 200)),
   }),
   reportLampsSeen: t.boolean({
     description: 'Batched signs of life (pings and messages) from lamps.',
@@ -145,7 +142,7 @@ builder.mutationFields((t) => ({
 builder.subscriptionField('lampCommands', (t) =>
   t.field({
     type: LampCommandRef,
-    description: 'Commands for this adapter\'s lamps (adapters only).',
+    description: "Commands for this adapter's lamps (adapters only).",
     authScopes: { adapter: true },
     subscribe: (_root, _args, context) => context.commands.commandsFor(linkedAdapter(context), context.signal),
     resolve: (command) => command,

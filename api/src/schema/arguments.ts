@@ -22,7 +22,10 @@ type Checked<Args, Rules> = {
  * The one way resolvers check their arguments: each argument given (not null) goes through
  * its rule; the rest pass as they are. Rules that relate two arguments are the resolver's.
  */
-export function checkArguments<Args extends Record<string, unknown>, Rules extends RulesFor<Args>>(args: Args, rules: Rules): Checked<Args, Rules> {
+export function checkArguments<Args extends Record<string, unknown>, Rules extends RulesFor<Args>>(
+  args: Args,
+  rules: Rules,
+): Checked<Args, Rules> {
   const checked: Record<string, unknown> = { ...args };
   for (const [argument, rule] of Object.entries(rules) as [string, ArgumentRule<unknown, unknown> | undefined][]) {
     const value = checked[argument];

@@ -48,7 +48,7 @@ builder.mutationFields((t) => ({
   }),
   setDebug: t.field({
     type: CommandResultRef,
-    description: 'Turns the lamps\' debug messages on (`[cc:d:1:?]`) or off (`[cc:d:0:?]`) and remembers the choice.',
+    description: "Turns the lamps' debug messages on (`[cc:d:1:?]`) or off (`[cc:d:0:?]`) and remembers the choice.",
     authScopes: { control: true },
     args: { enabled: t.arg.boolean({ required: true }) },
     resolve: (_root, { enabled }, { commands }) => commands.setDebug(enabled),

@@ -23,7 +23,7 @@ export const DeviceRef = builder.objectRef<Device>('Device').implement({
     }),
     name: t.exposeString('name', {
       nullable: true,
-      description: 'The registered lamp\'s name, or null for a lamp using the shared device secret.',
+      description: "The registered lamp's name, or null for a lamp using the shared device secret.",
     }),
     remoteAddress: t.exposeString('remoteAddress', { description: 'The address the lamp connected from.' }),
     connectedAt: t.field({ type: 'DateTime', resolve: (d) => d.connectedAt }),

@@ -24,8 +24,7 @@ export const WeatherDisplayRef = builder.objectRef<WeatherDisplay>('WeatherDispl
   description: 'What weather mode shows: the weather state (1-9) and its intensity.',
   fields: (t) => ({
     state: t.exposeInt('state', {
-      description:
-        '1 sunrise, 2 sunset, 3 clear sky, 4 cloudy, 5 rain, 6 storm, 7 snow, 8 mist/smoke/dust, 9 wind.',
+      description: '1 sunrise, 2 sunset, 3 clear sky, 4 cloudy, 5 rain, 6 storm, 7 snow, 8 mist/smoke/dust, 9 wind.',
     }),
     intensity: t.exposeFloat('intensity', {
       description: '0-9; during sunrise and sunset ramps a decimal from 0 to 10.',

@@ -18,13 +18,19 @@ const FirmwareImageRef = builder.objectRef<FirmwareImageRecord>('FirmwareImage')
     size: t.exposeInt('size', { description: 'Bytes.' }),
     md5: t.exposeString('md5'),
     sha256: t.exposeString('sha256'),
-    target: t.exposeString('target', { nullable: true, description: 'ESP8266, ESP32, ESP32-S3, …; null when neither the image nor the uploader said.' }),
+    target: t.exposeString('target', {
+      nullable: true,
+      description: 'ESP8266, ESP32, ESP32-S3, …; null when neither the image nor the uploader said.',
+    }),
     format: t.exposeString('format', { description: '"esp", or "gzip" for a compressed ESP8266 image.' }),
     project: t.exposeString('project', { nullable: true, description: 'The project name from an ESP-IDF app descriptor.' }),
     notes: t.exposeString('notes', { nullable: true }),
     uploadedAt: t.field({ type: 'DateTime', resolve: (i) => i.uploadedAt }),
     uploadedBy: t.exposeString('uploadedBy'),
-    downloadUrl: t.string({ description: 'Where an authenticated client downloads it.', resolve: (i) => `${FIRMWARE_DOWNLOAD_PATH}${i.id}.bin` }),
+    downloadUrl: t.string({
+      description: 'Where an authenticated client downloads it.',
+      resolve: (i) => `${FIRMWARE_DOWNLOAD_PATH}${i.id}.bin`,
+    }),
     assignedTo: t.stringList({
       description: 'Lamp MACs it is assigned to; "*" stands for the default for all lamps.',
       resolve: (i, _args, { loaders }) => loaders.assignedTo(i.id),
@@ -121,16 +127,14 @@ const FirmwareCheckEventRef = builder.objectRef<FirmwareCheckEvent>('FirmwareChe
   }),
 });
 
-const FirmwareRolloutRef = builder
-  .objectRef<FirmwareRollout>('FirmwareRollout')
-  .implement({
-    fields: (t) => ({
-      firmware: t.field({ type: FirmwareImageRef, resolve: (r) => r.firmware }),
-      macs: t.stringList({ nullable: true, description: 'The lamps it was assigned to; null for the default.', resolve: (r) => r.macs }),
-      lampsReached: t.int({ description: 'Connected lamps that were sent [cc:u:?:?].', resolve: (r) => r.deviceIds.length }),
-      deviceIds: t.idList({ resolve: (r) => r.deviceIds }),
-    }),
-  });
+const FirmwareRolloutRef = builder.objectRef<FirmwareRollout>('FirmwareRollout').implement({
+  fields: (t) => ({
+    firmware: t.field({ type: FirmwareImageRef, resolve: (r) => r.firmware }),
+    macs: t.stringList({ nullable: true, description: 'The lamps it was assigned to; null for the default.', resolve: (r) => r.macs }),
+    lampsReached: t.int({ description: 'Connected lamps that were sent [cc:u:?:?].', resolve: (r) => r.deviceIds.length }),
+    deviceIds: t.idList({ resolve: (r) => r.deviceIds }),
+  }),
+});
 
 builder.queryFields((t) => ({
   firmwareImages: t.field({
@@ -155,7 +159,10 @@ builder.queryFields((t) => ({
       after: t.arg.string({ required: false, description: 'The MAC the page starts after.' }),
     },
     resolve: (_root, args, { firmware }) => {
-      const { first, after } = checkArguments(args, { first: integerFrom(1, MAX_LAMP_PAGE), after: (mac) => mac.trim().toUpperCase() || null });
+      const { first, after } = checkArguments(args, {
+        first: integerFrom(1, MAX_LAMP_PAGE),
+        after: (mac) => mac.trim().toUpperCase() || null,
+      });
       return firmware.lamps({ first: first ?? DEFAULT_LAMP_PAGE, after: after ?? null });
     },
   }),
@@ -174,13 +181,22 @@ builder.mutationFields((t) => ({
     args: {
       file: t.arg({ type: 'File', required: true }),
       version: t.arg.string({ required: false }),
-      target: t.arg.string({ required: false, description: 'ESP8266, ESP32, ESP32-S2, ESP32-S3, ESP32-C3, ESP32-C2, ESP32-C6 or ESP32-H2.' }),
+      target: t.arg.string({
+        required: false,
+        description: 'ESP8266, ESP32, ESP32-S2, ESP32-S3, ESP32-C3, ESP32-C2, ESP32-C6 or ESP32-H2.',
+      }),
       notes: t.arg.string({ required: false }),
     },
     resolve: async (_root, args, { firmware, authenticator, principal }) => {
       const { file, version, target, notes } = checkArguments(args, { file: fileOfAtMost(firmware.maxBytes) });
       const bytes = new Uint8Array(await file.arrayBuffer());
-      return firmware.upload({ bytes, version: version ?? null, target: target ?? null, notes: notes ?? null, uploadedBy: authenticator.nameOf(principal) });
+      return firmware.upload({
+        bytes,
+        version: version ?? null,
+        target: target ?? null,
+        notes: notes ?? null,
+        uploadedBy: authenticator.nameOf(principal),
+      });
     },
   }),
   assignFirmware: t.field({
@@ -195,7 +211,7 @@ builder.mutationFields((t) => ({
     },
   }),
   unassignFirmware: t.boolean({
-    description: 'Removes these lamps\' own assignments (they fall back to the default), or (no macs) the default.',
+    description: "Removes these lamps' own assignments (they fall back to the default), or (no macs) the default.",
     authScopes: { manage: true },
     args: { macs: t.arg.stringList({ required: false }) },
     resolve: (_root, args, { firmware }) => {
@@ -221,7 +237,7 @@ builder.mutationFields((t) => ({
   }),
   setLampUpdateCredentials: t.field({
     type: LampFirmwareRef,
-    description: 'Requires HTTP Basic credentials on this lamp\'s update checks; without username and password, stops requiring them.',
+    description: "Requires HTTP Basic credentials on this lamp's update checks; without username and password, stops requiring them.",
     authScopes: { manage: true },
     args: {
       mac: t.arg.string({ required: true }),

@@ -33,21 +33,20 @@ const LampRef = builder.objectRef<RegisteredLamp>('Lamp').implement({
       type: [DebugMessageRef],
       description: 'Recent debug lines across its connections, oldest first.',
       args: { last: t.arg.int({ defaultValue: 50, description: 'How many of the newest to return (1-200).' }) },
-      resolve: (l, args, { loaders }) => loaders.debugMessages(debugLogKey({ id: l.id, lampId: l.id }), checkArguments(args, { last: debugLines }).last ?? 50),
+      resolve: (l, args, { loaders }) =>
+        loaders.debugMessages(debugLogKey({ id: l.id, lampId: l.id }), checkArguments(args, { last: debugLines }).last ?? 50),
     }),
   }),
 });
 
-const LampRegistrationRef = builder
-  .objectRef<{ lamp: RegisteredLamp; secret: string }>('LampRegistration')
-  .implement({
-    fields: (t) => ({
-      lamp: t.field({ type: LampRef, resolve: (r) => r.lamp }),
-      secret: t.exposeString('secret', {
-        description: 'The lamp\'s own secret, for its firmware. Shown only here: it is stored hashed.',
-      }),
+const LampRegistrationRef = builder.objectRef<{ lamp: RegisteredLamp; secret: string }>('LampRegistration').implement({
+  fields: (t) => ({
+    lamp: t.field({ type: LampRef, resolve: (r) => r.lamp }),
+    secret: t.exposeString('secret', {
+      description: "The lamp's own secret, for its firmware. Shown only here: it is stored hashed.",
     }),
-  });
+  }),
+});
 
 const DeviceSecretSourceEnum = builder.enumType('DeviceSecretSource', {
   values: {
@@ -61,7 +60,10 @@ const DeviceSecretRef = builder.objectRef<DeviceSecret>('DeviceSecret').implemen
   description: 'The shared secret lamps send first, as deployed firmware has it.',
   fields: (t) => ({
     secret: t.exposeString('value', { description: 'The secret itself.' }),
-    source: t.field({ type: DeviceSecretSourceEnum, resolve: (s) => (s.source === 'configured' ? 'CONFIGURED' : s.source === 'stored' ? 'STORED' : 'GENERATED') }),
+    source: t.field({
+      type: DeviceSecretSourceEnum,
+      resolve: (s) => (s.source === 'configured' ? 'CONFIGURED' : s.source === 'stored' ? 'STORED' : 'GENERATED'),
+    }),
     rotatable: t.boolean({ description: 'Whether rotateDeviceSecret may replace it.', resolve: (s) => s.source !== 'configured' }),
   }),
 });
@@ -112,7 +114,7 @@ builder.mutationFields((t) => ({
   }),
   revokeLamp: t.field({
     type: LampRef,
-    description: 'Revokes a lamp\'s secret; if it is connected, it is disconnected (4403).',
+    description: "Revokes a lamp's secret; if it is connected, it is disconnected (4403).",
     authScopes: { manage: true },
     args: { id: t.arg.id({ required: true }) },
     resolve: (_root, { id }, { lamps }) => lamps.revoke(id),

@@ -53,7 +53,9 @@ export class RequestLoaders {
 
   /** The MACs an image is assigned to, '*' standing for the default. */
   assignedTo(imageId: string): string[] {
-    return this.#firmwareView().assignments.filter((a) => a.firmwareId === imageId).map((a) => a.mac ?? '*');
+    return this.#firmwareView()
+      .assignments.filter((a) => a.firmwareId === imageId)
+      .map((a) => a.mac ?? '*');
   }
 
   /** The image a lamp should run: its own assignment, else the default. */

@@ -62,7 +62,10 @@ const WeatherSourceRef = builder.objectRef<WeatherSnapshot>('WeatherSource').imp
     place: t.field({ type: WeatherPlaceRef, nullable: true, resolve: (w) => w.settings.place }),
     intervalSeconds: t.int({ resolve: (w) => Math.round(w.settings.intervalMs / 1000) }),
     baseUrl: t.string({ resolve: (w) => w.settings.baseUrl }),
-    apiKeyConfigured: t.boolean({ description: 'Whether an API key is set (the key itself is never shown).', resolve: (w) => w.settings.apiKey !== null }),
+    apiKeyConfigured: t.boolean({
+      description: 'Whether an API key is set (the key itself is never shown).',
+      resolve: (w) => w.settings.apiKey !== null,
+    }),
   }),
 });
 
@@ -125,8 +128,7 @@ builder.queryFields((t) => ({
   }),
   weatherPreview: t.field({
     type: WeatherPreviewRef,
-    description:
-      'What the lamp would show for a condition, cloud cover and moment; sunrise and sunset come from the last report.',
+    description: 'What the lamp would show for a condition, cloud cover and moment; sunrise and sunset come from the last report.',
     authScopes: { observe: true },
     args: {
       conditionId: t.arg.int({ required: true }),

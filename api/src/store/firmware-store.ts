@@ -105,7 +105,9 @@ export class FirmwareStore {
       updateSketchMd5.run(sketchMd5, id);
       updatePendingSketchMd5.run(sketchMd5, id);
     });
-    this.#assignmentsOfImage = db.prepare<[string], { mac: string }>('SELECT mac FROM firmware_assignments WHERE firmware_id = ? ORDER BY mac');
+    this.#assignmentsOfImage = db.prepare<[string], { mac: string }>(
+      'SELECT mac FROM firmware_assignments WHERE firmware_id = ? ORDER BY mac',
+    );
     const forgetPendingImage = db.prepare('UPDATE lamp_firmware SET pending_firmware_id = NULL WHERE pending_firmware_id = ?');
     const deleteImage = db.prepare('DELETE FROM firmware_images WHERE id = ?');
     this.#deleteImage = db.transaction((id: string): { deleted: true } | { deleted: false; assignedTo: string[] } => {
@@ -131,7 +133,9 @@ export class FirmwareStore {
     this.#lampPage = db.prepare<[string, number], LampRow>('SELECT * FROM lamp_firmware WHERE mac > ? ORDER BY mac LIMIT ?');
     this.#lampCount = db.prepare<[], { count: number }>('SELECT COUNT(*) AS count FROM lamp_firmware');
     const unmanaged = 'password_hash IS NULL AND mac NOT IN (SELECT mac FROM firmware_assignments)';
-    this.#staleUnmanagedLamps = db.prepare<[string], { mac: string }>(`SELECT mac FROM lamp_firmware WHERE last_check_at < ? AND ${unmanaged}`);
+    this.#staleUnmanagedLamps = db.prepare<[string], { mac: string }>(
+      `SELECT mac FROM lamp_firmware WHERE last_check_at < ? AND ${unmanaged}`,
+    );
     this.#oldestUnmanagedLamps = db.prepare<[string, number], { mac: string }>(
       `SELECT mac FROM lamp_firmware WHERE last_check_at >= ? AND ${unmanaged} ORDER BY last_check_at, rowid LIMIT ?`,
     );
@@ -225,9 +229,11 @@ export class FirmwareStore {
   }
 
   assignments(): FirmwareAssignment[] {
-    return this.#listAssignments
-      .all()
-      .map((row) => ({ mac: row.mac === DEFAULT_MAC ? null : row.mac, firmwareId: row.firmware_id, assignedAt: new Date(row.assigned_at) }));
+    return this.#listAssignments.all().map((row) => ({
+      mac: row.mac === DEFAULT_MAC ? null : row.mac,
+      firmwareId: row.firmware_id,
+      assignedAt: new Date(row.assigned_at),
+    }));
   }
 
   /** The image a lamp should run: its own assignment, else the default. */

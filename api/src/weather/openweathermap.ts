@@ -2,9 +2,7 @@ import { z } from 'zod';
 
 /** Where the weather is fetched for: one of OpenWeatherMap's three ways to name a place. */
 export type WeatherPlace =
-  | { kind: 'city-id'; cityId: number }
-  | { kind: 'city-name'; city: string }
-  | { kind: 'coordinates'; lat: number; lon: number };
+  { kind: 'city-id'; cityId: number } | { kind: 'city-name'; city: string } | { kind: 'coordinates'; lat: number; lon: number };
 
 /** A current-weather reply, reduced to what cloud-cloud uses. Temperatures in °C. */
 export interface WeatherReport {
@@ -107,11 +105,15 @@ export async function fetchCurrentWeather({ baseUrl, apiKey, place, timeoutMs, n
     body = undefined;
   }
   if (!response.ok) throw httpFailure(response.status, body, where);
-  if (body === undefined) throw new WeatherFetchError('bad-reply', `${where} answered with something that is not JSON: ${JSON.stringify(text.slice(0, 60))}`);
+  if (body === undefined)
+    throw new WeatherFetchError('bad-reply', `${where} answered with something that is not JSON: ${JSON.stringify(text.slice(0, 60))}`);
   const parsed = CurrentWeatherReply.safeParse(body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new WeatherFetchError('bad-reply', `${where} answered JSON of an unexpected shape: ${issue.path.join('.') || 'reply'}: ${issue.message}`);
+    throw new WeatherFetchError(
+      'bad-reply',
+      `${where} answered JSON of an unexpected shape: ${issue.path.join('.') || 'reply'}: ${issue.message}`,
+    );
   }
   const reply = parsed.data;
   const [weather] = reply.weather;

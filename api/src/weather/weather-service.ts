@@ -236,9 +236,7 @@ export class WeatherService {
   /** Brings the display in line with the report and the clock; publishes when anything changed. */
   #recompute(publishAnyway = false): void {
     const display =
-      isConfigured(this.#settings) && this.#report
-        ? weatherDisplayFor(this.#report, this.options.clock.now())
-        : DEFAULT_WEATHER;
+      isConfigured(this.#settings) && this.#report ? weatherDisplayFor(this.#report, this.options.clock.now()) : DEFAULT_WEATHER;
     const before = this.options.display.current();
     const after = this.options.display.setWeather(display);
     if (after !== before || publishAnyway) this.#publish();

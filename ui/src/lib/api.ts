@@ -1,4 +1,12 @@
-import { Client, fetchExchange, stringifyDocument, subscriptionExchange, type AnyVariables, type OperationResult, type TypedDocumentNode } from '@urql/core';
+import {
+  Client,
+  fetchExchange,
+  stringifyDocument,
+  subscriptionExchange,
+  type AnyVariables,
+  type OperationResult,
+  type TypedDocumentNode,
+} from '@urql/core';
 import { CloseCode, createClient as createWsClient, type Client as WsClient } from 'graphql-ws';
 import { ApiErrorCode } from '@cloud-cloud/contract/api-errors';
 import { CSRF_HEADER, GRAPHQL_PATH } from '@cloud-cloud/contract/http';
@@ -14,7 +22,10 @@ export interface ApiCallbacks {
 export interface Api {
   client: Client;
   /** Runs a query or mutation; a GraphQL error becomes an Error with the server's message. */
-  request<Data, Variables extends AnyVariables>(document: TypedDocumentNode<Data, Variables>, ...variables: VariablesArgument<Variables>): Promise<Data>;
+  request<Data, Variables extends AnyVariables>(
+    document: TypedDocumentNode<Data, Variables>,
+    ...variables: VariablesArgument<Variables>
+  ): Promise<Data>;
   /** Follows a subscription; returns the function that stops it. */
   follow<Data>(document: TypedDocumentNode<Data, Record<string, never>>, onData: (data: Data) => void): () => void;
   dispose(): void;
@@ -74,7 +85,10 @@ export function createApi(callbacks: ApiCallbacks): Api {
 
   return {
     client,
-    async request<Data, Variables extends AnyVariables>(document: TypedDocumentNode<Data, Variables>, ...[variables]: VariablesArgument<Variables>) {
+    async request<Data, Variables extends AnyVariables>(
+      document: TypedDocumentNode<Data, Variables>,
+      ...[variables]: VariablesArgument<Variables>
+    ) {
       const result = await client.query(document, (variables ?? {}) as Variables).toPromise();
       return unwrap(result, callbacks);
     },

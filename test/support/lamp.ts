@@ -61,18 +61,6 @@ export class TestLamp {
     return this.#take(match, timeoutMs, typeof expected === 'string' ? expected : 'a matching frame');
   }
 
-  /**
-   * Resolves after `ms` with every frame that arrived meanwhile and was not yet taken.
-   * @deprecated Waits on time, so a late frame slips past it. To show that nothing arrives,
-   * cause a later marker packet and expect it to be `next()`.
-   */
-  async drain(ms: number): Promise<string[]> {
-    await new Promise((resolve) => setTimeout(resolve, ms));
-    const frames = this.received.slice(this.#cursor);
-    this.#cursor = this.received.length;
-    return frames;
-  }
-
   /** Stops reading from the socket, as a lamp on a stalled network would. */
   stall(): void {
     (this.socket as unknown as { _socket: import('node:net').Socket })._socket.pause();

@@ -1,10 +1,10 @@
-import type { Browser, WebSocketRoute } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, launchBrowser } from '../support/browser.js';
+import type { WebSocketRoute } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserAvailable } from '../support/browser.js';
 import { graphqlData } from '../support/graphql.js';
-import { DEVICE_SECRET, startSystem, temporaryDataDir, type RunningSystem } from '../support/system.js';
+import { DEVICE_SECRET } from '../support/system.js';
 import { TestLamp } from '../support/lamp.js';
-import { logIn, openPhone, requireBuiltUi, UI_DIST } from './phone.js';
+import { logIn, openPhone, useUiSystem } from './phone.js';
 
 /*
  * With the server gone, the page must not pretend: the preview keeps the last state the server
@@ -12,35 +12,18 @@ import { logIn, openPhone, requireBuiltUi, UI_DIST } from './phone.js';
  */
 
 describe.runIf(browserAvailable())('web UI while the connection is down', () => {
-  let browser: Browser;
-  let running: RunningSystem;
-  let data: ReturnType<typeof temporaryDataDir>;
-
-  beforeAll(async () => {
-    requireBuiltUi();
-    data = temporaryDataDir();
-    running = await startSystem({ databaseFile: data.databaseFile, uiDirectory: UI_DIST });
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    // Already stopped when a test failed while the server was away.
-    await running?.stop({ keepData: true }).catch(() => undefined);
-    data?.remove();
-  });
+  const ui = useUiSystem();
 
   it('keeps showing the confirmed state, says a tap was not applied, and sends nothing later', async () => {
-    const { context, page } = await openPhone(browser);
-    await logIn(page, `http://127.0.0.1:${running.http}/`);
-    await graphqlData(running.http, 'mutation { setColor(color: { hex: "#336699" }) { frame } }');
-    await graphqlData(running.http, 'mutation { setPulse(pulse: 1) { frame } }');
+    const { context, page } = await openPhone(ui.browser);
+    await logIn(page, `http://127.0.0.1:${ui.running.http}/`);
+    await graphqlData(ui.running.http, 'mutation { setColor(color: { hex: "#336699" }) { frame } }');
+    await graphqlData(ui.running.http, 'mutation { setPulse(pulse: 1) { frame } }');
     const caption = page.locator('figcaption');
     const confirmed = 'Manual · #336699 · pulse 1';
     await expect.poll(() => caption.textContent()).toBe(confirmed);
 
-    const { http, device } = running;
-    await running.stop({ keepData: true });
+    await ui.stop();
     await page.getByRole('alert').filter({ hasText: 'Connection to the server lost' }).waitFor();
     await page.getByText('Last state the server confirmed.').waitFor();
 
@@ -58,13 +41,13 @@ describe.runIf(browserAvailable())('web UI while the connection is down', () => 
     expect(await page.getByRole('radio', { name: 'Manual' }).getAttribute('aria-checked')).toBe('true');
     expect(await page.getByLabel('Pulsing').inputValue()).toBe('1');
 
-    running = await startSystem({ databaseFile: data.databaseFile, uiDirectory: UI_DIST, httpPort: http, devicePort: device });
+    await ui.start();
     await page.getByText('Connected again.').waitFor({ timeout: 10_000 });
     await expect.poll(() => page.getByText('Last state the server confirmed.').count()).toBe(0);
     expect(await caption.textContent()).toBe(confirmed);
-    const { lamp, packet } = await TestLamp.handshake(running.device, DEVICE_SECRET);
+    const { lamp, packet } = await TestLamp.handshake(ui.running.device, DEVICE_SECRET);
     expect(packet).toBe('[cc:2:51,102,153:1]');
-    expect((await graphqlData(running.http, '{ displayState { frame } }')).displayState.frame).toBe('[cc:2:51,102,153:1]');
+    expect((await graphqlData(ui.running.http, '{ displayState { frame } }')).displayState.frame).toBe('[cc:2:51,102,153:1]');
 
     // A choice made now goes out; none of the refused ones ever does.
     await page.getByRole('button', { name: 'Cyan' }).click();
@@ -76,7 +59,7 @@ describe.runIf(browserAvailable())('web UI while the connection is down', () => 
   });
 
   it('with only the live connection cut (HTTP still working) sends nothing either', async () => {
-    const { context, page } = await openPhone(browser);
+    const { context, page } = await openPhone(ui.browser);
     // Stands between the page and the server's graphql-ws endpoint, to cut just that.
     let cut = false;
     const links = new Set<WebSocketRoute>();
@@ -88,9 +71,9 @@ describe.runIf(browserAvailable())('web UI while the connection is down', () => 
       route.connectToServer();
       links.add(route);
     });
-    await logIn(page, `http://127.0.0.1:${running.http}/`);
-    await graphqlData(running.http, 'mutation { setColor(color: { hex: "#224466" }) { frame } }');
-    await graphqlData(running.http, 'mutation { setPulse(pulse: 3) { frame } }');
+    await logIn(page, `http://127.0.0.1:${ui.running.http}/`);
+    await graphqlData(ui.running.http, 'mutation { setColor(color: { hex: "#224466" }) { frame } }');
+    await graphqlData(ui.running.http, 'mutation { setPulse(pulse: 3) { frame } }');
     const caption = page.locator('figcaption');
     const confirmed = 'Manual · #224466 · pulse 3';
     await expect.poll(() => caption.textContent()).toBe(confirmed);
@@ -105,12 +88,12 @@ describe.runIf(browserAvailable())('web UI while the connection is down', () => 
     await page.getByRole('radio', { name: 'Weather' }).click();
     expect(await caption.textContent()).toBe(confirmed);
     // The server could have been reached over HTTP, but was not asked to change anything.
-    expect((await graphqlData(running.http, '{ displayState { frame } }')).displayState.frame).toBe('[cc:2:34,68,102:3]');
+    expect((await graphqlData(ui.running.http, '{ displayState { frame } }')).displayState.frame).toBe('[cc:2:34,68,102:3]');
 
     cut = false;
     await page.getByText('Connected again.').waitFor({ timeout: 10_000 });
     expect(await caption.textContent()).toBe(confirmed);
-    expect((await graphqlData(running.http, '{ displayState { frame } }')).displayState.frame).toBe('[cc:2:34,68,102:3]');
+    expect((await graphqlData(ui.running.http, '{ displayState { frame } }')).displayState.frame).toBe('[cc:2:34,68,102:3]');
     await context.close();
   });
 });

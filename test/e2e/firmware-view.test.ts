@@ -1,47 +1,25 @@
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, launchBrowser } from '../support/browser.js';
-import { REPO_ROOT } from '../support/command.js';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserAvailable } from '../support/browser.js';
 import { AS_ADMIN, graphqlData } from '../support/graphql.js';
 import { esp32Image } from '../support/firmware-images.js';
-import { ADMIN_PASSWORD, startSystem, type RunningSystem } from '../support/system.js';
+import { ADMIN_PASSWORD } from '../support/system.js';
 import { esp32UpdateHeaders, updateCheck } from '../support/update-client.js';
+import { openPhone, SCREENSHOTS, useUiSystem } from './phone.js';
 
 /*
  * The web UI's Firmware view in Chromium against the real server: what a person can do with an
  * image, why they cannot when they cannot, and the lamps' updates a page at a time.
  */
 
-const UI_DIST = join(REPO_ROOT, 'ui/dist');
-const SCREENSHOTS = join(REPO_ROOT, 'screenshots');
-const PHONE = { width: 360, height: 740 };
-
 describe.runIf(browserAvailable())('the Firmware view', () => {
-  let browser: Browser;
-  let running: RunningSystem;
-
-  beforeAll(async () => {
-    if (!existsSync(join(UI_DIST, 'index.html'))) throw new Error('ui/dist is missing: run `npm run build`');
-    mkdirSync(SCREENSHOTS, { recursive: true });
-    // One address plays every lamp here.
-    running = await startSystem({ uiDirectory: UI_DIST, firmwareLimits: { checksPerAddress: 10_000 } });
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await running?.stop();
-  });
+  // One address plays every lamp here.
+  const ui = useUiSystem(() => ({ firmwareLimits: { checksPerAddress: 10_000 } }));
 
   async function firmwareView(colorScheme: 'light' | 'dark' = 'light') {
-    const context = await browser.newContext({ viewport: PHONE, colorScheme, hasTouch: true, isMobile: true, deviceScaleFactor: 2 });
-    const page = await context.newPage();
-    page.on('pageerror', (error) => {
-      throw error;
-    });
-    await page.goto(`http://127.0.0.1:${running.http}/`);
+    const { context, page } = await openPhone(ui.browser, colorScheme);
+    await page.goto(`http://127.0.0.1:${ui.running.http}/`);
     await page.getByLabel('Admin password').fill(ADMIN_PASSWORD);
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByRole('button', { name: 'Firmware' }).click();
@@ -66,7 +44,7 @@ describe.runIf(browserAvailable())('the Firmware view', () => {
     );
     form.set('map', JSON.stringify({ 0: ['variables.file'] }));
     form.set('0', new Blob([new Uint8Array(esp32Image({ version, seed: `view-${version}` }))]), 'firmware.bin');
-    const response = await fetch(`http://127.0.0.1:${running.http}/graphql`, {
+    const response = await fetch(`http://127.0.0.1:${ui.running.http}/graphql`, {
       method: 'POST',
       body: form,
       headers: { 'x-graphql-yoga-csrf': '1', ...AS_ADMIN },
@@ -77,7 +55,7 @@ describe.runIf(browserAvailable())('the Firmware view', () => {
   it('says why an image cannot be deleted, and lets it be unassigned and then deleted', async () => {
     const id = await upload('4.2.0');
     await graphqlData(
-      running.http,
+      ui.running.http,
       'mutation($id: ID!) { assignFirmware(firmwareId: $id, macs: ["A4:CF:12:00:0A:01", "A4:CF:12:00:0A:02"]) { mac } }',
       { id },
     );
@@ -107,7 +85,7 @@ describe.runIf(browserAvailable())('the Firmware view', () => {
     expect(await page.getByText(both).count()).toBe(0);
     await del.click();
     await page.getByText('Deleted version 4.2.0.').waitFor();
-    expect((await graphqlData(running.http, '{ firmwareImages { id } }')).firmwareImages).toEqual([]);
+    expect((await graphqlData(ui.running.http, '{ firmwareImages { id } }')).firmwareImages).toEqual([]);
     await context.close();
   });
 
@@ -129,7 +107,7 @@ describe.runIf(browserAvailable())('the Firmware view', () => {
       };
       return { select: pick(select), text: pick(text), file: pick(file), button: pick(file, '::file-selector-button') };
     });
-    // The selector takes the page's font, colours and shape instead of the browser's.
+    // The selector takes the page's font, colours and shape instead of the ui.browser's.
     expect(styles.select).toMatchObject({
       font: styles.text.font,
       color: styles.text.color,
@@ -146,7 +124,7 @@ describe.runIf(browserAvailable())('the Firmware view', () => {
   it('pages through the lamps, 50 at a time', async () => {
     const macs = Array.from({ length: 60 }, (_, i) => `A4:CF:12:00:0B:${i.toString(16).padStart(2, '0').toUpperCase()}`);
     for (const mac of macs)
-      expect((await updateCheck(running.http, '/ota', esp32UpdateHeaders({ mac, version: '1.0.0' }))).status).toBe(304);
+      expect((await updateCheck(ui.running.http, '/ota', esp32UpdateHeaders({ mac, version: '1.0.0' }))).status).toBe(304);
     const { context, page } = await firmwareView();
     await page.getByText('Lamps 1–50 of 60, by MAC').waitFor();
     expect(await page.getByText(macs[49]!, { exact: true }).count()).toBe(1);

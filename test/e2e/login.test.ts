@@ -1,32 +1,18 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, launchBrowser } from '../support/browser.js';
+import { describe, expect, it } from 'vitest';
+import { browserAvailable } from '../support/browser.js';
 import { graphql } from '../support/graphql.js';
 import { ManualClock } from '../support/clock.js';
-import { startSystem, type RunningSystem } from '../support/system.js';
-import { openPhone, requireBuiltUi, UI_DIST } from './phone.js';
+import { openPhone, useUiSystem } from './phone.js';
 
 /* The login lockout as a person meets it: in the server's own words. */
 
 describe.runIf(browserAvailable())('web UI login lockout', () => {
-  let browser: Browser;
-  let running: RunningSystem;
-
-  beforeAll(async () => {
-    requireBuiltUi();
-    // A clock that stands still, so the wait the server names is the same on both asks.
-    running = await startSystem({ uiDirectory: UI_DIST, clock: new ManualClock(new Date('2026-11-21T11:00:00Z')) });
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await running?.stop();
-  });
+  // A clock that stands still, so the wait the server names is the same on both asks.
+  const ui = useUiSystem(() => ({ clock: new ManualClock(new Date('2026-11-21T11:00:00Z')) }));
 
   it("shows the server's message once this address is locked out", async () => {
-    const { context, page } = await openPhone(browser);
-    await page.goto(`http://127.0.0.1:${running.http}/`);
+    const { context, page } = await openPhone(ui.browser);
+    await page.goto(`http://127.0.0.1:${ui.running.http}/`);
     const password = page.getByLabel('Admin password');
     const alert = page.getByRole('alert');
     for (let attempt = 1; attempt <= 5; attempt++) {
@@ -39,8 +25,8 @@ describe.runIf(browserAvailable())('web UI login lockout', () => {
     await page.getByRole('button', { name: 'Log in' }).click();
     await expect.poll(() => alert.textContent()).toContain('too many failed logins');
 
-    // Word for word what the API says to this address (the browser's, on loopback).
-    const answer = await graphql(running.http, 'mutation { login(password: "x") { expiresAt } }', undefined, {});
+    // Word for word what the API says to this address (the ui.browser's, on loopback).
+    const answer = await graphql(ui.running.http, 'mutation { login(password: "x") { expiresAt } }', undefined, {});
     expect(answer.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
     expect(await alert.textContent()).toBe(answer.errors![0]!.message);
     await context.close();

@@ -1,47 +1,37 @@
 import { join } from 'node:path';
 import { LampCloseCode } from '@cloud-cloud/protocol/close-codes';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, launchBrowser } from '../support/browser.js';
+import { browserAvailable } from '../support/browser.js';
 import { graphql, graphqlData } from '../support/graphql.js';
 import { TestLamp } from '../support/lamp.js';
 import { currentWeather, OpenWeatherMapStandIn, OWM_ERRORS } from '../support/openweathermap-stand-in.js';
-import { ADMIN_PASSWORD, startSystem, type RunningSystem } from '../support/system.js';
-import { logIn, openPhone, PHONE, requireBuiltUi, SCREENSHOTS, UI_DIST } from './phone.js';
+import { ADMIN_PASSWORD } from '../support/system.js';
+import { logIn, openPhone, PHONE, SCREENSHOTS, useUiSystem } from './phone.js';
 
 /*
- * The admin's Settings view in a real browser against the real server: the weather source
+ * The admin's Settings view in a real ui.browser against the real server: the weather source
  * (tried against a local OpenWeatherMap stand-in, then saved), API tokens, the device secret
  * with raw lamps on either side of a rotation, and the admin password.
  */
 
 describe.runIf(browserAvailable())('web UI settings', () => {
-  let browser: Browser;
-  let running: RunningSystem;
   let standIn: OpenWeatherMapStandIn;
-
   beforeAll(async () => {
-    requireBuiltUi();
     standIn = await OpenWeatherMapStandIn.start();
-    // No CC_DEVICE_SECRET: the secret is generated and stored, so it can be rotated.
-    running = await startSystem({ uiDirectory: UI_DIST, deviceSecret: undefined, weather: { baseUrl: standIn.url } });
-    browser = await launchBrowser();
   });
-
-  afterAll(async () => {
-    await browser?.close();
-    await running?.stop();
-    await standIn?.stop();
-  });
+  afterAll(() => standIn?.stop());
+  // No CC_DEVICE_SECRET: the secret is generated and stored, so it can be rotated.
+  const ui = useUiSystem(() => ({ deviceSecret: undefined, weather: { baseUrl: standIn.url } }));
 
   afterEach(() => {
     standIn.reply = { kind: 'weather', body: currentWeather() };
   });
 
-  const url = () => `http://127.0.0.1:${running.http}/`;
+  const url = () => `http://127.0.0.1:${ui.running.http}/`;
 
   async function settings(colorScheme: 'light' | 'dark' = 'light', password = ADMIN_PASSWORD) {
-    const opened = await openPhone(browser, colorScheme);
+    const opened = await openPhone(ui.browser, colorScheme);
     await logIn(opened.page, url(), password);
     await opened.page.getByRole('button', { name: 'Settings' }).click();
     await opened.page.getByRole('heading', { name: 'Weather source' }).waitFor();
@@ -54,15 +44,15 @@ describe.runIf(browserAvailable())('web UI settings', () => {
     const { context, page } = await settings();
     await page.getByText('No key is saved yet.').waitFor();
     expect(await page.getByTestId('weather-source-state').textContent()).toContain('Not set up yet');
-    await page.getByLabel('API key').fill('key-from-the-browser');
+    await page.getByLabel('API key').fill('key-from-the-ui.browser');
     await page.getByLabel('By name').check();
     await page.getByLabel('City', { exact: true }).fill('Zurich,CH');
     await page.getByRole('button', { name: 'Test' }).click();
     await expect.poll(() => weatherAnswer(page).textContent()).toContain('Zurich, CH: moderate rain, 9 °C');
     expect(await weatherAnswer(page).textContent()).toContain('The lamps would show Rain at intensity 5. Not saved yet.');
-    expect(standIn.requests.at(-1)!.searchParams.get('appid')).toBe('key-from-the-browser');
+    expect(standIn.requests.at(-1)!.searchParams.get('appid')).toBe('key-from-the-ui.browser');
     expect(standIn.requests.at(-1)!.searchParams.get('q')).toBe('Zurich,CH');
-    const unsaved = (await graphqlData(running.http, '{ weather { source { apiKeyConfigured place { city } } } }')).weather.source;
+    const unsaved = (await graphqlData(ui.running.http, '{ weather { source { apiKeyConfigured place { city } } } }')).weather.source;
     expect(unsaved).toEqual({ apiKeyConfigured: false, place: null });
 
     // A refusal comes back in words.
@@ -74,14 +64,14 @@ describe.runIf(browserAvailable())('web UI settings', () => {
     await page.getByLabel('Fetch every (minutes)').fill('15');
     await page.getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => weatherAnswer(page).textContent()).toBe('Saved. Zurich, CH: moderate rain, 9 °C.');
-    const saved = (await graphqlData(running.http, '{ weather { source { apiKeyConfigured intervalSeconds place { city } } } }')).weather
+    const saved = (await graphqlData(ui.running.http, '{ weather { source { apiKeyConfigured intervalSeconds place { city } } } }')).weather
       .source;
     expect(saved).toEqual({ apiKeyConfigured: true, intervalSeconds: 900, place: { city: 'Zurich,CH' } });
     // Write-only: the key is never sent back to the page.
     await page.getByText('A key is saved. It is never shown again.').waitFor();
     expect(await page.getByTestId('weather-source-state').textContent()).toContain('Working: the weather for Zurich, CH.');
     expect(await page.getByLabel('API key').inputValue()).toBe('');
-    expect(await page.content()).not.toContain('key-from-the-browser');
+    expect(await page.content()).not.toContain('key-from-the-ui.browser');
     await context.close();
   });
 
@@ -99,7 +89,7 @@ describe.runIf(browserAvailable())('web UI settings', () => {
     await shown.scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(SCREENSHOTS, 'settings-new-token-light.png') });
     const asToken = { authorization: `Bearer ${token}` };
-    expect((await graphql(running.http, '{ viewer { scope } }', undefined, asToken)).data).toEqual({ viewer: { scope: 'READ_ONLY' } });
+    expect((await graphql(ui.running.http, '{ viewer { scope } }', undefined, asToken)).data).toEqual({ viewer: { scope: 'READ_ONLY' } });
 
     await page.getByRole('button', { name: 'Done' }).click();
     expect(await page.content()).not.toContain(token);
@@ -110,21 +100,23 @@ describe.runIf(browserAvailable())('web UI settings', () => {
     const dialog = page.getByRole('dialog');
     await dialog.getByText('Programs using it are refused from now on').waitFor();
     await dialog.getByRole('button', { name: 'Cancel' }).click();
-    expect((await graphql(running.http, '{ viewer { scope } }', undefined, asToken)).data).toEqual({ viewer: { scope: 'READ_ONLY' } });
+    expect((await graphql(ui.running.http, '{ viewer { scope } }', undefined, asToken)).data).toEqual({ viewer: { scope: 'READ_ONLY' } });
     await page.getByRole('button', { name: 'Revoke wall display' }).click();
     await dialog.getByRole('button', { name: 'Revoke' }).click();
     await page.getByText('Revoked "wall display".').waitFor();
     await expect.poll(() => row.count()).toBe(0);
-    expect((await graphql(running.http, '{ viewer { scope } }', undefined, asToken)).errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await graphql(ui.running.http, '{ viewer { scope } }', undefined, asToken)).errors?.[0]?.extensions?.code).toBe(
+      'UNAUTHENTICATED',
+    );
     await context.close();
   });
 
   it('shows the device secret and rotates it: the new one lets a lamp in, the old one is refused', async () => {
     const { context, page } = await settings();
     const field = page.getByLabel('Shared secret', { exact: true });
-    await expect.poll(() => field.inputValue()).toBe(running.system.api.deviceSecret.value);
+    await expect.poll(() => field.inputValue()).toBe(ui.running.system.api.deviceSecret.value);
     const old = await field.inputValue();
-    const { lamp: connected } = await TestLamp.handshake(running.device, old);
+    const { lamp: connected } = await TestLamp.handshake(ui.running.device, old);
 
     await page.getByRole('button', { name: 'Rotate…' }).click();
     const dialog = page.getByRole('dialog');
@@ -136,10 +128,10 @@ describe.runIf(browserAvailable())('web UI settings', () => {
     expect(rotated).not.toBe(old);
 
     expect((await connected.closed).code).toBe(LampCloseCode.Revoked);
-    const refused = await TestLamp.connect(running.device);
+    const refused = await TestLamp.connect(ui.running.device);
     refused.send(old);
     expect((await refused.closed).code).toBe(LampCloseCode.Unauthorized);
-    const { lamp } = await TestLamp.handshake(running.device, rotated);
+    const { lamp } = await TestLamp.handshake(ui.running.device, rotated);
     lamp.close();
     await context.close();
   });
@@ -168,7 +160,7 @@ describe.runIf(browserAvailable())('web UI settings', () => {
     // The new password logs in; put the old one back for the other tests.
     const again = await settings('light', 'purple lamp at dusk');
     await again.context.close();
-    await graphqlData(running.http, 'mutation($c: String!, $n: String!) { changeAdminPassword(currentPassword: $c, newPassword: $n) }', {
+    await graphqlData(ui.running.http, 'mutation($c: String!, $n: String!) { changeAdminPassword(currentPassword: $c, newPassword: $n) }', {
       c: 'purple lamp at dusk',
       n: ADMIN_PASSWORD,
     });

@@ -1,44 +1,29 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, launchBrowser } from '../support/browser.js';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { browserAvailable } from '../support/browser.js';
 import { graphqlData } from '../support/graphql.js';
 import { esp32Image } from '../support/firmware-images.js';
 import { TestLamp } from '../support/lamp.js';
 import { esp32UpdateHeaders, updateCheck } from '../support/update-client.js';
-import { ADMIN_PASSWORD, DEVICE_SECRET, startSystem, temporaryDataDir, type RunningSystem } from '../support/system.js';
-import { openPhone, PHONE, requireBuiltUi, SCREENSHOTS, UI_DIST } from './phone.js';
+import { ADMIN_PASSWORD, DEVICE_SECRET } from '../support/system.js';
+import { openPhone, PHONE, SCREENSHOTS, useUiSystem } from './phone.js';
 
 /*
- * The web UI in a real browser (Debian's Chromium) against the real server, with raw
+ * The web UI in a real ui.browser (Debian's Chromium) against the real server, with raw
  * WebSocket lamps: what a person does on a phone, and what the lamp then receives.
  */
 
 const runBrowserTests = browserAvailable();
 
 describe.runIf(runBrowserTests)('web UI', () => {
-  let browser: Browser;
-  let running: RunningSystem;
-  let data: ReturnType<typeof temporaryDataDir>;
+  const ui = useUiSystem();
 
-  beforeAll(async () => {
-    requireBuiltUi();
-    data = temporaryDataDir();
-    running = await startSystem({ databaseFile: data.databaseFile, uiDirectory: UI_DIST });
-    browser = await launchBrowser();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await running?.stop({ keepData: true });
-    data?.remove();
-  });
-
-  const url = () => `http://127.0.0.1:${running.http}/`;
+  const url = () => `http://127.0.0.1:${ui.running.http}/`;
 
   const phone = (colorScheme: 'light' | 'dark' = 'light'): Promise<{ context: BrowserContext; page: Page }> =>
-    openPhone(browser, colorScheme);
+    openPhone(ui.browser, colorScheme);
 
   async function loggedIn(colorScheme: 'light' | 'dark' = 'light') {
     const opened = await phone(colorScheme);
@@ -79,7 +64,7 @@ describe.runIf(runBrowserTests)('web UI', () => {
 
   it('switches modes with one tap, and a lamp follows', async () => {
     const { context, page } = await loggedIn();
-    const { lamp } = await TestLamp.handshake(running.device, DEVICE_SECRET);
+    const { lamp } = await TestLamp.handshake(ui.running.device, DEVICE_SECRET);
     await page.getByRole('radio', { name: 'Weather' }).click();
     await lamp.waitFor('[cc:1:3:9]');
     await expect.poll(() => caption(page).textContent()).toBe('Weather · Clear sky · intensity 9');
@@ -94,7 +79,7 @@ describe.runIf(runBrowserTests)('web UI', () => {
 
   it('picks a colour: a swatch, a drag across the colour area, the hex field; the lamp gets each', async () => {
     const { context, page } = await loggedIn();
-    const { lamp } = await TestLamp.handshake(running.device, DEVICE_SECRET);
+    const { lamp } = await TestLamp.handshake(ui.running.device, DEVICE_SECRET);
     await page.getByRole('radio', { name: 'Manual' }).click();
 
     await page.getByRole('button', { name: 'Pink' }).click();
@@ -150,7 +135,7 @@ describe.runIf(runBrowserTests)('web UI', () => {
     await first.page.getByRole('radio', { name: 'Manual' }).click();
     await first.page.getByRole('button', { name: 'Cyan' }).click();
     await expect.poll(() => caption(second.page).textContent()).toBe('Manual · #00c8ff · pulse 4');
-    await graphqlData(running.http, 'mutation { setMode(mode: OFF) { frame } }');
+    await graphqlData(ui.running.http, 'mutation { setMode(mode: OFF) { frame } }');
     await expect.poll(() => caption(first.page).textContent()).toBe('Off');
     await expect.poll(() => caption(second.page).textContent()).toBe('Off');
     await first.context.close();
@@ -159,16 +144,14 @@ describe.runIf(runBrowserTests)('web UI', () => {
 
   it('shows a banner when the server goes away, and the true state when it is back', async () => {
     const { context, page } = await loggedIn();
-    await graphqlData(running.http, 'mutation { setColor(color: { hex: "#336699" }) { frame } }');
+    await graphqlData(ui.running.http, 'mutation { setColor(color: { hex: "#336699" }) { frame } }');
     await expect.poll(() => caption(page).textContent()).toContain('#336699');
-    const { http, device } = running;
-
-    await running.stop({ keepData: true });
+    await ui.stop();
     const banner = page.getByRole('alert').filter({ hasText: 'Connection to the server lost' });
     await banner.waitFor();
 
-    running = await startSystem({ databaseFile: data.databaseFile, uiDirectory: UI_DIST, httpPort: http, devicePort: device });
-    await graphqlData(running.http, 'mutation { setPulse(pulse: 2) { frame } }');
+    await ui.start();
+    await graphqlData(ui.running.http, 'mutation { setPulse(pulse: 2) { frame } }');
     await banner.waitFor({ state: 'detached', timeout: 10_000 });
     await expect.poll(() => caption(page).textContent(), { timeout: 10_000 }).toBe('Manual · #336699 · pulse 2');
     await context.close();
@@ -176,7 +159,7 @@ describe.runIf(runBrowserTests)('web UI', () => {
 
   it('lists lamps, resets one after a confirmation, and streams debug lines', async () => {
     const { context, page } = await loggedIn();
-    const { lamp } = await TestLamp.handshake(running.device, DEVICE_SECRET);
+    const { lamp } = await TestLamp.handshake(ui.running.device, DEVICE_SECRET);
     await page.getByRole('button', { name: 'Lamps' }).click();
     await page.getByText('Lamp at 127.0.0.1').waitFor();
     await expect.poll(() => page.getByText('1 online', { exact: true }).count()).toBe(1);
@@ -201,9 +184,9 @@ describe.runIf(runBrowserTests)('web UI', () => {
 
   it('uploads firmware, makes it the default, and rolls it out to a connected lamp', async () => {
     const { context, page } = await loggedIn();
-    const { lamp } = await TestLamp.handshake(running.device, DEVICE_SECRET);
+    const { lamp } = await TestLamp.handshake(ui.running.device, DEVICE_SECRET);
     await page.getByRole('button', { name: 'Firmware' }).click();
-    const bytes = esp32Image({ version: '3.2.1', chipId: 9, seed: 'from-the-browser' });
+    const bytes = esp32Image({ version: '3.2.1', chipId: 9, seed: 'from-the-ui.browser' });
     await page.getByLabel('Image file (.bin)').setInputFiles({ name: 'cloud.bin', mimeType: 'application/octet-stream', buffer: bytes });
     await page.getByLabel('Notes').fill('softer sunrise');
     await page.getByRole('button', { name: 'Upload' }).click();
@@ -218,7 +201,7 @@ describe.runIf(runBrowserTests)('web UI', () => {
     await page.getByText(/Rolling out 3\.2\.1: 1 connected lamp/).waitFor();
 
     // The lamp checks in through the update endpoint; the page shows its progress live.
-    const answer = await updateCheck(running.http, '/ota', esp32UpdateHeaders({ mac: 'A4:CF:12:AB:CD:EF', version: '3.0.0' }));
+    const answer = await updateCheck(ui.running.http, '/ota', esp32UpdateHeaders({ mac: 'A4:CF:12:AB:CD:EF', version: '3.0.0' }));
     expect(answer.body.equals(bytes)).toBe(true);
     await page.getByText('A4:CF:12:AB:CD:EF').waitFor();
     await page.getByText('Update sent, waiting for it to come back').waitFor();
@@ -243,7 +226,7 @@ describe.runIf(runBrowserTests)('web UI', () => {
   });
 
   it('writes screenshots of the main views, light and dark', async () => {
-    const { lamp } = await TestLamp.handshake(running.device, DEVICE_SECRET);
+    const { lamp } = await TestLamp.handshake(ui.running.device, DEVICE_SECRET);
     for (const scheme of ['light', 'dark'] as const) {
       const { context, page } = await phone(scheme);
       await page.goto(url());

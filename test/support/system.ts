@@ -31,10 +31,10 @@ export interface RunningSystem {
   stop(options?: { keepData?: boolean }): Promise<void>;
 }
 
+export type SystemStartOptions = Partial<Omit<SystemOptions, 'database'>> & { databaseFile?: string };
+
 /** The whole system as `npm start` composes it, on free loopback ports, with a real SQLite file. */
-export async function startSystem(
-  options: Partial<Omit<SystemOptions, 'database'>> & { databaseFile?: string } = {},
-): Promise<RunningSystem> {
+export async function startSystem(options: SystemStartOptions = {}): Promise<RunningSystem> {
   const data = options.databaseFile ? undefined : temporaryDataDir();
   const databaseFile = options.databaseFile ?? data!.databaseFile;
   const { databaseFile: _ignored, ...systemOptions } = options;

@@ -1,12 +1,10 @@
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { buildApi, type ApiOptions } from '@cloud-cloud/api/app';
-import { openDatabase } from '@cloud-cloud/api/store/database';
+import type { ApiOptions } from '@cloud-cloud/api/app';
 import { ManualClock } from './support/clock.js';
 import { esp32Image } from './support/firmware-images.js';
 import { ADMIN_TOKEN, graphqlData } from './support/graphql.js';
-import { ADAPTER_TOKEN, ADMIN_PASSWORD, DEVICE_SECRET, silentLogger, temporaryDataDir } from './support/system.js';
+import { buildTestApi } from './support/system.js';
 import { esp32UpdateHeaders, updateCheck } from './support/update-client.js';
 
 /*
@@ -20,22 +18,8 @@ afterEach(async () => {
 });
 
 async function start(options: Partial<ApiOptions> = {}) {
-  const data = temporaryDataDir();
-  const database = openDatabase(data.databaseFile);
   const clock = new ManualClock(new Date('2026-03-01T12:00:00Z'));
-  const api = buildApi({
-    host: '127.0.0.1',
-    port: 0,
-    database,
-    firmwareDirectory: join(data.dir, 'firmware'),
-    deviceSecret: DEVICE_SECRET,
-    adapterToken: ADAPTER_TOKEN,
-    apiToken: ADMIN_TOKEN,
-    adminPassword: ADMIN_PASSWORD,
-    logger: silentLogger,
-    clock,
-    ...options,
-  });
+  const { api, database, data } = buildTestApi({ clock, ...options });
   const { port } = await api.start();
   const rows = new Database(data.databaseFile, { readonly: true });
   stops.push(async () => {

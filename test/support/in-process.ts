@@ -1,8 +1,7 @@
-import { join } from 'node:path';
-import { buildApi, type Api, type ApiOptions } from '@cloud-cloud/api/app';
+import type { Api, ApiOptions } from '@cloud-cloud/api/app';
 import { openDatabase } from '@cloud-cloud/api/store/database';
-import { ADMIN_TOKEN, AS_ADMIN, type GraphqlResponse } from './graphql.js';
-import { ADAPTER_TOKEN, ADMIN_PASSWORD, DEVICE_SECRET, silentLogger, temporaryDataDir } from './system.js';
+import { AS_ADMIN, type GraphqlResponse } from './graphql.js';
+import { buildTestApi } from './system.js';
 
 export interface InProcessApi {
   api: Api;
@@ -19,20 +18,7 @@ export interface InProcessApi {
 
 /** The API with a real SQLite file, answering requests without listening on any port. */
 export function inProcessApi(options: Partial<ApiOptions> = {}): InProcessApi {
-  const data = temporaryDataDir();
-  const database = openDatabase(data.databaseFile);
-  const api = buildApi({
-    host: '127.0.0.1',
-    port: 0,
-    database,
-    firmwareDirectory: join(data.dir, 'firmware'),
-    deviceSecret: DEVICE_SECRET,
-    adapterToken: ADAPTER_TOKEN,
-    apiToken: ADMIN_TOKEN,
-    adminPassword: ADMIN_PASSWORD,
-    logger: silentLogger,
-    ...options,
-  });
+  const { api, database, data } = buildTestApi(options);
   return {
     api,
     database,

@@ -66,13 +66,17 @@ export async function startSystem(options: SystemStartOptions = {}): Promise<Run
   };
 }
 
-/** The API alone (no adapter), on a free port unless `port` is given, with its own database. */
-export function startApi(port = 0, options: Partial<ApiOptions> = {}): { api: Api; started: Promise<number>; stop: () => Promise<void> } {
+/** The API alone, not started, with the test credentials and a database of its own. */
+export function buildTestApi(options: Partial<ApiOptions> = {}): {
+  api: Api;
+  database: ReturnType<typeof openDatabase>;
+  data: ReturnType<typeof temporaryDataDir>;
+} {
   const data = temporaryDataDir();
   const database = openDatabase(data.databaseFile);
   const api = buildApi({
     host: '127.0.0.1',
-    port,
+    port: 0,
     database,
     firmwareDirectory: join(data.dir, 'firmware'),
     deviceSecret: DEVICE_SECRET,
@@ -82,6 +86,12 @@ export function startApi(port = 0, options: Partial<ApiOptions> = {}): { api: Ap
     logger: silentLogger,
     ...options,
   });
+  return { api, database, data };
+}
+
+/** The API alone (no adapter), on a free port unless `port` is given, with its own database. */
+export function startApi(port = 0, options: Partial<ApiOptions> = {}): { api: Api; started: Promise<number>; stop: () => Promise<void> } {
+  const { api, database, data } = buildTestApi({ port, ...options });
   return {
     api,
     started: api.start().then((started) => started.port),

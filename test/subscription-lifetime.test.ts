@@ -3,6 +3,7 @@ import WebSocket from 'ws';
 import { MAX_OPERATIONS_PER_CONNECTION } from '@cloud-cloud/api/http/graphql-ws-link';
 import { MAX_HTTP_STREAMS_PER_CREDENTIAL } from '@cloud-cloud/api/http/subscription-lifetime';
 import { AS_ADMIN, graphqlData, graphqlResponse } from './support/graphql.js';
+import { ManualClock } from './support/clock.js';
 import { openEventStream, type EventStream } from './support/sse.js';
 import { ADMIN_PASSWORD, startSystem, waitUntil, type RunningSystem } from './support/system.js';
 
@@ -80,6 +81,38 @@ describe('server-sent event subscriptions end with their credentials', () => {
     const logout = await graphqlResponse(running.http, 'mutation { logout }', undefined, cookie);
     expect(logout.body.data?.logout).toBe(true);
     await setColor(running.http, '#123456');
+    const rest = await stream.rest();
+    expect(rest.filter((event) => event.event === 'next').map((event) => event.data?.errors?.[0]?.extensions?.code)).toEqual([
+      'UNAUTHENTICATED',
+    ]);
+  });
+
+  it('ends what a session opened once the session expires, on every transport', async () => {
+    const clock = new ManualClock(new Date('2026-12-01T08:00:00Z'));
+    running = await startSystem({ clock });
+    const login = await graphqlResponse(running.http, `mutation { login(password: "${ADMIN_PASSWORD}") { expiresAt } }`, undefined, {});
+    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    const stream = track(await openEventStream(running.http, FRAME_SUBSCRIPTION, { cookie, 'x-graphql-yoga-csrf': '1' }));
+    expect((await stream.next())?.data?.data?.displayState.frame).toBe('[cc:0:?:?]');
+    const socket = new WebSocket(`ws://127.0.0.1:${running.http}/graphql`, 'graphql-transport-ws', { headers: { cookie } });
+    cleanups.push(() => socket.terminate());
+    const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+    const acknowledged = new Promise<void>((resolve) =>
+      socket.on('message', (data) => {
+        if ((JSON.parse((data as Buffer).toString('utf8')) as { type: string }).type === 'connection_ack') resolve();
+      }),
+    );
+    socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init' })));
+    await acknowledged;
+
+    // Still valid: nothing ends.
+    running.system.api.services.authenticator.expireSessions();
+    await setColor(running.http, '#204060');
+    expect((await stream.next())?.data?.data?.displayState.frame).toBe('[cc:2:32,64,96:0]');
+
+    clock.advance(31 * 24 * 3600_000);
+    running.system.api.services.authenticator.expireSessions();
+    expect(await closed).toBe(4403);
     const rest = await stream.rest();
     expect(rest.filter((event) => event.event === 'next').map((event) => event.data?.errors?.[0]?.extensions?.code)).toEqual([
       'UNAUTHENTICATED',

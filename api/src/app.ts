@@ -49,6 +49,9 @@ export interface Api {
   fetch(request: Request): Promise<Response>;
 }
 
+/** How often sessions past their time are ended, with what they opened. */
+const SESSION_EXPIRY_CHECK_MS = 60_000;
+
 /** The API process: the domain services behind HTTP (GraphQL, update endpoint, web UI) and graphql-ws. */
 export function buildApi(options: ApiOptions): Api {
   const { logger } = options;
@@ -79,6 +82,7 @@ export function buildApi(options: ApiOptions): Api {
   });
 
   let port = 0;
+  let sessionExpiry: NodeJS.Timeout | undefined;
   return {
     services,
     get deviceSecret() {
@@ -104,10 +108,13 @@ export function buildApi(options: ApiOptions): Api {
         });
       });
       services.weather.start();
+      sessionExpiry = setInterval(() => services.authenticator.expireSessions(), SESSION_EXPIRY_CHECK_MS);
+      sessionExpiry.unref();
       return { port, generatedAdminPassword };
     },
     stop: async () => {
       services.weather.stop();
+      clearInterval(sessionExpiry);
       await wsLink.dispose();
       for (const client of wsServer.clients) client.terminate();
       await new Promise<void>((resolve) => wsServer.close(() => resolve()));

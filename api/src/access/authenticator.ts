@@ -112,11 +112,19 @@ export class Authenticator extends EventEmitter<{ revoked: [credentialId: string
     const stored = this.state.readSetting('admin_password_hash');
     if (!stored || !(await verifyPassword(password, stored))) throw new LoginRefused('wrong password', null);
     this.#throttle.recordSuccess(address);
-    this.credentials.deleteExpiredSessions(now);
+    this.expireSessions();
     const token = generateSecret();
     const expiresAt = new Date(now.getTime() + this.#sessionLifetimeMs);
     this.credentials.addSession({ id: randomUUID(), tokenHash: tokenHash(token), createdAt: now, expiresAt });
     return { token, expiresAt };
+  }
+
+  /**
+   * Ends the sessions whose time is up like a logout: what they opened (graphql-ws connections,
+   * server-sent-event streams) is closed too, not only their next request refused.
+   */
+  expireSessions(): void {
+    for (const id of this.credentials.deleteExpiredSessions(this.options.clock.now())) this.emit('revoked', id);
   }
 
   logout(sessionId: string): void {

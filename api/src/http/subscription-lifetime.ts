@@ -138,7 +138,7 @@ class Lifetime {
 }
 
 function credentialsRevoked(): GraphQLError {
-  return new GraphQLError('the credentials this subscription was opened with were revoked or logged out', {
+  return new GraphQLError('the credentials this subscription was opened with were revoked, logged out or have expired', {
     extensions: { code: ApiErrorCode.Unauthenticated },
   });
 }

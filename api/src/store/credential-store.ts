@@ -51,7 +51,7 @@ export class CredentialStore {
       'SELECT id, created_at, expires_at FROM sessions WHERE token_hash = ? AND expires_at > ?',
     );
     this.#deleteSession = db.prepare('DELETE FROM sessions WHERE id = ?');
-    this.#deleteExpiredSessions = db.prepare('DELETE FROM sessions WHERE expires_at <= ?');
+    this.#deleteExpiredSessions = db.prepare<[string], { id: string }>('DELETE FROM sessions WHERE expires_at <= ? RETURNING id');
   }
 
   addToken(record: { id: string; name: string; scope: TokenScope; tokenHash: string; createdAt: Date }): void {
@@ -93,8 +93,9 @@ export class CredentialStore {
     this.#deleteSession.run(id);
   }
 
-  deleteExpiredSessions(now: Date): void {
-    this.#deleteExpiredSessions.run(now.toISOString());
+  /** Deletes the sessions that have expired by `now`; returns their ids. */
+  deleteExpiredSessions(now: Date): string[] {
+    return this.#deleteExpiredSessions.all(now.toISOString()).map((row) => row.id);
   }
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { attemptSource, AttemptWindow } from '../src/firmware/attempt-window.js';
+import { attemptSource, AttemptWindow } from '../src/access/attempt-window.js';
 
 describe("whom an address's attempts count against", () => {
   it.each([

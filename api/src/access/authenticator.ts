@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock.js';
 import type { ApiTokenRecord, CredentialStore, TokenScope } from '../store/credential-store.js';
 import type { StateStore } from '../store/state-store.js';
-import { LoginThrottle } from './login-throttle.js';
+import { attemptSource, AttemptWindow } from './attempt-window.js';
 import { CredentialError, type Principal } from './principal.js';
 import { generateSecret, hashPassword, secretMatches, tokenHash, verifyPassword } from './secret.js';
 
@@ -25,10 +25,12 @@ export interface AuthenticatorOptions {
   clock: Clock;
   /** How long a login lasts. Default 30 days. */
   sessionLifetimeMs?: number;
-  throttle?: LoginThrottle;
 }
 
 export const MIN_PASSWORD_LENGTH = 8;
+/** Failed logins allowed per address (an IPv6 client's /64) within the window. */
+const MAX_FAILED_LOGINS = 5;
+const FAILED_LOGIN_WINDOW_MS = 15 * 60_000;
 const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
 
 /**
@@ -37,7 +39,8 @@ const BEARER = /^Bearer[ \t]+(\S+)[ \t]*$/i;
  * session ends or a token is revoked, so connections it opened can be closed.
  */
 export class Authenticator extends EventEmitter<{ revoked: [credentialId: string] }> {
-  readonly #throttle: LoginThrottle;
+  // Kept in memory: a restart forgets it, which costs an attacker a restart they cannot cause.
+  readonly #failedLogins: AttemptWindow;
   readonly #sessionLifetimeMs: number;
 
   constructor(
@@ -46,7 +49,7 @@ export class Authenticator extends EventEmitter<{ revoked: [credentialId: string
     private readonly options: AuthenticatorOptions,
   ) {
     super();
-    this.#throttle = options.throttle ?? new LoginThrottle();
+    this.#failedLogins = new AttemptWindow(MAX_FAILED_LOGINS, FAILED_LOGIN_WINDOW_MS);
     this.#sessionLifetimeMs = options.sessionLifetimeMs ?? 30 * 24 * 3600_000;
   }
 
@@ -101,17 +104,18 @@ export class Authenticator extends EventEmitter<{ revoked: [credentialId: string
 
   async login(password: string, address: string): Promise<{ token: string; expiresAt: Date }> {
     const now = this.options.clock.now();
-    const wait = this.#throttle.retryAfterMs(address, now.getTime());
+    const source = attemptSource(address);
+    const wait = this.#failedLogins.retryAfterMs(source, now.getTime());
     if (wait > 0) {
       const seconds = Math.ceil(wait / 1000);
       throw new LoginRefused(`too many failed logins from this address; try again in ${durationInWords(seconds)}`, seconds);
     }
     // Counted as a failure before the slow check, so that attempts made in parallel cannot all
     // pass the limit while the first ones are still being checked; a success clears it again.
-    this.#throttle.recordFailure(address, now.getTime());
+    this.#failedLogins.count(source, now.getTime());
     const stored = this.state.readSetting('admin_password_hash');
     if (!stored || !(await verifyPassword(password, stored))) throw new LoginRefused('wrong password', null);
-    this.#throttle.recordSuccess(address);
+    this.#failedLogins.clear(source);
     this.expireSessions();
     const token = generateSecret();
     const expiresAt = new Date(now.getTime() + this.#sessionLifetimeMs);

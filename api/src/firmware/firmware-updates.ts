@@ -10,7 +10,7 @@ import type {
   UpdateCheckRecord,
   UpdateState,
 } from '../store/firmware-store.js';
-import { attemptSource, AttemptWindow } from './attempt-window.js';
+import { attemptSource, AttemptWindow } from '../access/attempt-window.js';
 import { FirmwareFileError, type FirmwareLibrary } from './firmware-library.js';
 import { compareFirmwareVersions } from './firmware-version.js';
 import type { UpdateRequest } from './update-request.js';

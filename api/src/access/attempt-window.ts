@@ -40,6 +40,11 @@ export class AttemptWindow {
     if (attempts!.length === 0) this.#attempts.delete(key);
   }
 
+  /** Forgets every attempt of `key`: it proved itself. */
+  clear(key: string): void {
+    this.#attempts.delete(key);
+  }
+
   /** How many keys are tracked. */
   get size(): number {
     return this.#attempts.size;

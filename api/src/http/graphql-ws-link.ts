@@ -17,7 +17,7 @@ import { CredentialError, type Principal } from '../access/principal.js';
 import { adapterLinkIdentity } from '../devices/adapter-identity.js';
 import type { DeviceRegistry } from '../devices/device-registry.js';
 import { ApiErrorCode } from '../schema/errors.js';
-import { sameOrigin, sessionCookie } from './request-origin.js';
+import { sessionCookie } from './request-origin.js';
 import type { ApiYoga } from './yoga.js';
 
 /** Operations (mostly subscriptions) one graphql-ws connection may run at once. */
@@ -59,8 +59,8 @@ export function serveGraphqlWs({ yoga, schema, wsServer, authenticator, devices,
     const claimedAdapterId = connectionParam(params, 'adapterId');
     const adapterId = claimedAdapterId && ADAPTER_ID.test(claimedAdapterId) ? claimedAdapterId : null;
     if (authorization !== undefined) return authenticator.fromAuthorization(authorization, adapterId);
-    const cookie = sessionCookie(request);
-    if (cookie && sameOrigin(request, trustProxy)) {
+    const cookie = sessionCookie(request, trustProxy);
+    if (cookie) {
       const principal = authenticator.fromSessionToken(cookie);
       if (!principal) throw new CredentialError('the session has ended: log in again');
       return principal;

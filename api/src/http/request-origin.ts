@@ -15,9 +15,14 @@ export function requestOrigin(request: IncomingMessage, trustProxy: boolean): Re
   return { remoteAddress: forwardedFor || direct, secure: proto === 'https' };
 }
 
-export function sessionCookie(request: IncomingMessage): string | undefined {
+/**
+ * The session cookie's value, when it counts: browsers send cookies with requests and WebSocket
+ * handshakes that pages of any site start, so only one from a page of this server does.
+ */
+export function sessionCookie(request: IncomingMessage, trustProxy: boolean): string | undefined {
   const header = request.headers.cookie;
-  return header ? parseCookies(header)[SESSION_COOKIE] : undefined;
+  if (!header || !sameOrigin(request, trustProxy)) return undefined;
+  return parseCookies(header)[SESSION_COOKIE];
 }
 
 /**
@@ -25,7 +30,7 @@ export function sessionCookie(request: IncomingMessage): string | undefined {
  * WebSocket handshakes from any page, so a cookie only counts when the Origin matches.
  * Requests without Origin are not from a browser page.
  */
-export function sameOrigin(request: IncomingMessage, trustProxy: boolean): boolean {
+function sameOrigin(request: IncomingMessage, trustProxy: boolean): boolean {
   const origin = headerValue(request, 'origin');
   if (!origin) return true;
   const host = (trustProxy && headerValue(request, 'x-forwarded-host')) || headerValue(request, 'host');

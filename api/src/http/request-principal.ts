@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Authenticator } from '../access/authenticator.js';
 import { ANONYMOUS, CredentialError, type Principal } from '../access/principal.js';
 import { unauthenticated } from '../schema/errors.js';
-import { sameOrigin, sessionCookie } from './request-origin.js';
+import { sessionCookie } from './request-origin.js';
 
 /**
  * Who sent an HTTP request: its `Authorization: Bearer` token, else a session cookie sent from
@@ -16,7 +16,7 @@ export function principalOfRequest(request: IncomingMessage, authenticator: Auth
     if (error instanceof CredentialError) throw unauthenticated(error.message);
     throw error;
   }
-  const cookie = sessionCookie(request);
-  if (cookie && sameOrigin(request, trustProxy)) return authenticator.fromSessionToken(cookie) ?? ANONYMOUS;
+  const cookie = sessionCookie(request, trustProxy);
+  if (cookie) return authenticator.fromSessionToken(cookie) ?? ANONYMOUS;
   return ANONYMOUS;
 }

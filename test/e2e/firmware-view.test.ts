@@ -107,7 +107,7 @@ describe.runIf(browserAvailable())('the Firmware view', () => {
       };
       return { select: pick(select), text: pick(text), file: pick(file), button: pick(file, '::file-selector-button') };
     });
-    // The selector takes the page's font, colours and shape instead of the ui.browser's.
+    // The selector takes the page's font, colours and shape instead of the browser's.
     expect(styles.select).toMatchObject({
       font: styles.text.font,
       color: styles.text.color,

@@ -25,7 +25,7 @@ describe.runIf(browserAvailable())('web UI login lockout', () => {
     await page.getByRole('button', { name: 'Log in' }).click();
     await expect.poll(() => alert.textContent()).toContain('too many failed logins');
 
-    // Word for word what the API says to this address (the ui.browser's, on loopback).
+    // Word for word what the API says to this address (the browser's, on loopback).
     const answer = await graphql(ui.running.http, 'mutation { login(password: "x") { expiresAt } }', undefined, {});
     expect(answer.errors?.[0]?.extensions?.code).toBe('RATE_LIMITED');
     expect(await alert.textContent()).toBe(answer.errors![0]!.message);

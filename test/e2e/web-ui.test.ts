@@ -11,7 +11,7 @@ import { ADMIN_PASSWORD, DEVICE_SECRET } from '../support/system.js';
 import { openPhone, PHONE, SCREENSHOTS, useUiSystem } from './phone.js';
 
 /*
- * The web UI in a real ui.browser (Debian's Chromium) against the real server, with raw
+ * The web UI in a real browser (Debian's Chromium) against the real server, with raw
  * WebSocket lamps: what a person does on a phone, and what the lamp then receives.
  */
 
@@ -186,7 +186,7 @@ describe.runIf(runBrowserTests)('web UI', () => {
     const { context, page } = await loggedIn();
     const { lamp } = await TestLamp.handshake(ui.running.device, DEVICE_SECRET);
     await page.getByRole('button', { name: 'Firmware' }).click();
-    const bytes = esp32Image({ version: '3.2.1', chipId: 9, seed: 'from-the-ui.browser' });
+    const bytes = esp32Image({ version: '3.2.1', chipId: 9, seed: 'from-the-browser' });
     await page.getByLabel('Image file (.bin)').setInputFiles({ name: 'cloud.bin', mimeType: 'application/octet-stream', buffer: bytes });
     await page.getByLabel('Notes').fill('softer sunrise');
     await page.getByRole('button', { name: 'Upload' }).click();

@@ -1,9 +1,9 @@
 import { LampCloseCode } from '@cloud-cloud/protocol/close-codes';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from './support/clock.js';
 import { graphql, graphqlData } from './support/graphql.js';
 import { TestLamp } from './support/lamp.js';
-import { currentWeather, OpenWeatherMapStandIn, OWM_ERRORS } from './support/openweathermap-stand-in.js';
+import { OpenWeatherMapStandIn, OWM_ERRORS } from './support/openweathermap-stand-in.js';
 import { DEVICE_SECRET, startSystem, temporaryDataDir, type RunningSystem } from './support/system.js';
 
 /*
@@ -16,17 +16,11 @@ const TEST_WEATHER = `mutation($settings: WeatherSettingsInput!) { testWeatherSe
   ok error display { state intensity frame } report { description placeName country } } }`;
 const SOURCE = '{ weather { report { placeName } source { apiKeyConfigured place { city cityId } } } }';
 
-let standIn: OpenWeatherMapStandIn;
-beforeAll(async () => {
-  standIn = await OpenWeatherMapStandIn.start();
-});
-afterAll(() => standIn.stop());
+const standIn = OpenWeatherMapStandIn.forEachTest();
 
 const running: RunningSystem[] = [];
 afterEach(async () => {
   for (const system of running.splice(0)) await system.stop();
-  standIn.reply = { kind: 'weather', body: currentWeather() };
-  standIn.requests.length = 0;
 });
 
 async function start(options: Parameters<typeof startSystem>[0] = {}): Promise<RunningSystem> {

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ManualClock } from './support/clock.js';
@@ -16,17 +16,11 @@ const FAST = { retryBaseMs: 40, recomputeEveryMs: 20, timeoutMs: 300 };
 const WEATHER = `{ weather { display { state intensity } frame report { conditionId description temperature cloudiness sunrise sunset placeName cityId }
   source { state message consecutiveFailures nextAttemptAt apiKeyConfigured intervalSeconds place { cityId city lat lon } } } }`;
 
-let standIn: OpenWeatherMapStandIn;
-beforeAll(async () => {
-  standIn = await OpenWeatherMapStandIn.start();
-});
-afterAll(() => standIn.stop());
+const standIn = OpenWeatherMapStandIn.forEachTest();
 
 const running: RunningSystem[] = [];
 afterEach(async () => {
   for (const system of running.splice(0)) await system.stop();
-  standIn.reply = { kind: 'weather', body: currentWeather() };
-  standIn.requests.length = 0;
 });
 
 async function start(options: Parameters<typeof startSystem>[0] = {}, clock = new ManualClock(NOON)) {

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { LampCloseCode } from '@cloud-cloud/protocol/close-codes';
 import type { Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { browserAvailable } from '../support/browser.js';
 import { graphql, graphqlData } from '../support/graphql.js';
 import { TestLamp } from '../support/lamp.js';
@@ -10,23 +10,15 @@ import { ADMIN_PASSWORD } from '../support/system.js';
 import { logIn, openPhone, PHONE, SCREENSHOTS, useUiSystem } from './phone.js';
 
 /*
- * The admin's Settings view in a real ui.browser against the real server: the weather source
+ * The admin's Settings view in a real browser against the real server: the weather source
  * (tried against a local OpenWeatherMap stand-in, then saved), API tokens, the device secret
  * with raw lamps on either side of a rotation, and the admin password.
  */
 
 describe.runIf(browserAvailable())('web UI settings', () => {
-  let standIn: OpenWeatherMapStandIn;
-  beforeAll(async () => {
-    standIn = await OpenWeatherMapStandIn.start();
-  });
-  afterAll(() => standIn?.stop());
+  const standIn = OpenWeatherMapStandIn.forEachTest();
   // No CC_DEVICE_SECRET: the secret is generated and stored, so it can be rotated.
   const ui = useUiSystem(() => ({ deviceSecret: undefined, weather: { baseUrl: standIn.url } }));
-
-  afterEach(() => {
-    standIn.reply = { kind: 'weather', body: currentWeather() };
-  });
 
   const url = () => `http://127.0.0.1:${ui.running.http}/`;
 
@@ -44,13 +36,13 @@ describe.runIf(browserAvailable())('web UI settings', () => {
     const { context, page } = await settings();
     await page.getByText('No key is saved yet.').waitFor();
     expect(await page.getByTestId('weather-source-state').textContent()).toContain('Not set up yet');
-    await page.getByLabel('API key').fill('key-from-the-ui.browser');
+    await page.getByLabel('API key').fill('key-from-the-browser');
     await page.getByLabel('By name').check();
     await page.getByLabel('City', { exact: true }).fill('Zurich,CH');
     await page.getByRole('button', { name: 'Test' }).click();
     await expect.poll(() => weatherAnswer(page).textContent()).toContain('Zurich, CH: moderate rain, 9 °C');
     expect(await weatherAnswer(page).textContent()).toContain('The lamps would show Rain at intensity 5. Not saved yet.');
-    expect(standIn.requests.at(-1)!.searchParams.get('appid')).toBe('key-from-the-ui.browser');
+    expect(standIn.requests.at(-1)!.searchParams.get('appid')).toBe('key-from-the-browser');
     expect(standIn.requests.at(-1)!.searchParams.get('q')).toBe('Zurich,CH');
     const unsaved = (await graphqlData(ui.running.http, '{ weather { source { apiKeyConfigured place { city } } } }')).weather.source;
     expect(unsaved).toEqual({ apiKeyConfigured: false, place: null });
@@ -71,7 +63,7 @@ describe.runIf(browserAvailable())('web UI settings', () => {
     await page.getByText('A key is saved. It is never shown again.').waitFor();
     expect(await page.getByTestId('weather-source-state').textContent()).toContain('Working: the weather for Zurich, CH.');
     expect(await page.getByLabel('API key').inputValue()).toBe('');
-    expect(await page.content()).not.toContain('key-from-the-ui.browser');
+    expect(await page.content()).not.toContain('key-from-the-browser');
     await context.close();
   });
 

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 
 /** How the stand-in answers the next requests. */
 export type StandInReply =
@@ -46,8 +47,27 @@ export class OpenWeatherMapStandIn {
 
   static async start(): Promise<OpenWeatherMapStandIn> {
     const standIn = new OpenWeatherMapStandIn();
-    await new Promise<void>((resolve) => standIn.#server.listen(0, '127.0.0.1', resolve));
+    await standIn.#listen();
     return standIn;
+  }
+
+  /**
+   * For one file of tests: a stand-in listening from before its first test to after its last,
+   * back to a good reply and no requests seen after each test.
+   */
+  static forEachTest(): OpenWeatherMapStandIn {
+    const standIn = new OpenWeatherMapStandIn();
+    beforeAll(() => standIn.#listen());
+    afterEach(() => {
+      standIn.reply = { kind: 'weather', body: currentWeather() };
+      standIn.requests.length = 0;
+    });
+    afterAll(() => standIn.stop());
+    return standIn;
+  }
+
+  #listen(): Promise<void> {
+    return new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
   }
 
   get url(): string {

@@ -1,3 +1,4 @@
+import { MIN_ADMIN_PASSWORD_LENGTH } from '@cloud-cloud/contract/credentials';
 import { z } from 'zod';
 
 /** One environment variable: how it is documented, its default, and how it is read. */
@@ -97,10 +98,10 @@ export const ADAPTER_TOKEN = setting(
 );
 export const ADMIN_PASSWORD = setting(
   'CC_ADMIN_PASSWORD',
-  'Sets the admin password (at least 8 characters) instead of generating one',
+  `Sets the admin password (at least ${MIN_ADMIN_PASSWORD_LENGTH} characters) instead of generating one`,
   'generated on first start and printed once',
-  'a password of at least 8 characters',
-  z.string().min(8).optional(),
+  `a password of at least ${MIN_ADMIN_PASSWORD_LENGTH} characters`,
+  z.string().min(MIN_ADMIN_PASSWORD_LENGTH).optional(),
   { secret: true },
 );
 export const API_TOKEN = setting(

@@ -27,7 +27,6 @@ export interface AuthenticatorOptions {
   sessionLifetimeMs?: number;
 }
 
-export const MIN_PASSWORD_LENGTH = 8;
 /** Failed logins allowed per address (an IPv6 client's /64) within the window. */
 const MAX_FAILED_LOGINS = 5;
 const FAILED_LOGIN_WINDOW_MS = 15 * 60_000;

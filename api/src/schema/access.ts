@@ -1,6 +1,7 @@
 import { serialize } from 'cookie';
 import { GraphQLError } from 'graphql';
-import { LoginRefused, MIN_PASSWORD_LENGTH } from '../access/authenticator.js';
+import { MIN_ADMIN_PASSWORD_LENGTH } from '@cloud-cloud/contract/credentials';
+import { LoginRefused } from '../access/authenticator.js';
 import { SESSION_COOKIE } from '../access/session-cookie.js';
 import type { ApiTokenRecord, TokenScope } from '../store/credential-store.js';
 import { builder } from './builder.js';
@@ -113,7 +114,7 @@ builder.mutationFields((t) => ({
       newPassword: t.arg.string({ required: true }),
     },
     resolve: async (_root, args, { authenticator }) => {
-      const { currentPassword, newPassword } = checkArguments(args, { newPassword: atLeastCharacters(MIN_PASSWORD_LENGTH) });
+      const { currentPassword, newPassword } = checkArguments(args, { newPassword: atLeastCharacters(MIN_ADMIN_PASSWORD_LENGTH) });
       try {
         await authenticator.changePassword(currentPassword, newPassword);
       } catch (error) {

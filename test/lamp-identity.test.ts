@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graphql, graphqlData, subscribe, wsClient } from './support/graphql.js';
+import { esp32Image } from './support/firmware-images.js';
+import { AS_ADMIN, graphql, graphqlData, subscribe, wsClient } from './support/graphql.js';
 import { allLamps, connectLamp, dialLamp, hangUp, LAMP_FIELDS, lampById, lampWhen, offline } from './support/lamp-rooms.js';
 import { startSystem, type RunningSystem } from './support/system.js';
+import { esp8266UpdateHeaders, updateCheck } from './support/update-client.js';
 
 let running: RunningSystem;
 beforeAll(async () => {
@@ -252,5 +254,75 @@ describe('revoking', () => {
     refused.send(secret);
     expect((await refused.closed).code).toBe(4401);
     expect(await lampById(running.http, lamp.id)).toMatchObject({ online: false, revokedAt: revokeLamp.revokedAt });
+  });
+});
+
+/** Uploads an image as curl -F would (GraphQL multipart request), and returns its id. */
+async function uploadImage(bytes: Uint8Array): Promise<string> {
+  const form = new FormData();
+  form.set(
+    'operations',
+    JSON.stringify({ query: 'mutation($file: File!) { uploadFirmware(file: $file) { id } }', variables: { file: null } }),
+  );
+  form.set('map', JSON.stringify({ 0: ['variables.file'] }));
+  form.set('0', new Blob([new Uint8Array(bytes)]), 'firmware.bin');
+  const response = await fetch(`http://127.0.0.1:${running.http}/graphql`, {
+    method: 'POST',
+    body: form,
+    headers: { 'x-graphql-yoga-csrf': '1', ...AS_ADMIN },
+  });
+  const body = (await response.json()) as { data?: { uploadFirmware: { id: string } } | null; errors?: unknown };
+  if (!body.data) throw new Error(JSON.stringify(body.errors));
+  return body.data.uploadFirmware.id;
+}
+
+describe('firmware records', () => {
+  it('an update check with a MAC from the address of a lamp known by its address gives that lamp its MAC', async () => {
+    const { lamp: socket } = await connectLamp(running.device, { from: '127.0.0.12' });
+    const lamp = await lampWhen(running.http, onlineAt('127.0.0.12'), 'the lamp');
+    expect(lamp.mac).toBeNull();
+    const check = await updateCheck(
+      running.http,
+      '/ota',
+      esp8266UpdateHeaders({ mac: '5C:CF:7F:00:00:12', version: '1.0.7' }),
+      '127.0.0.12',
+    );
+    expect(check.status).toBe(304);
+    const linked = await graphqlData(
+      running.http,
+      'query($lampId: ID!) { lamp(lampId: $lampId) { mac firmwareVersion firmware { mac lamp { id } } } }',
+      {
+        lampId: lamp.id,
+      },
+    );
+    expect(linked.lamp).toEqual({
+      mac: '5C:CF:7F:00:00:12',
+      firmwareVersion: '1.0.7',
+      firmware: { mac: '5C:CF:7F:00:00:12', lamp: { id: lamp.id } },
+    });
+    await hangUp(socket);
+  });
+
+  it('a rollout reaches the lamp with that MAC, not its neighbour at the same address', async () => {
+    const a = await connectLamp(running.device, { mac: '5C:CF:7F:00:00:21', from: '127.0.0.13' });
+    const b = await connectLamp(running.device, { mac: '5C:CF:7F:00:00:22', from: '127.0.0.13' });
+    const lampA = await lampWhen(running.http, (l) => l.mac === '5C:CF:7F:00:00:21' && l.online, 'lamp a');
+    const lampB = await lampWhen(running.http, (l) => l.mac === '5C:CF:7F:00:00:22' && l.online, 'lamp b');
+    const firmwareId = await uploadImage(esp32Image({ version: '3.0.0', seed: 'rollout by mac' }));
+    const { rollOutFirmware } = await graphqlData(
+      running.http,
+      'mutation($firmwareId: ID!, $macs: [String!]) { rollOutFirmware(firmwareId: $firmwareId, macs: $macs) { macs lampIds lampsReached } }',
+      { firmwareId, macs: ['5C:CF:7F:00:00:21'] },
+    );
+    expect(rollOutFirmware).toEqual({ macs: ['5C:CF:7F:00:00:21'], lampIds: [lampA.id], lampsReached: 1 });
+    expect(await a.lamp.next()).toBe('[cc:u:?:?]');
+    // b's next packet is a RESET aimed at it: the UPDATE did not reach it.
+    await graphqlData(running.http, 'mutation($lampIds: [ID!]) { sendCommand(command: RESET, lampIds: $lampIds) { lampsReached } }', {
+      lampIds: [lampB.id],
+    });
+    expect(await b.lamp.next()).toBe('[cc:r:?:?]');
+    await graphqlData(running.http, 'mutation { unassignFirmware(macs: ["5C:CF:7F:00:00:21"]) }');
+    await hangUp(a.lamp);
+    await hangUp(b.lamp);
   });
 });

@@ -28,7 +28,7 @@ const LampCommandRef = adapterBuilder.objectRef<LampCommand>('LampCommand').impl
     moveToRoomId: t.id({
       nullable: true,
       description:
-        "The lamps were moved to this room: file them under it and write its current frame at once (when the adapter has no frame for the room yet, when it arrives).",
+        'The lamps were moved to this room: file them under it and write its current frame at once (when the adapter has no frame for the room yet, when it arrives).',
       resolve: (c) => c.moveToRoomId,
     }),
   }),

@@ -45,30 +45,30 @@ const LampAdmissionRef = adapterBuilder.objectRef<Admission>('LampAdmission').im
   }),
 });
 
-const LampPlacementRef = adapterBuilder
-  .objectRef<{ connectionId: string; roomId: string }>('LampPlacement')
-  .implement({
-    description: 'Which room a connection the adapter listed is in.',
-    fields: (t) => ({
-      connectionId: t.exposeID('connectionId', { description: 'The connection.' }),
-      roomId: t.exposeID('roomId', { description: "The room of the connection's lamp." }),
-    }),
-  });
-
-const LampSyncRef = adapterBuilder.objectRef<{ refused: string[]; placements: { connectionId: string; roomId: string }[] }>('LampSync').implement({
-  description: "The API's answer to an adapter listing its connections.",
+const LampPlacementRef = adapterBuilder.objectRef<{ connectionId: string; roomId: string }>('LampPlacement').implement({
+  description: 'Which room a connection the adapter listed is in.',
   fields: (t) => ({
-    refusedConnectionIds: t.idList({
-      description: 'Connections whose secret no longer lets them in, or whose id another adapter holds: the adapter closes them.',
-      resolve: (s) => s.refused,
-    }),
-    placements: t.field({
-      type: [LampPlacementRef],
-      description: 'The room of every connection that was kept.',
-      resolve: (s) => s.placements,
-    }),
+    connectionId: t.exposeID('connectionId', { description: 'The connection.' }),
+    roomId: t.exposeID('roomId', { description: "The room of the connection's lamp." }),
   }),
 });
+
+const LampSyncRef = adapterBuilder
+  .objectRef<{ refused: string[]; placements: { connectionId: string; roomId: string }[] }>('LampSync')
+  .implement({
+    description: "The API's answer to an adapter listing its connections.",
+    fields: (t) => ({
+      refusedConnectionIds: t.idList({
+        description: 'Connections whose secret no longer lets them in, or whose id another adapter holds: the adapter closes them.',
+        resolve: (s) => s.refused,
+      }),
+      placements: t.field({
+        type: [LampPlacementRef],
+        description: 'The room of every connection that was kept.',
+        resolve: (s) => s.placements,
+      }),
+    }),
+  });
 
 const LampSessionInput = adapterBuilder.inputType('LampSessionInput', {
   description: 'A lamp connection as its adapter holds it.',
@@ -78,7 +78,7 @@ const LampSessionInput = adapterBuilder.inputType('LampSessionInput', {
     remoteAddress: t.string({ required: true, description: "The lamp's address as the adapter sees it." }),
     connectedAt: t.field({ type: 'DateTime', required: true, description: 'When the connection opened.' }),
     lastSeenAt: t.field({ type: 'DateTime', required: true, description: 'When the lamp last showed a sign of life.' }),
-    mac: t.string({ description: "The MAC the lamp gave in its connection URL (`?mac=`), if a valid one." }),
+    mac: t.string({ description: 'The MAC the lamp gave in its connection URL (`?mac=`), if a valid one.' }),
     firmwareVersion: t.string({
       description: `The firmware version the lamp gave in its connection URL (\`?version=\`), if a valid one (1-${MAX_FIRMWARE_VERSION_LENGTH} printable characters).`,
     }),
@@ -109,7 +109,8 @@ const lampReport: ArgumentRule<SessionInput, LampReport> = (session, argument) =
   const mac = session.mac == null ? null : normalizeMac(session.mac);
   if (session.mac != null && mac === null) throw invalidArgument(`${argument}.mac`, LAMP_MAC_RULE);
   const firmwareVersion = session.firmwareVersion == null ? null : normalizeFirmwareVersion(session.firmwareVersion);
-  if (session.firmwareVersion != null && firmwareVersion === null) throw invalidArgument(`${argument}.firmwareVersion`, FIRMWARE_VERSION_RULE);
+  if (session.firmwareVersion != null && firmwareVersion === null)
+    throw invalidArgument(`${argument}.firmwareVersion`, FIRMWARE_VERSION_RULE);
   return {
     connectionId: session.connectionId,
     secret: session.secret,
@@ -154,7 +155,7 @@ adapterBuilder.mutationFields((t) => ({
     },
   }),
   reportLampDisconnected: t.boolean({
-    description: "A connection ended. False when the calling adapter holds no such connection.",
+    description: 'A connection ended. False when the calling adapter holds no such connection.',
     args: {
       connectionId: t.arg.id({ required: true, description: 'The connection.' }),
       reason: t.arg.string({ required: true, description: 'How it ended, for people (cut to 200 characters).' }),
@@ -167,7 +168,9 @@ adapterBuilder.mutationFields((t) => ({
   }),
   reportLampsSeen: t.boolean({
     description: 'Batched signs of life (pings and messages) from lamp connections.',
-    args: { sightings: t.arg({ type: [LampSightingInput], required: true, description: 'One per connection seen since the last report.' }) },
+    args: {
+      sightings: t.arg({ type: [LampSightingInput], required: true, description: 'One per connection seen since the last report.' }),
+    },
     resolve: (_root, { sightings }, context) => {
       const adapterId = linkedAdapter(context);
       for (const sighting of sightings) {

@@ -30,7 +30,10 @@ export interface LinkPolicy {
    * Given the authenticated caller and its connectionParams, the principal the link's operations
    * run as, or why the link is refused (closed with `code`).
    */
-  open(principal: AuthenticatedPrincipal, params: Record<string, unknown>): { principal: AuthenticatedPrincipal } | { code: number; reason: string };
+  open(
+    principal: AuthenticatedPrincipal,
+    params: Record<string, unknown>,
+  ): { principal: AuthenticatedPrincipal } | { code: number; reason: string };
   /** A link `open` let in has closed. */
   closed(principal: Principal): void;
 }

@@ -261,6 +261,8 @@ describe('a client that knows nothing of rooms', () => {
   it('acts on the default room with displayState, setMode, setColor and setPulse', async () => {
     const kitchen = await createRoom(running.http, 'Kitchen');
     const kitchenFrame = await setRoomColor(running.http, kitchen.id, '#0a0b0c');
+    // A steady light at home to start from (earlier tests left a pulse).
+    await graphqlData(running.http, 'mutation { setPulse(pulse: 0) { frame } }');
     const a = await lampWithMac('5C:CF:7F:00:20:01');
     const b = await lampWithMac('5C:CF:7F:00:20:02');
     await moveLamp(running.http, b.id, kitchen.id);

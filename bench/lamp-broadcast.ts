@@ -1,9 +1,11 @@
 /**
  * Lamp broadcast benchmark: how long cloud-cloud takes from a `setColor` mutation until the
  * last of N connected lamps has the new display packet, next to the floor of a bare `ws`
- * server that only broadcasts, and how much resident memory each connected lamp costs.
+ * server that only broadcasts, and how much resident memory each connected lamp costs. Then
+ * the room-local figure: with the N lamps in rooms of 10, how many socket writes one room's
+ * change costs (see room-local.ts).
  *
- *   npm run bench -- [--lamps 1000] [--rounds 50] [--batch 100] [--warmup 3] [--json out.json] [--timeout 600]
+ *   npm run bench -- [--lamps 1000] [--rounds 50] [--batch 100] [--warmup 3] [--room-size 10] [--json out.json] [--timeout 600]
  *
  * Each server runs as a child process (port 0 on 127.0.0.1) and the simulated lamps live in
  * this process, so the server's CPU and memory are measured on their own. Prints a Markdown
@@ -18,6 +20,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { formatDisplayPacket, type Rgb } from '@cloud-cloud/protocol/packet';
 import { LampFleet, type HandshakeReport } from './lamp-fleet.js';
+import { measureRoomLocal, type RoomLocalFigures } from './room-local.js';
 import { residentKiB, startServerProcess, type ServerProcess } from './server-process.js';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -45,6 +48,7 @@ and resident memory per lamp, next to a bare ws broadcast server as the floor.
   --rounds R       measured colour changes per server (default 50)
   --warmup W       unmeasured colour changes after the lamps connect (default 3)
   --batch B        lamps handshaking at the same time (default 100)
+  --room-size S    lamps per room for the room-local figure (default 10)
   --json PATH      write the results as JSON to PATH instead of the last stdout line
   --timeout S      give up after S seconds in total (default 600)
   -h, --help       this text
@@ -55,6 +59,7 @@ interface Options {
   rounds: number;
   warmup: number;
   batch: number;
+  roomSize: number;
   json: string | undefined;
   timeoutS: number;
 }
@@ -102,6 +107,7 @@ function readOptions(): Options | null {
       rounds: { type: 'string', default: '50' },
       warmup: { type: 'string', default: '3' },
       batch: { type: 'string', default: '100' },
+      'room-size': { type: 'string', default: '10' },
       json: { type: 'string' },
       timeout: { type: 'string', default: '600' },
       help: { type: 'boolean', short: 'h' },
@@ -119,6 +125,7 @@ function readOptions(): Options | null {
     rounds: count('rounds', values.rounds, 1),
     warmup: count('warmup', values.warmup, 0),
     batch: count('batch', values.batch, 1),
+    roomSize: count('room-size', values['room-size'], 1),
     json: values.json,
     timeoutS: count('timeout', values.timeout, 1),
   };
@@ -317,7 +324,7 @@ function machine() {
   };
 }
 
-function table(options: Options, cc: ServerFigures, bare: ServerFigures): string {
+function table(options: Options, cc: ServerFigures, bare: ServerFigures, rooms: RoomLocalFigures): string {
   const m = machine();
   const rows: [string, string, string, string][] = [
     ['broadcast → last lamp, p50', ms(cc.lastLampMs.p50), ms(bare.lastLampMs.p50), ratio(cc.lastLampMs.p50, bare.lastLampMs.p50)],
@@ -340,6 +347,13 @@ function table(options: Options, cc: ServerFigures, bare: ServerFigures): string
     ['server RSS before lamps', mib(cc.rssBeforeKiB), mib(bare.rssBeforeKiB), ratio(cc.rssBeforeKiB, bare.rssBeforeKiB)],
     ['server RSS with lamps', mib(cc.rssWithLampsKiB), mib(bare.rssWithLampsKiB), ratio(cc.rssWithLampsKiB, bare.rssWithLampsKiB)],
     ['server RSS per lamp', kib(cc.rssPerLampKiB), kib(bare.rssPerLampKiB), ratio(cc.rssPerLampKiB, bare.rssPerLampKiB)],
+    [
+      `room change → socket writes (${rooms.lamps} lamps, ${rooms.rooms} rooms of ${rooms.roomSize})`,
+      rooms.writesPerChange.toFixed(2),
+      '—',
+      '—',
+    ],
+    ['room change → last lamp of the room, p50', ms(spread(rooms.roundsMs).p50), '—', '—'],
   ];
   const header: [string, string, string, string] = ['', 'cloud-cloud', 'bare ws (floor)', 'cloud-cloud / bare'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -356,8 +370,14 @@ function table(options: Options, cc: ServerFigures, bare: ServerFigures): string
 }
 
 /** What else the run showed: anything here is worth a look before quoting the figures. */
-function observations(options: Options, figures: ServerFigures[]): string[] {
+function observations(options: Options, figures: ServerFigures[], rooms: RoomLocalFigures): string[] {
   const notes: string[] = [];
+  // Rounds go to the rooms in turn; every room but perhaps the last is full.
+  const expectedWrites = Math.min(rooms.roomSize, rooms.lamps);
+  if (rooms.writesPerChange !== expectedWrites && rooms.lamps % rooms.roomSize === 0) {
+    notes.push(`cloud-cloud: a room change cost ${rooms.writesPerChange} writes; a room has ${expectedWrites} lamps`);
+  }
+  if (rooms.unexpectedFrames > 0) notes.push(`cloud-cloud: ${rooms.unexpectedFrames} frames reached lamps outside the changed room`);
   // A GC in the server moves RSS by megabytes, which swamps what a few lamps cost.
   if (options.lamps < 500) notes.push(`RSS per lamp is mostly GC noise with only ${options.lamps} lamps; use 1000 or more for that figure`);
   for (const f of figures) {
@@ -453,16 +473,42 @@ async function main(): Promise<void> {
     });
     servers.push(ccProcess);
     const cc = await benchmarkServer(cloudCloudTarget(ccProcess, credentials), options, (f) => fleets.push(f), progress);
+    // Colours the broadcast rounds did not use (they take the first few dozen of colorFor).
+    let roomColors = 128;
+    const rooms = await measureRoomLocal({
+      graphqlUrl: `http://${HOST}:${ccProcess.httpPort}/graphql`,
+      deviceUrl: `ws://${HOST}:${ccProcess.devicePort}/`,
+      secret: credentials.deviceSecret,
+      apiToken: credentials.apiToken,
+      lamps: options.lamps,
+      roomSize: options.roomSize,
+      rounds: options.rounds,
+      batch: options.batch,
+      handshakeTimeoutMs: HANDSHAKE_TIMEOUT_MS,
+      roundTimeoutMs: ROUND_TIMEOUT_MS,
+      settleMs: SETTLE_MS,
+      nextColor: () => colorFor(++roomColors),
+      progress,
+      track: (f) => fleets.push(f),
+    });
 
     await cleanUp();
     clearTimeout(guard);
 
-    process.stdout.write(`${table(options, cc, bare)}\n\n${observations(options, [cc, bare]).join('\n')}\n`);
+    process.stdout.write(`${table(options, cc, bare, rooms)}\n\n${observations(options, [cc, bare], rooms).join('\n')}\n`);
     const results = {
       machine: machine(),
-      run: { lamps: options.lamps, rounds: options.rounds, warmup: options.warmup, batch: options.batch, at: new Date().toISOString() },
+      run: {
+        lamps: options.lamps,
+        rounds: options.rounds,
+        warmup: options.warmup,
+        batch: options.batch,
+        roomSize: options.roomSize,
+        at: new Date().toISOString(),
+      },
       cloudCloud: cc,
       bare,
+      roomLocal: { ...rooms, lastLampOfRoomMs: spread(rooms.roundsMs) },
       ratio: {
         lastLampP50: round2(cc.lastLampMs.p50 / bare.lastLampMs.p50),
         lastLampP99: round2(cc.lastLampMs.p99 / bare.lastLampMs.p99),

@@ -13,6 +13,8 @@ const RETRY_DELAY_MS = 250;
 
 export interface ConnectOptions {
   url: string;
+  /** The query string lamp number `index` (0 first) adds to `url`, e.g. its `mac=`; none when omitted. */
+  queryFor?: (index: number) => string;
   secret: string;
   count: number;
   /** Lamps handshaking at the same time; the server drops lamps that stay silent for 5 s. */
@@ -48,6 +50,8 @@ class HandshakeRefused extends Error {
 
 interface AwaitedBroadcast {
   packet: string;
+  /** The lamps (by index) the packet is for; null for all. */
+  only: ReadonlySet<number> | null;
   remaining: number;
   firstAt: number | null;
   resolve(arrival: BroadcastArrival): void;
@@ -56,6 +60,8 @@ interface AwaitedBroadcast {
 
 /** One simulated lamp after its handshake: remembers the newest display packet it got. */
 interface SimulatedLamp {
+  /** Its place in the fleet, in the order it was asked to connect (0 first). */
+  index: number;
   socket: WebSocket;
   displayPacket: string;
 }
@@ -68,6 +74,8 @@ export class LampFleet {
   unexpectedFrames = 0;
   /** Lamps the server closed after a completed handshake, by close code. */
   readonly closedByServer = new Map<number, number>();
+  /** Every frame the lamps received after their handshake: the server's socket writes to them. */
+  framesReceived = 0;
 
   get size(): number {
     return this.#lamps.length;
@@ -79,7 +87,7 @@ export class LampFleet {
     const started = performance.now();
     for (let first = 0; first < options.count; first += options.batchSize) {
       const batch = Math.min(options.batchSize, options.count - first);
-      const lamps = await Promise.all(Array.from({ length: batch }, () => this.#connectWithRetry(options, report)));
+      const lamps = await Promise.all(Array.from({ length: batch }, (_, i) => this.#connectWithRetry(options, first + i, report)));
       this.#lamps.push(...lamps);
     }
     report.totalMs = performance.now() - started;
@@ -88,9 +96,10 @@ export class LampFleet {
 
   /**
    * Arms the fleet for `packet` before the broadcast is triggered, so no early arrival is
-   * missed. Resolves once every lamp has it; rejects if a lamp is closed or time runs out.
+   * missed. Resolves once every lamp (or every lamp whose index is in `only`) has it; rejects if
+   * a lamp is closed or time runs out.
    */
-  expect(packet: string, timeoutMs: number): Promise<BroadcastArrival> {
+  expect(packet: string, timeoutMs: number, only?: ReadonlySet<number>): Promise<BroadcastArrival> {
     if (this.#awaited) throw new Error('a broadcast is already awaited');
     return new Promise<BroadcastArrival>((resolve, reject) => {
       const timer = setTimeout(() => {
@@ -104,7 +113,8 @@ export class LampFleet {
       };
       this.#awaited = {
         packet,
-        remaining: this.#lamps.filter((lamp) => lamp.displayPacket !== packet).length,
+        only: only ?? null,
+        remaining: this.#lamps.filter((lamp) => (!only || only.has(lamp.index)) && lamp.displayPacket !== packet).length,
         firstAt: null,
         resolve: (arrival) => {
           settle();
@@ -130,10 +140,10 @@ export class LampFleet {
     this.#lamps.length = 0;
   }
 
-  async #connectWithRetry(options: ConnectOptions, report: HandshakeReport): Promise<SimulatedLamp> {
+  async #connectWithRetry(options: ConnectOptions, index: number, report: HandshakeReport): Promise<SimulatedLamp> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.#connectOne(options, report);
+        return await this.#connectOne(options, index, report);
       } catch (error) {
         const refusedForNow = error instanceof HandshakeRefused && error.code === TRY_AGAIN_LATER;
         if (!refusedForNow || attempt >= HANDSHAKE_ATTEMPTS) throw error;
@@ -143,9 +153,10 @@ export class LampFleet {
     }
   }
 
-  #connectOne(options: ConnectOptions, report: HandshakeReport): Promise<SimulatedLamp> {
+  #connectOne(options: ConnectOptions, index: number, report: HandshakeReport): Promise<SimulatedLamp> {
     return new Promise<SimulatedLamp>((resolve, reject) => {
-      const socket = new WebSocket(options.url, { perMessageDeflate: false });
+      const query = options.queryFor?.(index);
+      const socket = new WebSocket(query ? `${options.url}?${query}` : options.url, { perMessageDeflate: false });
       let phase: 'connecting' | 'awaiting-ok' | 'awaiting-display' | 'open' = 'connecting';
       let secretSentAt = 0;
       const fail = (error: Error) => {
@@ -186,7 +197,7 @@ export class LampFleet {
             clearTimeout(timer);
             phase = 'open';
             report.durationsMs.push(performance.now() - secretSentAt);
-            const lamp: SimulatedLamp = { socket, displayPacket: text };
+            const lamp: SimulatedLamp = { index, socket, displayPacket: text };
             // From here on every frame is a broadcast; the lamp object is shared with the fleet.
             socket.removeAllListeners('message');
             socket.on('message', (frame, binary) => {
@@ -205,8 +216,9 @@ export class LampFleet {
   }
 
   #received(lamp: SimulatedLamp, packet: string): void {
+    this.framesReceived += 1;
     const awaited = this.#awaited;
-    if (awaited && packet === awaited.packet && lamp.displayPacket !== packet) {
+    if (awaited && packet === awaited.packet && lamp.displayPacket !== packet && (!awaited.only || awaited.only.has(lamp.index))) {
       lamp.displayPacket = packet;
       const now = performance.now();
       awaited.firstAt ??= now;

@@ -13,20 +13,31 @@ import { esp32UpdateHeaders, md5, updateCheck } from './support/update-client.js
  */
 const FIXTURES = new URL('./fixtures/', import.meta.url);
 const DESK = {
-  id: 'ca0b11e8-3b63-4605-b8d5-d808df9ae5bd',
+  id: 'b5370580-8dda-4595-a0cc-03ab9a16f2d0',
   name: 'Desk lamp',
-  secret: 'tzTp6psAePC6MTfAWr6UXCpgYcydyQ3a',
-  createdAt: '2026-12-03T01:10:04.469Z',
+  secret: '1IQ0vO8nAkYXSBXPCMQHTCaUq4zzEEaU',
+  createdAt: '2026-12-03T01:36:49.266Z',
 };
 const SHELF = {
-  id: '63bcd5fe-3046-4b9d-9c54-438a34c08b52',
+  id: '02f07034-febc-40f1-9025-fe7380135e84',
   name: 'Shelf lamp',
-  secret: '0ZgQofVMf4OoVYlX48x9YdL25iOUxgKW',
-  createdAt: '2026-12-03T01:10:04.483Z',
-  revokedAt: '2026-12-03T01:10:04.493Z',
+  secret: 'lrkxZ1PA1IqREdvN9g1zOMDmoTV2G6Yt',
+  createdAt: '2026-12-03T01:36:49.319Z',
+  revokedAt: '2026-12-03T01:36:49.339Z',
 };
+/** Registered after the first shelf lamp was revoked, under the same name. */
+const NEW_SHELF = {
+  id: '70ea277d-d49a-480c-9f99-10e4d4c0b92e',
+  name: 'Shelf lamp',
+  secret: '5DFIJJFw1mx5TPvSoQRY__5A1OoOtOIx',
+  createdAt: '2026-12-03T01:36:49.360Z',
+};
+const DEBUG_LINES = [
+  { at: '2026-12-03T01:36:49.428Z', text: 'boot complete' },
+  { at: '2026-12-03T01:36:49.429Z', text: 'wifi rssi -61' },
+];
 const IMAGE = {
-  id: '178ce9cd-d69c-47fd-9c4d-df4ef0f74ad8',
+  id: '4163eb4b-f581-42ee-aa76-0c4598504f47',
   version: '1.4.2',
   sha256: 'de4c381d67d9377e4763e856efc6307af6f5a32570d48263b9d02eeb2aa0b026',
   md5: '29db5a5bb922d2eb927989fba2804bf7',
@@ -35,11 +46,14 @@ const IMAGE = {
   format: 'ESP',
   project: 'cloud-lamp',
   notes: 'brighter rain',
-  uploadedAt: '2026-12-03T01:10:04.586Z',
+  uploadedAt: '2026-12-03T01:36:49.719Z',
   uploadedBy: 'admin (CC_API_TOKEN)',
 };
 const MAC = '5C:CF:7F:12:34:56';
-const TOKEN = { id: 'deea04d4-16fd-403c-a035-dbb298b46f46', name: 'kitchen dashboard', value: 'cc_Ojym6mKjdIf5I7maB2O2G6jbWuWPXYeR' };
+const ASSIGNED = { toMac: '2026-12-03T01:36:49.733Z', asDefault: '2026-12-03T01:36:49.747Z' };
+const CHECKED_AT = '2026-12-03T01:36:49.764Z';
+const DISPLAY_UPDATED_AT = '2026-12-03T01:36:49.795Z';
+const TOKEN = { id: '13f19ff9-ed66-4163-9c7f-70b5bdbcb22b', name: 'kitchen dashboard', value: 'cc_0DKy4AeJoTtmjGHiiICuU_s17nd_o-0-' };
 const FRAME = '[cc:2:255,136,0:3]';
 
 let data: ReturnType<typeof temporaryDataDir>;
@@ -81,7 +95,18 @@ describe('a database written by the previous version', () => {
       hasOwnSecret: true,
       online: false,
     });
-    expect((await allLamps(running.http)).map((lamp) => lamp.id)).toContain(DESK.id);
+    // The lamp registered under the revoked one's name keeps that name too.
+    expect(await lampById(running.http, NEW_SHELF.id)).toMatchObject({
+      id: NEW_SHELF.id,
+      name: NEW_SHELF.name,
+      createdAt: NEW_SHELF.createdAt,
+      revokedAt: null,
+      identity: 'OWN_SECRET',
+      hasOwnSecret: true,
+      roomId: 'home',
+    });
+    const listed = (await allLamps(running.http)).map((lamp) => lamp.id);
+    expect(listed).toEqual(expect.arrayContaining([DESK.id, NEW_SHELF.id]));
   });
 
   it("keeps the registered lamp's debug lines", async () => {
@@ -90,10 +115,7 @@ describe('a database written by the previous version', () => {
       'query($lampId: ID!) { lamp(lampId: $lampId) { debugMessages { nodes { at text } } } }',
       { lampId: DESK.id },
     );
-    expect(lamp.debugMessages.nodes).toEqual([
-      { at: '2026-12-03T01:10:04.516Z', text: 'boot complete' },
-      { at: '2026-12-03T01:10:04.516Z', text: 'wifi rssi -61' },
-    ]);
+    expect(lamp.debugMessages.nodes).toEqual(DEBUG_LINES);
   });
 
   it("turns the display state into the default room's, and keeps debug on", async () => {
@@ -113,7 +135,7 @@ describe('a database written by the previous version', () => {
           color: { hex: '#ff8800' },
           pulse: 3,
           frame: FRAME,
-          updatedAt: '2026-12-03T01:10:04.622Z',
+          updatedAt: DISPLAY_UPDATED_AT,
         },
       },
     ]);
@@ -136,8 +158,8 @@ describe('a database written by the previous version', () => {
     expect(firmwareImages.nodes[0].assignedTo).toHaveLength(2);
     expect(firmwareAssignments).toEqual(
       expect.arrayContaining([
-        { mac: null, assignedAt: '2026-12-03T01:10:04.598Z', firmware: { id: IMAGE.id } },
-        { mac: MAC, assignedAt: '2026-12-03T01:10:04.592Z', firmware: { id: IMAGE.id } },
+        { mac: null, assignedAt: ASSIGNED.asDefault, firmware: { id: IMAGE.id } },
+        { mac: MAC, assignedAt: ASSIGNED.toMac, firmware: { id: IMAGE.id } },
       ]),
     );
     expect(firmwareAssignments).toHaveLength(2);
@@ -150,13 +172,11 @@ describe('a database written by the previous version', () => {
         sdkVersion: 'v4.4.5',
         address: '127.0.0.1',
         state: 'UPDATE_SENT',
-        lastCheckAt: '2026-12-03T01:10:04.605Z',
+        lastCheckAt: CHECKED_AT,
         pendingFirmware: { id: IMAGE.id },
         assignedFirmware: { id: IMAGE.id },
         checks: {
-          nodes: [
-            { at: '2026-12-03T01:10:04.605Z', outcome: 'SENT', reportedVersion: '1.4.1', detail: 'sent 1.4.2', firmware: { id: IMAGE.id } },
-          ],
+          nodes: [{ at: CHECKED_AT, outcome: 'SENT', reportedVersion: '1.4.1', detail: 'sent 1.4.2', firmware: { id: IMAGE.id } }],
         },
       },
     ]);
@@ -187,6 +207,10 @@ describe('a database written by the previous version', () => {
     revoked.send(SHELF.secret);
     expect((await revoked.closed).code).toBe(4401);
     expect((await lampById(running.http, SHELF.id)).online).toBe(false);
+    const { lamp: newShelf, packet: newShelfPacket } = await connectLamp(running.device, { secret: NEW_SHELF.secret });
+    expect(newShelfPacket).toBe(FRAME);
+    expect(await lampById(running.http, NEW_SHELF.id)).toMatchObject({ online: true, name: NEW_SHELF.name });
+    await hangUp(newShelf);
     await hangUp(lamp);
   });
 
@@ -207,7 +231,7 @@ describe('a database written by the previous version', () => {
     const db = new Database(data.databaseFile, { readonly: true });
     try {
       expect(db.pragma('user_version', { simple: true })).toBeGreaterThan(3);
-      expect(db.prepare('SELECT count(*) AS n FROM lamps').get()).toEqual({ n: 2 });
+      expect(db.prepare('SELECT count(*) AS n FROM lamps').get()).toEqual({ n: 3 });
     } finally {
       db.close();
     }

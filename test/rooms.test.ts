@@ -1,8 +1,10 @@
+import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { graphql, graphqlData, subscribe, wsClient } from './support/graphql.js';
 import type { TestLamp } from './support/lamp.js';
 import { allLamps, connectLamp, createRoom, hangUp, lampById, lampWhen, moveLamp, offline, setRoomColor } from './support/lamp-rooms.js';
-import { startSystem, temporaryDataDir, type RunningSystem } from './support/system.js';
+import { openDatabase } from '@cloud-cloud/api/store/database';
+import { startAdapter, startApi, startSystem, temporaryDataDir, type RunningSystem } from './support/system.js';
 
 const ROOM = 'id name position isDefault lampCount onlineLampCount displayState { roomId mode color { hex } pulse frame }';
 
@@ -496,6 +498,46 @@ describe('after a restart', () => {
         await again.stop();
       }
     } finally {
+      data.remove();
+    }
+  });
+});
+
+describe('when the API restarts under a running adapter', () => {
+  it('the lamps it kept stay in their rooms and follow only their room', async () => {
+    const data = temporaryDataDir();
+    const database = openDatabase(data.databaseFile);
+    const firstApi = startApi(0, { database, firmwareDirectory: join(data.dir, 'firmware') });
+    const port = await firstApi.started;
+    const adapter = await startAdapter(port);
+    try {
+      await adapter.firstReady();
+      const { lamp } = await connectLamp(adapter.port, { mac: '5C:CF:7F:00:50:01' });
+      const { id } = await lampWhen(port, (l) => l.mac === '5C:CF:7F:00:50:01' && l.online, 'the lamp');
+      const kitchen = await createRoom(port, 'Kitchen');
+      const blue = await setRoomColor(port, kitchen.id, '#0000ee');
+      await moveLamp(port, id, kitchen.id);
+      expect(await lamp.next()).toBe(blue);
+      await firstApi.stop();
+
+      const secondApi = startApi(port, { database, firmwareDirectory: join(data.dir, 'firmware') });
+      await secondApi.started;
+      try {
+        // The adapter links again and lists the lamp; the API places it in its room.
+        await lampWhen(port, (l) => l.id === id && l.online, 'the lamp to be listed again', 10_000);
+        const green = await setRoomColor(port, kitchen.id, '#00ee00');
+        await lamp.waitFor(green);
+        await setRoomColor(port, null, '#ee0000');
+        const marker = await setRoomColor(port, kitchen.id, '#000001');
+        // Nothing from home came between: the next packet is the kitchen's.
+        expect(await lamp.next()).toBe(marker);
+        await hangUp(lamp);
+      } finally {
+        await secondApi.stop();
+      }
+    } finally {
+      await adapter.stop();
+      database.close();
       data.remove();
     }
   });

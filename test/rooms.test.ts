@@ -259,6 +259,45 @@ describe('rooms', () => {
   });
 });
 
+describe('placing lamps', () => {
+  it('a lamp registered into a room, or moved while offline, gets that room on connect', async () => {
+    const kitchen = await createRoom(running.http, 'Kitchen');
+    const cellar = await createRoom(running.http, 'Cellar');
+    const kitchenFrame = await setRoomColor(running.http, kitchen.id, '#0c0c0c');
+    const cellarFrame = await setRoomColor(running.http, cellar.id, '#0d0d0d');
+    const { registerLamp } = await graphqlData(
+      running.http,
+      'mutation($roomId: ID) { registerLamp(name: "Pantry", roomId: $roomId) { secret lamp { id roomId } } }',
+      { roomId: kitchen.id },
+    );
+    expect(registerLamp.lamp.roomId).toBe(kitchen.id);
+    const first = await connectLamp(running.device, { secret: registerLamp.secret });
+    expect(first.packet).toBe(kitchenFrame);
+    await hangUp(first.lamp);
+    await offline(running.http, registerLamp.lamp.id);
+    const moved = await moveLamp(running.http, registerLamp.lamp.id, cellar.id);
+    expect(moved).toMatchObject({ roomId: cellar.id, online: false });
+    const second = await connectLamp(running.device, { secret: registerLamp.secret });
+    connected.push(second.lamp);
+    expect(second.packet).toBe(cellarFrame);
+  });
+
+  it('setAllRooms publishes one change per room', async () => {
+    const kitchen = await createRoom(running.http, 'Kitchen');
+    await setRoomColor(running.http, kitchen.id, '#010203');
+    const client = wsClient(running.http);
+    const updates = subscribe(client, 'subscription($roomId: ID) { displayState(roomId: $roomId) { frame } }', { roomId: kitchen.id });
+    await updates.next();
+    await graphqlData(running.http, 'mutation { setAllRooms(display: { mode: MANUAL, color: { hex: "#040506" }, pulse: 7 }) { id } }');
+    expect((await updates.next()).displayState.frame).toBe('[cc:2:4,5,6:7]');
+    // The next event is the next change, not a step of the one before.
+    const next = await setRoomColor(running.http, kitchen.id, '#070809');
+    expect((await updates.next()).displayState.frame).toBe(next);
+    updates.stop();
+    await client.dispose();
+  });
+});
+
 describe('lamps by room', () => {
   it('lists lamps by room position, then name, and filters by room and by online', async () => {
     const kitchen = await createRoom(running.http, 'Kitchen');

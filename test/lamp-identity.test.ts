@@ -308,6 +308,47 @@ describe('firmware records', () => {
     await hangUp(again.lamp);
   });
 
+  it("two lamps without a MAC at the check's address: neither is given it", async () => {
+    const a = await connectLamp(running.device, { from: '127.0.0.21' });
+    const b = await connectLamp(running.device, { from: '127.0.0.21' });
+    const check = await updateCheck(
+      running.http,
+      '/ota',
+      esp8266UpdateHeaders({ mac: '5C:CF:7F:00:00:13', version: '1.0.0' }),
+      '127.0.0.21',
+    );
+    expect(check.status).toBe(304);
+    const there = (await allLamps(running.http)).filter(onlineAt('127.0.0.21'));
+    expect(there).toHaveLength(2);
+    expect(there.map((lamp) => lamp.mac)).toEqual([null, null]);
+    await hangUp(a.lamp);
+    await hangUp(b.lamp);
+  });
+
+  it('a check with the MAC of a lamp known by it links that lamp, wherever the check comes from', async () => {
+    const { lamp: socket } = await connectLamp(running.device, { mac: '5C:CF:7F:00:00:14', version: '1.0.0', from: '127.0.0.22' });
+    const lamp = await lampWhen(running.http, (l) => l.mac === '5C:CF:7F:00:00:14' && l.online, 'the lamp');
+    const check = await updateCheck(
+      running.http,
+      '/ota',
+      esp8266UpdateHeaders({ mac: '5C:CF:7F:00:00:14', version: '1.0.1' }),
+      '127.0.0.23',
+    );
+    expect(check.status).toBe(304);
+    const linked = await graphqlData(
+      running.http,
+      'query($lampId: ID!) { lamp(lampId: $lampId) { firmwareVersion firmware { mac runningVersion lamp { id } } } }',
+      {
+        lampId: lamp.id,
+      },
+    );
+    expect(linked.lamp).toEqual({
+      firmwareVersion: '1.0.1',
+      firmware: { mac: '5C:CF:7F:00:00:14', runningVersion: '1.0.1', lamp: { id: lamp.id } },
+    });
+    await hangUp(socket);
+  });
+
   it('a rollout reaches the lamp with that MAC, not its neighbour at the same address', async () => {
     const a = await connectLamp(running.device, { mac: '5C:CF:7F:00:00:21', from: '127.0.0.13' });
     const b = await connectLamp(running.device, { mac: '5C:CF:7F:00:00:22', from: '127.0.0.13' });

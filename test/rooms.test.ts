@@ -282,6 +282,27 @@ describe('placing lamps', () => {
     expect(second.packet).toBe(cellarFrame);
   });
 
+  it('after quick moves and changes in both rooms, a lamp follows the room it ended in, and only that', async () => {
+    const kitchen = await createRoom(running.http, 'Kitchen');
+    const a = await lampWithMac('5C:CF:7F:00:60:01');
+    // Mutations not awaited one by one: moves and room changes race each other to the adapter.
+    const steps: Promise<unknown>[] = [];
+    for (let i = 0; i < 20; i++) {
+      steps.push(moveLamp(running.http, a.id, i % 2 === 0 ? kitchen.id : 'home'));
+      steps.push(setRoomColor(running.http, kitchen.id, `#0000${(i + 16).toString(16)}`));
+      steps.push(setRoomColor(running.http, null, `#${(i + 16).toString(16)}0000`));
+    }
+    await Promise.all(steps);
+    const { roomId } = await lampById(running.http, a.id);
+    const other = roomId === 'home' ? kitchen.id : null;
+    const own = roomId === 'home' ? null : kitchen.id;
+    const first = await setRoomColor(running.http, own, '#fefefe');
+    await a.lamp.waitFor(first);
+    await setRoomColor(running.http, other, '#010101');
+    const second = await setRoomColor(running.http, own, '#fdfdfd');
+    expect(await a.lamp.next()).toBe(second);
+  });
+
   it('setAllRooms publishes one change per room', async () => {
     const kitchen = await createRoom(running.http, 'Kitchen');
     await setRoomColor(running.http, kitchen.id, '#010203');

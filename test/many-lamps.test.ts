@@ -1,6 +1,8 @@
+import { MAX_OPERATIONS_PER_CONNECTION } from '@cloud-cloud/contract/http';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { graphqlData } from './support/graphql.js';
-import { startSystem, waitUntil, type RunningSystem } from './support/system.js';
+import { TestLamp } from './support/lamp.js';
+import { DEVICE_SECRET, startSystem, waitUntil, type RunningSystem } from './support/system.js';
 
 let running: RunningSystem;
 beforeAll(async () => {
@@ -21,6 +23,16 @@ it('broadcasts every change to several lamps at once', async () => {
     expect(lamp.received.filter((f) => f.startsWith('[cc:2:'))).toEqual(expect.arrayContaining(frames));
     lamp.close();
   }
+});
+
+it('admits a burst of lamps larger than the operations one API link may run at once, telling none to try later', async () => {
+  // Each admission is an operation on the adapter's link to the API, which runs at most 50 at
+  // once: all the lamps connect, then send their secrets in one go.
+  const lamps = await Promise.all(Array.from({ length: 4 * MAX_OPERATIONS_PER_CONNECTION }, () => TestLamp.connect(running.device)));
+  for (const lamp of lamps) lamp.send(DEVICE_SECRET);
+  const answers = await Promise.all(lamps.map((lamp) => lamp.next(10_000).catch(async () => `closed ${(await lamp.closed).code}`)));
+  expect(answers.filter((answer) => answer !== 'ok')).toEqual([]);
+  await Promise.all(lamps.map((lamp) => (lamp.close(), lamp.closed)));
 });
 
 it('keeps at most the newest display packet for a stalled lamp, without slowing the others', async () => {

@@ -12,3 +12,9 @@ export const CSRF_HEADER = 'x-graphql-yoga-csrf';
  * frames and their command stream. HTTP and graphql-ws alike.
  */
 export const ADAPTER_GRAPHQL_PATH = '/adapter/graphql';
+
+/**
+ * Operations one graphql-ws connection may run at once (on either endpoint); the API refuses
+ * more, and the adapter keeps its own link under it.
+ */
+export const MAX_OPERATIONS_PER_CONNECTION = 50;

@@ -1,5 +1,5 @@
 import type { ResultOf, TadaDocumentNode } from '@cloud-cloud/contract/graphql';
-import { ADAPTER_GRAPHQL_PATH, GRAPHQL_PATH } from '@cloud-cloud/contract/http';
+import { ADAPTER_GRAPHQL_PATH, GRAPHQL_PATH, MAX_OPERATIONS_PER_CONNECTION } from '@cloud-cloud/contract/http';
 import { print, type DocumentNode } from 'graphql';
 import { CloseCode, createClient, type Client, type FormattedExecutionResult } from 'graphql-ws';
 import type { Logger } from 'pino';
@@ -67,6 +67,13 @@ export class LinkDown extends Error {
 }
 
 /**
+ * One-off operations (admissions, reports) in flight at once. The API refuses a link more than
+ * MAX_OPERATIONS_PER_CONNECTION at once, and the two subscriptions count too: a burst of lamps
+ * connecting waits its turn here instead of being turned away.
+ */
+const MAX_REQUESTS_IN_FLIGHT = MAX_OPERATIONS_PER_CONNECTION - 10;
+
+/**
  * The adapter's one connection to the API: graphql-ws, authenticated with the adapter token.
  * It reconnects with capped exponential backoff for as long as the adapter runs, and
  * graphql-ws resubscribes on each new connection, so every room's current frame arrives again
@@ -78,6 +85,8 @@ export class ApiLink {
   #connected = false;
   #stopped = false;
   #unsubscribe: (() => void)[] = [];
+  #inFlight = 0;
+  readonly #waitingForTurn: (() => void)[] = [];
 
   constructor(private readonly options: ApiLinkOptions) {
     this.#logger = options.logger;
@@ -180,12 +189,28 @@ export class ApiLink {
     );
   }
 
-  /** A one-off operation; fails at once while the link is down instead of waiting for it. */
-  #request<Data, Variables extends Record<string, unknown>>(
+  /**
+   * A one-off operation; fails at once while the link is down instead of waiting for it, and
+   * waits for a turn while MAX_REQUESTS_IN_FLIGHT others are under way.
+   */
+  async #request<Data, Variables extends Record<string, unknown>>(
     document: TadaDocumentNode<Data, Variables>,
     variables: Variables,
   ): Promise<Data> {
-    if (!this.#connected) return Promise.reject(new LinkDown('the API link is down'));
+    if (this.#inFlight >= MAX_REQUESTS_IN_FLIGHT) await new Promise<void>((resolve) => this.#waitingForTurn.push(resolve));
+    else this.#inFlight += 1;
+    try {
+      if (!this.#connected) throw new LinkDown('the API link is down');
+      return await this.#send(document, variables);
+    } finally {
+      // The turn passes to the next waiting request, or is given back.
+      const next = this.#waitingForTurn.shift();
+      if (next) next();
+      else this.#inFlight -= 1;
+    }
+  }
+
+  #send<Data, Variables extends Record<string, unknown>>(document: TadaDocumentNode<Data, Variables>, variables: Variables): Promise<Data> {
     return new Promise<Data>((resolve, reject) => {
       let result: FormattedExecutionResult<Data, unknown> | undefined;
       this.#client.subscribe<Data>(

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { MAX_OPERATIONS_PER_CONNECTION } from '@cloud-cloud/contract/http';
 import {
   GraphQLError,
   type DocumentNode,
@@ -16,8 +17,7 @@ import { ApiErrorCode } from '../schema/errors.js';
 import { sessionCookie } from './request-origin.js';
 import type { ApiYoga } from './yoga.js';
 
-/** Operations (mostly subscriptions) one graphql-ws connection may run at once. */
-export const MAX_OPERATIONS_PER_CONNECTION = 50;
+export { MAX_OPERATIONS_PER_CONNECTION };
 /** WebSocket "policy violation": the client read too slowly to keep up. */
 const SLOW_CONSUMER_CLOSE_CODE = 1008;
 

@@ -33,7 +33,7 @@ describe('without credentials', () => {
     for (const query of [
       '{ displayState { frame } }',
       '{ __schema { types { name } } }',
-      '{ devices { id } }',
+      '{ lamps { nodes { id } } }',
       'mutation { setMode(mode: OFF) { frame } }',
     ]) {
       const response = await graphqlResponse(running.http, query, undefined, ANONYMOUS);
@@ -73,7 +73,7 @@ describe('people: the admin password and a session cookie', () => {
     const asSession = { cookie };
     expect((await graphql(running.http, '{ viewer { scope credential } }', undefined, asSession)).data?.viewer).toEqual({
       scope: 'ADMIN',
-      credential: 'session',
+      credential: 'SESSION',
     });
     expect((await graphql(running.http, 'mutation { setPulse(pulse: 1) { pulse } }', undefined, asSession)).data?.setPulse.pulse).toBe(1);
 
@@ -164,9 +164,9 @@ describe('programs: API tokens', () => {
     expect(await graphqlData(running.http, '{ displayState { frame updatedAt } }')).toEqual(before);
     const client = wsClient(running.http, reader);
     expect((await subscribe(client, 'subscription { displayState { frame } }').next()).displayState.frame).toBe(before.displayState.frame);
-    // Access is checked when a subscription starts, not only per event.
+    // The adapters' command stream is not even in the public schema: nobody finds it here.
     expect(await subscribe(client, 'subscription { lampCommands { id } }').error).toEqual([
-      expect.objectContaining({ extensions: expect.objectContaining({ code: 'FORBIDDEN' }) }),
+      expect.objectContaining({ message: expect.stringMatching(/Cannot query field "lampCommands"/) }),
     ]);
     await client.dispose();
   });
@@ -180,7 +180,7 @@ describe('programs: API tokens', () => {
     const client = wsClient(running.http, token);
     const updates = subscribe(client, 'subscription { displayState { frame } }');
     await updates.next();
-    const { revokeApiToken } = await graphqlData(running.http, 'mutation($id: ID!) { revokeApiToken(id: $id) { revokedAt } }', {
+    const { revokeApiToken } = await graphqlData(running.http, 'mutation($id: ID!) { revokeApiToken(apiTokenId: $id) { revokedAt } }', {
       id: createApiToken.apiToken.id,
     });
     expect(revokeApiToken.revokedAt).toBeTruthy();
@@ -209,13 +209,26 @@ describe('lamps', () => {
     expect(registerLamp.lamp).toMatchObject({ name: 'living room', online: false });
 
     const { lamp } = await TestLamp.handshake(running.device, registerLamp.secret);
-    await waitUntil(() => running.system.api.services.devices.count() > 0);
-    const { devices } = await graphqlData(running.http, '{ devices { name lampId lamp { name } } }');
-    expect(devices).toContainEqual({ name: 'living room', lampId: registerLamp.lamp.id, lamp: { name: 'living room' } });
-    expect((await graphqlData(running.http, '{ lamps { name online } }')).lamps).toContainEqual({ name: 'living room', online: true });
+    await waitUntil(() => running.system.api.services.lampConnections.count() > 0);
+    const { lamps } = await graphqlData(running.http, '{ lamps(online: true) { nodes { id name identity hasOwnSecret online } } }');
+    expect(lamps.nodes).toContainEqual({
+      id: registerLamp.lamp.id,
+      name: 'living room',
+      identity: 'OWN_SECRET',
+      hasOwnSecret: true,
+      online: true,
+    });
 
     const shared = await TestLamp.handshake(running.device, DEVICE_SECRET);
-    await graphqlData(running.http, 'mutation($id: ID!) { revokeLamp(id: $id) { revokedAt } }', { id: registerLamp.lamp.id });
+    const { revokeLamp } = await graphqlData(
+      running.http,
+      'mutation($id: ID!) { revokeLamp(lampId: $id) { revokedAt online connection { id } } }',
+      {
+        id: registerLamp.lamp.id,
+      },
+    );
+    // The answer is the lamp after the change: offline, though its socket closes a moment later.
+    expect(revokeLamp).toMatchObject({ revokedAt: expect.any(String), online: false, connection: null });
     expect(await lamp.closed).toEqual({ code: LampCloseCode.Revoked, reason: 'secret revoked' });
     const again = await TestLamp.connect(running.device);
     again.send(registerLamp.secret);

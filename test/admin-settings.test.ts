@@ -38,7 +38,7 @@ describe('testWeatherSettings', () => {
   it('fetches once with the entered settings and answers with the place and condition, saving nothing', async () => {
     const system = await start();
     const { testWeatherSettings } = await graphqlData(system.http, TEST_WEATHER, {
-      settings: { apiKey: 'entered-key', city: 'Zurich,CH' },
+      settings: { apiKey: 'entered-key', place: { city: 'Zurich,CH' } },
     });
     expect(testWeatherSettings).toEqual({
       ok: true,
@@ -57,30 +57,39 @@ describe('testWeatherSettings', () => {
   it("uses the saved key when none is entered, and gives OpenWeatherMap's refusal in words", async () => {
     const system = await start({ weather: { baseUrl: standIn.url, apiKey: 'saved-key' } });
     standIn.reply = { kind: 'error', status: 404, body: OWM_ERRORS.cityNotFound };
-    const { testWeatherSettings } = await graphqlData(system.http, TEST_WEATHER, { settings: { city: 'Atlantis' } });
+    const { testWeatherSettings } = await graphqlData(system.http, TEST_WEATHER, { settings: { place: { city: 'Atlantis' } } });
     expect(testWeatherSettings.ok).toBe(false);
     expect(testWeatherSettings.report).toBeNull();
     expect(testWeatherSettings.error).toMatch(/not found|unknown/i);
     expect(standIn.requests[0]!.searchParams.get('appid')).toBe('saved-key');
 
     standIn.reply = { kind: 'error', status: 401, body: OWM_ERRORS.invalidKey };
-    const refused = (await graphqlData(system.http, TEST_WEATHER, { settings: { apiKey: 'wrong', cityId: 2657896 } })).testWeatherSettings;
+    const refused = (await graphqlData(system.http, TEST_WEATHER, { settings: { apiKey: 'wrong', place: { cityId: 2657896 } } }))
+      .testWeatherSettings;
     expect(refused.error).toContain('401');
   });
 
   it('says what is missing, and refuses bad input naming the field', async () => {
     const system = await start();
-    const missing = (await graphqlData(system.http, TEST_WEATHER, { settings: { city: 'Zurich' } })).testWeatherSettings;
+    const missing = (await graphqlData(system.http, TEST_WEATHER, { settings: { place: { city: 'Zurich' } } })).testWeatherSettings;
     expect(missing).toMatchObject({ ok: false, error: expect.stringContaining('no API key') });
     expect(standIn.requests).toHaveLength(0);
 
-    const bad = await graphql(system.http, TEST_WEATHER, { settings: { apiKey: 'k', lat: 91, lon: 8 } });
-    expect(bad.errors?.[0]).toMatchObject({ message: expect.stringContaining('settings.lat'), extensions: { code: 'BAD_USER_INPUT' } });
+    const bad = await graphql(system.http, TEST_WEATHER, { settings: { apiKey: 'k', place: { coordinates: { lat: 91, lon: 8 } } } });
+    expect(bad.errors?.[0]).toMatchObject({
+      message: expect.stringContaining('settings.place.coordinates.lat'),
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
   });
 
   it('is for admins only', async () => {
     const system = await start();
-    const answer = await graphql(system.http, TEST_WEATHER, { settings: { apiKey: 'k', city: 'Zurich' } }, await readOnlyToken(system));
+    const answer = await graphql(
+      system.http,
+      TEST_WEATHER,
+      { settings: { apiKey: 'k', place: { city: 'Zurich' } } },
+      await readOnlyToken(system),
+    );
     expect(answer.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     expect(standIn.requests).toHaveLength(0);
   });

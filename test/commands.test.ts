@@ -9,13 +9,16 @@ beforeAll(async () => {
 afterAll(() => running.stop());
 
 const SEND =
-  'mutation($c: DeviceCommand!, $ids: [ID!]) { sendCommand(command: $c, deviceIds: $ids) { packet lampsReached deviceIds unconfirmedAdapters } }';
+  'mutation($c: DeviceCommand!, $ids: [ID!]) { sendCommand(command: $c, lampIds: $ids) { packet lampsReached lampIds unconfirmedAdapters } }';
+
+/** The lamps online now, longest connected first. */
+const onlineLampIds = () => running.system.api.services.lampConnections.list().map((connection) => connection.lampId);
 
 describe('one-shot commands', () => {
   it('sends RESET and UPDATE to every connected lamp and says how many it reached', async () => {
     const a = await running.lamp();
     const b = await running.lamp();
-    await waitUntil(() => running.system.api.services.devices.count() === 2);
+    await waitUntil(() => running.system.api.services.lampConnections.count() === 2);
 
     const reset = (await graphqlData(running.http, SEND, { c: 'RESET' })).sendCommand;
     expect(reset).toMatchObject({ packet: '[cc:r:?:?]', lampsReached: 2, unconfirmedAdapters: 0 });
@@ -29,34 +32,33 @@ describe('one-shot commands', () => {
 
     // One-shot: a lamp connecting afterwards gets the display packet only. A command aimed at
     // it alone is the next thing it receives, so no earlier command reached it first.
-    const known = new Set(running.system.api.services.devices.list().map((device) => device.id));
+    const known = new Set(onlineLampIds());
     const late = await running.lamp();
     expect(late.packet).toMatch(/^\[cc:[012]:/);
-    await waitUntil(() => running.system.api.services.devices.count() === 3);
-    const lateId = running.system.api.services.devices.list().find((device) => !known.has(device.id))!.id;
+    await waitUntil(() => running.system.api.services.lampConnections.count() === 3);
+    const lateId = onlineLampIds().find((id) => !known.has(id))!;
     await graphqlData(running.http, SEND, { c: 'RESET', ids: [lateId] });
     expect(await late.lamp.next()).toBe('[cc:r:?:?]');
 
     for (const lamp of [a, b, late]) lamp.lamp.close();
-    await waitUntil(() => running.system.api.services.devices.count() === 0);
+    await waitUntil(() => running.system.api.services.lampConnections.count() === 0);
   });
 
   it('can aim at chosen lamps', async () => {
     const a = await running.lamp();
     const b = await running.lamp();
-    await waitUntil(() => running.system.api.services.devices.count() === 2);
-    const [first] = running.system.api.services.devices.list();
-    const result = (await graphqlData(running.http, SEND, { c: 'RESET', ids: [first!.id] })).sendCommand;
-    expect(result).toMatchObject({ lampsReached: 1, deviceIds: [first!.id] });
+    await waitUntil(() => running.system.api.services.lampConnections.count() === 2);
+    const [first, other] = onlineLampIds();
+    const result = (await graphqlData(running.http, SEND, { c: 'RESET', ids: [first] })).sendCommand;
+    expect(result).toMatchObject({ lampsReached: 1, lampIds: [first] });
     expect(await a.lamp.next()).toBe('[cc:r:?:?]');
     // b's first packet since is an UPDATE aimed at it: the RESET went to a alone.
-    const other = running.system.api.services.devices.list().find((device) => device.id !== first!.id)!;
-    await graphqlData(running.http, SEND, { c: 'UPDATE', ids: [other.id] });
+    await graphqlData(running.http, SEND, { c: 'UPDATE', ids: [other] });
     expect(await b.lamp.next()).toBe('[cc:u:?:?]');
 
     a.lamp.close();
     b.lamp.close();
-    await waitUntil(() => running.system.api.services.devices.count() === 0);
+    await waitUntil(() => running.system.api.services.lampConnections.count() === 0);
   });
 
   it('reports zero lamps reached when none is connected', async () => {
@@ -67,10 +69,10 @@ describe('one-shot commands', () => {
 describe('debug messages', () => {
   it("switches debug on and off, remembers the choice, and streams the lamps' d: lines", async () => {
     const { lamp } = await running.lamp();
-    await waitUntil(() => running.system.api.services.devices.count() === 1);
+    await waitUntil(() => running.system.api.services.lampConnections.count() === 1);
     const client = wsClient(running.http);
-    const events = subscribe(client, 'subscription { deviceEvents { kind device { id } message { text } } }');
-    await waitUntil(() => running.system.api.services.devices.eventSubscribers === 1, 5000, 'the subscription to start');
+    const events = subscribe(client, 'subscription { lampEvents { kind lamp { id } message { text } } }');
+    await waitUntil(() => running.system.api.services.lampConnections.eventSubscribers === 1, 5000, 'the subscription to start');
 
     const on = (await graphqlData(running.http, 'mutation { setDebug(enabled: true) { packet lampsReached } }')).setDebug;
     expect(on).toEqual({ packet: '[cc:d:1:?]', lampsReached: 1 });
@@ -81,10 +83,10 @@ describe('debug messages', () => {
     lamp.send('d:wifi rssi -61');
     const first = await events.next();
     const second = await events.next();
-    expect([first.deviceEvents.message.text, second.deviceEvents.message.text]).toEqual(['heap 20312', 'wifi rssi -61']);
-    expect(first.deviceEvents.kind).toBe('DEBUG_MESSAGE');
-    const { devices } = await graphqlData(running.http, '{ devices { debugMessages(last: 1) { text } } }');
-    expect(devices[0].debugMessages).toEqual([{ text: 'wifi rssi -61' }]);
+    expect([first.lampEvents.message.text, second.lampEvents.message.text]).toEqual(['heap 20312', 'wifi rssi -61']);
+    expect(first.lampEvents.kind).toBe('DEBUG_MESSAGE');
+    const { lamps } = await graphqlData(running.http, '{ lamps(online: true) { nodes { debugMessages(last: 1) { nodes { text } } } } }');
+    expect(lamps.nodes[0].debugMessages.nodes).toEqual([{ text: 'wifi rssi -61' }]);
 
     await graphqlData(running.http, 'mutation { setDebug(enabled: false) { packet } }');
     expect(await lamp.next()).toBe('[cc:d:0:?]');

@@ -2,6 +2,7 @@ import { openDatabase } from '@cloud-cloud/api/store/database';
 import { LampStore } from '@cloud-cloud/api/store/lamp-store';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { graphqlData } from './support/graphql.js';
 import { startSystem, temporaryDataDir, waitUntil } from './support/system.js';
 
 /** Rows in the debug_messages table of a database file, read through a connection of its own. */
@@ -30,15 +31,15 @@ describe('debug history', () => {
     }
     expect(debugRows(data.databaseFile)).toBe(50);
     // The newest stay: the last ten connections' five lines each.
-    expect(lamps.recentDebugMessages('connection:c990', 100).map((m) => m.text)).toEqual([
+    expect(lamps.debugMessages('connection:c990', 100, null).map((m) => m.text)).toEqual([
       'c990-0',
       'c990-1',
       'c990-2',
       'c990-3',
       'c990-4',
     ]);
-    expect(lamps.recentDebugMessages('connection:c999', 100)).toHaveLength(5);
-    expect(lamps.recentDebugMessages('connection:c989', 100)).toEqual([]);
+    expect(lamps.debugMessages('connection:c999', 100, null)).toHaveLength(5);
+    expect(lamps.debugMessages('connection:c989', 100, null)).toEqual([]);
     db.close();
     data.remove();
   });
@@ -53,17 +54,23 @@ describe('debug history', () => {
     data.remove();
   });
 
-  it('deletes the lines of a shared-secret lamp once its connection is gone', async () => {
+  it("keeps a shared-secret lamp's lines under the lamp across reconnects, and deletes them when it is forgotten", async () => {
     const running = await startSystem();
     try {
       for (let round = 0; round < 5; round++) {
         const { lamp } = await running.lamp();
-        for (let line = 0; line < 20; line++) lamp.send(`d:${'x'.repeat(1000)}`);
-        await waitUntil(() => debugRows(running.databaseFile) === 20, 5000, 'the lines to be stored');
+        for (let line = 0; line < 20; line++) lamp.send(`d:${round}-${line}`);
+        await waitUntil(() => debugRows(running.databaseFile) === 20 * (round + 1), 5000, 'the lines to be stored');
         lamp.close();
         await lamp.closed;
-        await waitUntil(() => debugRows(running.databaseFile) === 0, 5000, "the connection's lines to be deleted");
       }
+      // Recognised by its address each time: one lamp, with every line under its id.
+      const { lamps } = await graphqlData(running.http, '{ lamps { nodes { id debugMessages(last: 3) { nodes { text } } } } }');
+      expect(lamps.nodes).toHaveLength(1);
+      expect(lamps.nodes[0].debugMessages.nodes.map((m: { text: string }) => m.text)).toEqual(['4-17', '4-18', '4-19']);
+      expect(debugRows(running.databaseFile, lamps.nodes[0].id)).toBe(100);
+      await graphqlData(running.http, 'mutation($id: ID!) { forgetLamp(lampId: $id) { id } }', { id: lamps.nodes[0].id });
+      expect(debugRows(running.databaseFile)).toBe(0);
     } finally {
       await running.stop();
     }

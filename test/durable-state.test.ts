@@ -11,7 +11,8 @@ import { startSystem, temporaryDataDir } from './support/system.js';
 
 afterEach(killCommands);
 
-const STATE = '{ displayState { mode color { hex } pulse weather { state intensity } frame updatedAt } debugEnabled }';
+const STATE = `{ displayState { mode color { hex } pulse weather { state intensity } frame updatedAt } debugEnabled
+  rooms { id name position displayState { frame } lampCount } lamps { nodes { id name roomId hasOwnSecret } } }`;
 
 describe('a restart', () => {
   it('brings back the exact display state, the debug choice, lamps, tokens and the generated device secret', async () => {
@@ -22,7 +23,13 @@ describe('a restart', () => {
     await graphqlData(first.http, 'mutation { setColor(color: { hex: "#123456" }) { frame } }');
     await graphqlData(first.http, 'mutation { setPulse(pulse: 6) { frame } }');
     await graphqlData(first.http, 'mutation { setDebug(enabled: true) { packet } }');
-    const { registerLamp } = await graphqlData(first.http, 'mutation { registerLamp(name: "bedroom") { secret lamp { id } } }');
+    const { createRoom } = await graphqlData(first.http, 'mutation { createRoom(name: "Bedroom") { id } }');
+    await graphqlData(first.http, 'mutation($r: ID!) { setMode(mode: MANUAL, roomId: $r) { frame } }', { r: createRoom.id });
+    const { registerLamp } = await graphqlData(
+      first.http,
+      'mutation($r: ID!) { registerLamp(name: "bedroom", roomId: $r) { secret lamp { id } } }',
+      { r: createRoom.id },
+    );
     const { createApiToken } = await graphqlData(first.http, 'mutation { createApiToken(name: "dashboard", scope: READ_ONLY) { token } }');
     const before = await graphqlData(first.http, STATE);
     await first.stop({ keepData: true });
@@ -34,8 +41,13 @@ describe('a restart', () => {
 
     const shared = await TestLamp.handshake(second.device, secret.value);
     expect(shared.packet).toBe('[cc:2:18,52,86:6]');
+    // The registered lamp is in the bedroom, which shows its own state.
     const own = await TestLamp.handshake(second.device, registerLamp.secret);
-    expect(own.packet).toBe('[cc:2:18,52,86:6]');
+    expect(own.packet).toBe('[cc:2:255,255,255:0]');
+    expect(before.rooms.map((room: { name: string; lampCount: number }) => [room.name, room.lampCount])).toEqual([
+      ['Home', 0],
+      ['Bedroom', 1],
+    ]);
     const readOnly = await graphql(second.http, '{ displayState { frame } }', undefined, {
       authorization: `Bearer ${createApiToken.token}`,
     });
@@ -97,9 +109,9 @@ describe('the database', () => {
     const lamps = new LampStore(db, 5);
     for (let i = 0; i < 12; i++) lamps.appendDebugMessage('a', { at: new Date(1000 * i), text: `a${i}` });
     lamps.appendDebugMessage('b', { at: new Date(0), text: 'b0' });
-    expect(lamps.recentDebugMessages('a', 100).map((m) => m.text)).toEqual(['a7', 'a8', 'a9', 'a10', 'a11']);
-    expect(lamps.recentDebugMessages('a', 2).map((m) => m.text)).toEqual(['a10', 'a11']);
-    expect(lamps.recentDebugMessages('b', 100).map((m) => m.text)).toEqual(['b0']);
+    expect(lamps.debugMessages('a', 100, null).map((m) => m.text)).toEqual(['a7', 'a8', 'a9', 'a10', 'a11']);
+    expect(lamps.debugMessages('a', 2, null).map((m) => m.text)).toEqual(['a10', 'a11']);
+    expect(lamps.debugMessages('b', 100, null).map((m) => m.text)).toEqual(['b0']);
     db.close();
     data.remove();
   });

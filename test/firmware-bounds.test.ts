@@ -115,7 +115,9 @@ describe('records of lamps', () => {
     }
     expect(server.lampRecords()).toBe(20);
     expect(server.orphanCheckRows()).toBe(0);
-    const kept = (await graphqlData(server.port, '{ lampFirmware(first: 100) { mac } }')).lampFirmware.map((l: { mac: string }) => l.mac);
+    const kept = (await graphqlData(server.port, '{ lampFirmware(first: 100) { nodes { mac } } }')).lampFirmware.nodes.map(
+      (l: { mac: string }) => l.mac,
+    );
     expect(kept).toEqual(expect.arrayContaining([assigned, withCredentials, ...flood.slice(-18)]));
   });
 
@@ -133,7 +135,9 @@ describe('records of lamps', () => {
     server.clock.advance(2 * 24 * 60 * 60_000);
     const latest = newMac();
     await server.check(latest);
-    const kept = (await graphqlData(server.port, '{ lampFirmware { mac } }')).lampFirmware.map((l: { mac: string }) => l.mac);
+    const kept = (await graphqlData(server.port, '{ lampFirmware { nodes { mac } } }')).lampFirmware.nodes.map(
+      (l: { mac: string }) => l.mac,
+    );
     expect(kept.sort()).toEqual([recent, latest, assigned].sort());
     expect(server.orphanCheckRows()).toBe(0);
   });
@@ -153,19 +157,24 @@ describe('records of lamps', () => {
       await server.check(macs.at(-1)!);
     }
     macs.sort();
-    const all = await graphqlData(server.port, '{ lampFirmware { mac } lampFirmwareCount }');
-    expect(all.lampFirmwareCount).toBe(130);
-    expect(all.lampFirmware.map((l: { mac: string }) => l.mac)).toEqual(macs.slice(0, 100));
+    const all = await graphqlData(server.port, '{ lampFirmware { nodes { mac } totalCount pageInfo { hasNextPage } } }');
+    expect(all.lampFirmware.totalCount).toBe(130);
+    expect(all.lampFirmware.pageInfo.hasNextPage).toBe(true);
+    expect(all.lampFirmware.nodes.map((l: { mac: string }) => l.mac)).toEqual(macs.slice(0, 100));
 
     const pages: string[][] = [];
     let after: string | null = null;
     for (;;) {
-      const page: { mac: string }[] = (
-        await graphqlData(server.port, 'query($after: String) { lampFirmware(first: 50, after: $after) { mac } }', { after })
+      const page: { nodes: { mac: string }[]; pageInfo: { endCursor: string; hasNextPage: boolean } } = (
+        await graphqlData(
+          server.port,
+          'query($after: String) { lampFirmware(first: 50, after: $after) { nodes { mac } pageInfo { endCursor hasNextPage } } }',
+          { after },
+        )
       ).lampFirmware;
-      pages.push(page.map((l) => l.mac));
-      if (page.length < 50) break;
-      after = page.at(-1)!.mac;
+      pages.push(page.nodes.map((l) => l.mac));
+      if (!page.pageInfo.hasNextPage) break;
+      after = page.pageInfo.endCursor;
     }
     expect(pages.map((p) => p.length)).toEqual([50, 50, 30]);
     expect(pages.flat()).toEqual(macs);

@@ -35,7 +35,7 @@ async function upload(
   form.set(
     'operations',
     JSON.stringify({
-      query: `mutation($file: File!, $version: String, $target: String, $notes: String) {
+      query: `mutation($file: File!, $version: String, $target: ChipTarget, $notes: String) {
         uploadFirmware(file: $file, version: $version, target: $target, notes: $notes) { ${IMAGE_FIELDS} } }`,
       variables: { file: null, ...args },
     }),
@@ -67,9 +67,11 @@ const lampRecord = async (mac: string) =>
   (
     await graphqlData(
       running.http,
-      '{ lampFirmware { mac family runningVersion state address checks { outcome reportedVersion detail firmware { version } } } }',
+      '{ lampFirmware { nodes { mac family runningVersion state address checks { nodes { outcome reportedVersion detail firmware { version } } } } } }',
     )
-  ).lampFirmware.find((l: { mac: string }) => l.mac === mac);
+  ).lampFirmware.nodes
+    .map((l: { checks: { nodes: unknown[] } }) => ({ ...l, checks: l.checks.nodes }))
+    .find((l: { mac: string }) => l.mac === mac);
 
 describe('uploading images', () => {
   it('reads version and target from an ESP32 image and stores it by content hash', async () => {
@@ -77,8 +79,8 @@ describe('uploading images', () => {
     const image = await uploaded(bytes, { notes: 'brighter rain' });
     expect(image).toMatchObject({
       version: '3.1.0',
-      target: 'ESP32-S3',
-      format: 'esp',
+      target: 'ESP32_S3',
+      format: 'ESP',
       project: 'cloud-s3',
       notes: 'brighter rain',
       size: bytes.length,
@@ -90,10 +92,10 @@ describe('uploading images', () => {
   });
 
   it('takes the version from the uploader when the image has none, and gzipped ESP8266 images', async () => {
-    const plain = await uploaded(esp8266Image({ seed: 'b' }), { version: 'Apr 30 2020;05:33:11', target: 'esp8266' });
-    expect(plain).toMatchObject({ version: 'Apr 30 2020;05:33:11', target: 'ESP8266', format: 'esp' });
+    const plain = await uploaded(esp8266Image({ seed: 'b' }), { version: 'Apr 30 2020;05:33:11', target: 'ESP8266' });
+    expect(plain).toMatchObject({ version: 'Apr 30 2020;05:33:11', target: 'ESP8266', format: 'ESP' });
     const gzipped = await uploaded(gzippedEsp8266Image('c'), { version: '1.0.0' });
-    expect(gzipped).toMatchObject({ target: 'ESP8266', format: 'gzip' });
+    expect(gzipped).toMatchObject({ target: 'ESP8266', format: 'GZIP' });
   });
 
   it.each([
@@ -118,11 +120,10 @@ describe('uploading images', () => {
     [
       'a target that contradicts the image',
       () => esp32Image({ chipId: 5, seed: 'h' }),
-      { target: 'ESP32-S3' },
+      { target: 'ESP32_S3' },
       'target',
       /header says ESP32-C3/,
     ],
-    ['an unknown target', () => esp8266Image({ seed: 'i' }), { version: '1', target: 'Z80' }, 'target', /one of ESP8266/],
     ['the two bytes of a gzip header alone', () => Buffer.from([0x1f, 0x8b]), { version: '1' }, 'file', /gzipped, but does not unpack/],
     [
       'gzip that unpacks to no image',
@@ -140,12 +141,20 @@ describe('uploading images', () => {
     ],
   ] as const)('refuses %s, naming %s, and stores nothing', async (_name, bytes, args, argument, message) => {
     const before = firmwareFiles();
-    const imagesBefore = (await graphqlData(running.http, '{ firmwareImages { id } }')).firmwareImages.length;
+    const imagesBefore = (await graphqlData(running.http, '{ firmwareImages { totalCount } }')).firmwareImages.totalCount;
     const result = await upload(bytes(), args);
     expect(result.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument });
     expect(result.errors?.[0]?.message).toMatch(message);
     expect(firmwareFiles()).toEqual(before);
-    expect((await graphqlData(running.http, '{ firmwareImages { id } }')).firmwareImages.length).toBe(imagesBefore);
+    expect((await graphqlData(running.http, '{ firmwareImages { totalCount } }')).firmwareImages.totalCount).toBe(imagesBefore);
+  });
+
+  it('refuses an unknown target by the schema (ChipTarget), and stores nothing', async () => {
+    const before = firmwareFiles();
+    const result = await upload(esp8266Image({ seed: 'i' }), { version: '1', target: 'Z80' });
+    expect(result.errors?.[0]?.message).toMatch(/"Z80".*ChipTarget/);
+    expect(result.data ?? null).toBeNull();
+    expect(firmwareFiles()).toEqual(before);
   });
 
   it('refuses the same bytes twice', async () => {
@@ -285,7 +294,7 @@ describe('rolling out', () => {
     await waitUntil(() => running.system.api.services.firmwareUpdates.eventSubscribers === 1, 5000, 'the subscription to start');
 
     const { lamp } = await TestLamp.handshake(running.device, DEVICE_SECRET);
-    await waitUntil(() => running.system.api.services.devices.count() > 0);
+    await waitUntil(() => running.system.api.services.lampConnections.count() > 0);
     const v6bytes = esp32Image({ version: '6.0.0', seed: 'v6' });
     const v6 = await uploaded(v6bytes);
     const { rollOutFirmware } = await graphqlData(
@@ -412,8 +421,8 @@ describe('managing images', () => {
     expect((await fetch(`http://127.0.0.1:${running.http}/firmware/images/${image.id}.bin`)).status).toBe(401);
 
     await assign(image.id, ['A4:CF:12:00:00:20']);
-    const refused = await graphqlData(running.http, '{ firmwareImages { id } }');
-    expect(refused.firmwareImages.map((i: { id: string }) => i.id)).toContain(image.id);
+    const refused = await graphqlData(running.http, '{ firmwareImages { nodes { id } } }');
+    expect(refused.firmwareImages.nodes.map((i: { id: string }) => i.id)).toContain(image.id);
     const stillAssigned = await fetchGraphqlErrors('mutation($id: ID!) { deleteFirmware(firmwareId: $id) }', { id: image.id });
     expect(stillAssigned?.[0]).toMatchObject({
       message: 'firmwareId: is still assigned (to 1 lamp); assign another image or unassign it first',
@@ -442,9 +451,9 @@ describe('deleting an image a lamp was just sent', () => {
       a.id,
     );
     expect(firmwareFiles()).not.toContain(`${a.sha256}.bin`);
-    const waiting = (await graphqlData(running.http, '{ lampFirmware { mac state pendingFirmware { id } } }')).lampFirmware.find(
-      (l: { mac: string }) => l.mac === mac,
-    );
+    const waiting = (
+      await graphqlData(running.http, '{ lampFirmware { nodes { mac state pendingFirmware { id } } } }')
+    ).lampFirmware.nodes.find((l: { mac: string }) => l.mac === mac);
     expect(waiting).toEqual({ mac, state: 'UPDATE_SENT', pendingFirmware: null });
 
     // It comes back running A, and is offered B.

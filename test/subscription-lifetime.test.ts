@@ -61,7 +61,7 @@ describe('server-sent event subscriptions end with their credentials', () => {
     const pink = await setColor(running.http, '#ff41ae');
     expect((await stream.next())?.data?.data?.displayState.frame).toBe(pink);
 
-    await graphqlData(running.http, 'mutation($id: ID!) { revokeApiToken(id: $id) { revokedAt } }', { id: token.id });
+    await graphqlData(running.http, 'mutation($id: ID!) { revokeApiToken(apiTokenId: $id) { revokedAt } }', { id: token.id });
     await setColor(running.http, '#00ff00');
 
     // The stream says why it ends, ends, and never carries the change made after revocation.
@@ -245,7 +245,7 @@ describe('graphql-ws connections', () => {
     const client = await RawGraphqlWs.open(running.http, AS_ADMIN);
     cleanups.push(() => client.socket.terminate());
     await client.waitFor((m) => m.type === 'connection_ack', 'the ack');
-    client.subscribe('events', 'subscription { deviceEvents { kind } }');
+    client.subscribe('events', 'subscription { lampEvents { kind } }');
     for (let i = 1; i < MAX_OPERATIONS_PER_CONNECTION; i++) client.subscribe(String(i), FRAME_SUBSCRIPTION);
     await waitUntil(
       () => client.messages.filter((m) => m.type === 'next').length === MAX_OPERATIONS_PER_CONNECTION - 1,

@@ -71,11 +71,11 @@ describe('fetching the weather', () => {
     expect(await lamp.next()).toBe('[cc:1:5:5]');
     // Recomputing every 20 ms sends nothing while nothing changes: after ten recomputes (each
     // reads the clock) the state is the same revision, and the next packet is a change made now.
-    const display = system.system.api.services.display;
-    const { revision } = display.current();
+    const display = system.system.api.services.roomDisplays;
+    const { revision } = display.find('home')!;
     const reads = clock.reads;
     await waitUntil(() => clock.reads >= reads + 10, 5000, 'ten recomputes');
-    expect(display.current().revision).toBe(revision);
+    expect(display.find('home')!.revision).toBe(revision);
     await graphqlData(system.http, 'mutation { setMode(mode: OFF) { frame } }');
     expect(await lamp.next()).toBe('[cc:0:?:?]');
     lamp.close();
@@ -231,7 +231,7 @@ describe('settings at run time', () => {
     const configured = await graphqlData(
       first.system.http,
       `mutation($s: WeatherSettingsInput!) { configureWeather(settings: $s) { report { placeName } source { state place { city } intervalSeconds } } }`,
-      { s: { apiKey: 'runtime-key', city: 'Zurich', intervalSeconds: 900, baseUrl: standIn.url } },
+      { s: { apiKey: 'runtime-key', place: { city: 'Zurich' }, intervalSeconds: 900, baseUrl: standIn.url } },
     );
     expect(configured.configureWeather).toEqual({
       report: { placeName: 'Zurich' },
@@ -256,7 +256,7 @@ describe('settings at run time', () => {
   it('lets only admins change settings', async () => {
     const { system } = await start();
     const { createApiToken } = await graphqlData(system.http, 'mutation { createApiToken(name: "d", scope: READ_ONLY) { token } }');
-    const result = await graphql(system.http, 'mutation { configureWeather(settings: { city: "Bern" }) { frame } }', undefined, {
+    const result = await graphql(system.http, 'mutation { configureWeather(settings: { place: { city: "Bern" } }) { frame } }', undefined, {
       authorization: `Bearer ${createApiToken.token}`,
     });
     expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');

@@ -112,12 +112,14 @@ export class LampConnections {
       }
     }
     const now = this.clock.now();
-    const saved = this.records.save({
+    const online: LampRecord = {
       ...lamp,
       lastAddress: connection.remoteAddress,
       lastSeenAt: connection.lastSeenAt,
       statusSince: previous ? lamp.statusSince : now,
-    });
+    };
+    // Only what outlives the connection is written now; the online times are written when it goes offline.
+    const saved = this.records.differsFromStored(online) ? this.records.save(online) : this.records.remember(online);
     const current: LampConnection = { ...connection, lampId: lamp.id, adapterId };
     this.#byId.set(current.id, current);
     this.#byLamp.set(lamp.id, current);

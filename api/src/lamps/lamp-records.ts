@@ -57,6 +57,32 @@ export class LampRecords {
     return { ...lamp };
   }
 
+  /**
+   * Keeps a change in memory only: for what a lamp's coming online changes and nothing else
+   * (when it came online, when it was last seen), which its going offline then stores. A burst
+   * of known lamps reconnecting costs no disk writes.
+   */
+  remember(lamp: LampRecord): LampRecord {
+    this.#byId.set(lamp.id, { ...lamp });
+    return { ...lamp };
+  }
+
+  /** Whether `lamp` differs from the stored record in anything but its online times. */
+  differsFromStored(lamp: LampRecord): boolean {
+    const stored = this.#byId.get(lamp.id);
+    if (!stored) return true;
+    return (
+      stored.name !== lamp.name ||
+      stored.roomId !== lamp.roomId ||
+      stored.identity !== lamp.identity ||
+      stored.secretHash !== lamp.secretHash ||
+      stored.mac !== lamp.mac ||
+      stored.firmwareVersion !== lamp.firmwareVersion ||
+      stored.lastAddress !== lamp.lastAddress ||
+      (stored.revokedAt?.getTime() ?? null) !== (lamp.revokedAt?.getTime() ?? null)
+    );
+  }
+
   /** Deletes the record with its debug lines and its own secret. */
   forget(id: string): void {
     this.store.forget(id);

@@ -193,13 +193,22 @@ describe('rooms', () => {
       await moveLamp(running.http, lamp.id, kitchen.id);
       expect(await lamp.lamp.next()).toBe(kitchenFrame);
     }
+    // One that never connected is moved too.
+    const { registerLamp } = await graphqlData(
+      running.http,
+      'mutation($roomId: ID) { registerLamp(name: "Unplugged", roomId: $roomId) { lamp { id } } }',
+      {
+        roomId: kitchen.id,
+      },
+    );
     const { deleteRoom } = await graphqlData(
       running.http,
       `mutation($roomId: ID!) { deleteRoom(roomId: $roomId) { roomId movedLampIds defaultRoom { ${ROOM} } } }`,
       { roomId: kitchen.id },
     );
     expect(deleteRoom.roomId).toBe(kitchen.id);
-    expect([...deleteRoom.movedLampIds].sort()).toEqual([a.id, b.id].sort());
+    expect([...deleteRoom.movedLampIds].sort()).toEqual([a.id, b.id, registerLamp.lamp.id].sort());
+    expect((await lampById(running.http, registerLamp.lamp.id)).roomId).toBe('home');
     expect(deleteRoom.defaultRoom).toMatchObject({ id: 'home', displayState: { frame: home } });
     expect(await a.lamp.next()).toBe(home);
     expect(await b.lamp.next()).toBe(home);
@@ -233,13 +242,19 @@ describe('rooms', () => {
 
   it('the rooms subscription sends the list at once, then after every change', async () => {
     const client = wsClient(running.http);
-    const updates = subscribe(client, 'subscription { rooms { id name displayState { frame } } }');
+    const updates = subscribe(client, 'subscription { rooms { id name onlineLampCount displayState { frame } } }');
     expect((await updates.next()).rooms.map((room: any) => room.id)).toEqual(['home']);
     const kitchen = await createRoom(running.http, 'Kitchen');
     let latest = (await updates.next()).rooms;
     expect(latest.map((room: any) => room.name)).toEqual(['Home', 'Kitchen']);
     const frame = await setRoomColor(running.http, kitchen.id, '#abcdef');
     while (latest[1].displayState.frame !== frame) latest = (await updates.next()).rooms;
+    // A lamp coming online, and moving, changes the counts.
+    const { id } = await lampWithMac('5C:CF:7F:00:10:0B');
+    while (latest[0].onlineLampCount !== 1) latest = (await updates.next()).rooms;
+    await moveLamp(running.http, id, kitchen.id);
+    while (latest[1].onlineLampCount !== 1) latest = (await updates.next()).rooms;
+    expect(latest[0].onlineLampCount).toBe(0);
     updates.stop();
     await client.dispose();
   });

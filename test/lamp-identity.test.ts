@@ -474,6 +474,36 @@ describe('debug lines', () => {
 });
 
 describe('lamp events', () => {
+  it('a known lamp coming back is ONLINE, and OFFLINE with a reason when it goes', async () => {
+    const first = await connectLamp(running.device, { mac: '5C:CF:7F:00:00:52' });
+    const lamp = await lampWhen(running.http, (l) => l.mac === '5C:CF:7F:00:00:52' && l.online, 'the lamp');
+    await hangUp(first.lamp);
+    await offline(running.http, lamp.id);
+    const client = wsClient(running.http);
+    const events = subscribe(client, 'subscription { lampEvents { kind reason lamp { id online } } }');
+    for (let round = 0; ; round++) {
+      await graphqlData(running.http, `mutation($lampId: ID!) { renameLamp(lampId: $lampId, name: "Returning ${round}") { id } }`, {
+        lampId: lamp.id,
+      });
+      if (await events.next(500).catch(() => null)) break;
+    }
+    const kinds = async (wanted: string) => {
+      for (;;) {
+        const { lampEvents } = await events.next();
+        if (lampEvents.kind === wanted) return lampEvents;
+        expect(lampEvents.kind).not.toBe('ADDED');
+      }
+    };
+    const again = await connectLamp(running.device, { mac: '5C:CF:7F:00:00:52' });
+    expect((await kinds('ONLINE')).lamp).toEqual({ id: lamp.id, online: true });
+    await hangUp(again.lamp);
+    const gone = await kinds('OFFLINE');
+    expect(gone.lamp).toEqual({ id: lamp.id, online: false });
+    expect(gone.reason).toEqual(expect.any(String));
+    events.stop();
+    await client.dispose();
+  });
+
   it('FORGOTTEN carries the lamp as it was, offline', async () => {
     const { lamp: socket } = await connectLamp(running.device, { mac: '5C:CF:7F:00:00:51' });
     const lamp = await lampWhen(running.http, (l) => l.mac === '5C:CF:7F:00:00:51' && l.online, 'the lamp');

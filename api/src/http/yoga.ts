@@ -157,12 +157,22 @@ const DEFAULT_GRAPHIQL_QUERY = /* GraphQL */ `
       frame
       updatedAt
     }
-    devices {
+    rooms {
       id
       name
-      remoteAddress
-      connectedAt
-      lastSeenAt
+      displayState {
+        frame
+      }
+    }
+    lamps {
+      nodes {
+        id
+        name
+        roomId
+        online
+        weakIdentity
+        lastSeenAt
+      }
     }
   }
 

@@ -214,7 +214,11 @@ describe("letting lamps in on their adapter's word", () => {
   it("syncs an adapter's list: returns the connections refused and those another adapter holds, places the rest, and drops the unlisted", () => {
     services.admission.admit('other', report('taken', SHARED_SECRET));
     services.admission.admit('adapter', report('gone', SHARED_SECRET));
-    const answer = services.admission.sync('adapter', [report('ok', SHARED_SECRET), report('bad', 'wrong'), report('taken', SHARED_SECRET)]);
+    const answer = services.admission.sync('adapter', [
+      report('ok', SHARED_SECRET),
+      report('bad', 'wrong'),
+      report('taken', SHARED_SECRET),
+    ]);
     expect(answer).toEqual({ refused: ['bad', 'taken'], placements: [{ connectionId: 'ok', roomId: 'home' }] });
     expect(
       services.lampConnections

@@ -15,7 +15,7 @@ export interface AdapterOptions {
   host: string;
   /** Device port; 0 picks a free one. */
   port: number;
-  /** The API's adapter endpoint (its address, or its `/graphql` URL, also do; see `toWebSocketUrl`). */
+  /** The API's adapter endpoint; the API's address or its public GraphQL URL also do (see `toWebSocketUrl`). */
   apiUrl: string;
   adapterToken: string;
   logger: Logger;
@@ -230,7 +230,7 @@ export function buildAdapter(options: AdapterOptions): Adapter {
     () => {
       const cutoff = Date.now() - heartbeatTimeoutMs;
       for (const lamp of connections.values()) {
-        if (lamp.lastSeenAt.getTime() < cutoff) {
+        if (lamp.aliveAt.getTime() < cutoff) {
           lamp.close(LampCloseCode.HeartbeatTimeout, `no sign of life for ${Math.round(heartbeatTimeoutMs / 1000)} s`);
         }
       }

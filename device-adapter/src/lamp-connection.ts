@@ -61,6 +61,8 @@ export class LampConnection {
   readonly firmwareVersion: string | null;
   readonly connectedAt: Date;
   lastSeenAt: Date;
+  /** When the API let the lamp in; null until then. */
+  openedAt: Date | null = null;
   /** The lamp this connection is, once the API admitted it. */
   lampId: string | null = null;
   name: string | null = null;
@@ -108,6 +110,16 @@ export class LampConnection {
 
   get isOpen(): boolean {
     return this.#phase === 'open';
+  }
+
+  /**
+   * When the lamp last showed it is alive, as far as the heartbeat goes. A lamp cannot ping
+   * before it has `ok`, so the time the API took to let it in does not count against it; while
+   * the API decides, the lamp is waiting on us, not silent.
+   */
+  get aliveAt(): Date {
+    if (this.#phase === 'admitting') return this.options.now();
+    return this.openedAt && this.openedAt > this.lastSeenAt ? this.openedAt : this.lastSeenAt;
   }
 
   /** Packets waiting to be written: at most one display packet and one pong, plus commands. */
@@ -203,6 +215,7 @@ export class LampConnection {
     this.lampId = admission.lampId;
     this.name = admission.name;
     this.#phase = 'open';
+    this.openedAt = this.options.now();
     this.#outbox.pushCommand(HANDSHAKE_OK);
     this.lastDisplayPacket = admission.frame;
     this.#outbox.pushDisplay(admission.frame);

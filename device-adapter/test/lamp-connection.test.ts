@@ -86,3 +86,35 @@ describe('the handshake timeout', () => {
     expect(connection.isOpen).toBe(true);
   });
 });
+
+describe('the heartbeat', () => {
+  it('does not count the time the API takes to let a lamp in against the lamp', async () => {
+    const { lamp, accepted } = await connectedPair();
+    let clock = Date.parse('2026-01-01T00:00:00Z');
+    let letIn: (() => void) | null = null;
+    const host: LampConnectionHost = {
+      ...hostRecordingEnds([]),
+      admit: () =>
+        new Promise((resolve) => {
+          letIn = () => resolve({ accepted: true, lampId: 'lamp-1', name: null, roomId: 'home', frame: '[cc:0:?:?]' });
+        }),
+    };
+    const connection = new LampConnection(accepted, host, { ...OPTIONS, handshakeTimeoutMs: 5_000, now: () => new Date(clock) });
+    const ok = new Promise<string>((resolve) => lamp.once('message', (data) => resolve((data as Buffer).toString('utf8'))));
+    lamp.send('secret');
+    await vi.waitFor(() => expect(letIn).not.toBe(null));
+    const secretAt = clock;
+
+    // The API takes a minute to decide: the lamp is waiting on us, and counts as alive meanwhile.
+    clock += 60_000;
+    expect(connection.aliveAt.getTime()).toBe(clock);
+    letIn!();
+    expect(await ok).toBe('ok');
+    expect(connection.lastSeenAt.getTime()).toBe(secretAt);
+    expect(connection.aliveAt.getTime()).toBe(secretAt + 60_000);
+
+    // From then on it must show life itself.
+    clock += 5_000;
+    expect(connection.aliveAt.getTime()).toBe(secretAt + 60_000);
+  });
+});

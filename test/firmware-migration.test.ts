@@ -80,8 +80,8 @@ it('learns the sketch MD5 of gzipped images kept before, and confirms lamps sent
   });
 
   expect((await updateCheck(port, '/ota', esp8266UpdateHeaders({ mac, version: '2.0.0', sketchMd5: md5(sketch) }))).status).toBe(304);
-  const { lampFirmware } = await graphqlData(port, '{ lampFirmware { mac state checks(last: 1) { detail } } }');
-  expect(lampFirmware).toEqual([
-    { mac, state: 'UPDATED', checks: [{ detail: 'now runs 2.0.0, as sent; runs 2.0.0, the assigned version' }] },
+  const { lampFirmware } = await graphqlData(port, '{ lampFirmware { nodes { mac state checks(first: 1) { nodes { detail } } } } }');
+  expect(lampFirmware.nodes).toEqual([
+    { mac, state: 'UPDATED', checks: { nodes: [{ detail: 'now runs 2.0.0, as sent; runs 2.0.0, the assigned version' }] } },
   ]);
 });

@@ -1,7 +1,10 @@
 import { ADAPTER_GRAPHQL_PATH } from '@cloud-cloud/contract/http';
-import { buildClientSchema, getIntrospectionQuery, type IntrospectionQuery } from 'graphql';
+import { buildAdapterSchema } from '@cloud-cloud/api/adapter-schema/index';
+import { accessOf, type Principal } from '@cloud-cloud/api/access/principal';
+import type { ApiServices } from '@cloud-cloud/api/services';
+import { buildClientSchema, execute, getIntrospectionQuery, parse, subscribe as subscribeTo, type IntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adapterClient, adapterRequest, AS_ADAPTER, execute } from './support/adapter-endpoint.js';
+import { adapterClient, adapterRequest, AS_ADAPTER, execute as executeOver } from './support/adapter-endpoint.js';
 import { AS_ADMIN, graphql, graphqlData, graphqlResponse, subscribe } from './support/graphql.js';
 import { ADAPTER_TOKEN, ADMIN_PASSWORD, startApi } from './support/system.js';
 
@@ -12,12 +15,14 @@ import { ADAPTER_TOKEN, ADMIN_PASSWORD, startApi } from './support/system.js';
 
 let port: number;
 let stop: () => Promise<void>;
+let services: ApiServices;
 let readOnly: string;
 let adapterApiToken: { token: string; id: string };
 beforeAll(async () => {
   const api = startApi();
   port = await api.started;
   stop = api.stop;
+  services = api.api.services;
   readOnly = (await graphqlData(port, 'mutation { createApiToken(name: "wall", scope: READ_ONLY) { token } }')).createApiToken.token;
   const created = (await graphqlData(port, 'mutation { createApiToken(name: "garage", scope: ADAPTER) { token apiToken { id } } }'))
     .createApiToken;
@@ -100,7 +105,7 @@ describe('over graphql-ws', () => {
   it('closes a link with any other credential with 4403, saying why', async () => {
     for (const params of [AS_ADMIN, { authorization: `Bearer ${readOnly}` }, {}]) {
       const client = adapterClient(port, { ...params, adapterId: 'intruder' });
-      const refusal = await execute(client, '{ roomFrames { frame } }').then(
+      const refusal = await executeOver(client, '{ roomFrames { frame } }').then(
         () => null,
         (error: { code?: number; reason?: string }) => error,
       );
@@ -123,13 +128,25 @@ describe('over graphql-ws', () => {
     const client = adapterClient(port, { ...AS_ADAPTER, adapterId: 'busy' });
     const streams = Array.from({ length: 50 }, () => subscribe(client, 'subscription { roomFrames { frame } }'));
     for (const stream of streams) await stream.next();
-    const refusal = await execute(client, '{ roomFrames { frame } }').then(
+    const refusal = await executeOver(client, '{ roomFrames { frame } }').then(
       () => null,
       (errors: { extensions?: { code?: string } }[]) => errors,
     );
     expect(refusal?.[0]?.extensions?.code).toBe('LIMIT_EXCEEDED');
     for (const stream of streams) stream.stop();
     await client.dispose();
+  });
+});
+
+describe('the adapter schema itself', () => {
+  it('refuses a caller who is not an adapter, whatever way the operation came in', async () => {
+    const schema = buildAdapterSchema();
+    const admin: Principal = { kind: 'authenticated', role: 'ADMIN', credential: 'configured-token', credentialId: null, adapterId: null };
+    const contextValue = { ...services, principal: admin, access: accessOf(admin), adapterId: null };
+    const query = await execute({ schema, document: parse('{ roomFrames { frame } }'), contextValue });
+    expect(query.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const stream = await subscribeTo({ schema, document: parse('subscription { roomFrames { frame } }'), contextValue });
+    expect('errors' in stream && stream.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 });
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphql, graphqlData } from './support/graphql.js';
-import { allLamps, connectLamp, dialLamp, hangUp, lampById } from './support/lamp-rooms.js';
+import { allLamps, connectLamp, dialLamp, hangUp, lampById, lampWhen } from './support/lamp-rooms.js';
 import { startSystem, temporaryDataDir, type RunningSystem } from './support/system.js';
 import { esp32UpdateHeaders, md5, updateCheck } from './support/update-client.js';
 
@@ -214,6 +214,29 @@ describe('a database written by the previous version', () => {
     await hangUp(lamp);
   });
 
+  it('links the firmware record to the lamp that names its MAC, and rolls out to it by that MAC', async () => {
+    const { lamp: socket, packet } = await connectLamp(running.device, { mac: MAC.toLowerCase(), from: '127.0.0.3' });
+    expect(packet).toBe(FRAME);
+    const lamp = await lampWhen(running.http, (l) => l.mac === MAC && l.online, 'the lamp');
+    expect(lamp).toMatchObject({ name: `Lamp ${MAC}`, identity: 'MAC', roomId: 'home' });
+    const { lamp: linked } = await graphqlData(
+      running.http,
+      'query($lampId: ID!) { lamp(lampId: $lampId) { firmware { mac state runningVersion lamp { id } } } }',
+      {
+        lampId: lamp.id,
+      },
+    );
+    expect(linked.firmware).toEqual({ mac: MAC, state: 'UPDATE_SENT', runningVersion: '1.4.1', lamp: { id: lamp.id } });
+    const { rollOutFirmware } = await graphqlData(
+      running.http,
+      'mutation($firmwareId: ID!, $macs: [String!]) { rollOutFirmware(firmwareId: $firmwareId, macs: $macs) { lampIds lampsReached } }',
+      { firmwareId: IMAGE.id, macs: [MAC] },
+    );
+    expect(rollOutFirmware).toEqual({ lampIds: [lamp.id], lampsReached: 1 });
+    expect(await socket.next()).toBe('[cc:u:?:?]');
+    await hangUp(socket);
+  });
+
   it('is migrated once: a restart finds everything as it was', async () => {
     const before = await graphqlData(
       running.http,
@@ -231,7 +254,7 @@ describe('a database written by the previous version', () => {
     const db = new Database(data.databaseFile, { readonly: true });
     try {
       expect(db.pragma('user_version', { simple: true })).toBeGreaterThan(3);
-      expect(db.prepare('SELECT count(*) AS n FROM lamps').get()).toEqual({ n: 3 });
+      expect(db.prepare('SELECT count(*) AS n FROM lamps WHERE secret_hash IS NOT NULL').get()).toEqual({ n: 3 });
     } finally {
       db.close();
     }

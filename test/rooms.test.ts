@@ -471,6 +471,20 @@ describe('a read-only token', () => {
     }
     expect(await lampById(running.http, id)).toMatchObject({ roomId: 'home', online: true });
     expect((await rooms()).map((room) => room.name)).toEqual(['Home', 'Kitchen']);
+
+    // It follows the rooms over server-sent events as over graphql-ws.
+    const controller = new AbortController();
+    const response = await fetch(`http://127.0.0.1:${running.http}/graphql?query=${encodeURIComponent('subscription { rooms { id } }')}`, {
+      headers: { accept: 'text/event-stream', 'x-graphql-yoga-csrf': '1', ...reader },
+      signal: controller.signal,
+    });
+    expect(response.headers.get('content-type')).toContain('text/event-stream');
+    const stream = response.body!.getReader();
+    let text = '';
+    // Read to the end of the first event.
+    while (!/"rooms".*\n\n/s.test(text)) text += new TextDecoder().decode((await stream.read()).value);
+    expect(text).toContain(`{"rooms":[{"id":"home"},{"id":"${kitchen.id}"}]}`);
+    controller.abort();
   });
 });
 

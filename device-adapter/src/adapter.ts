@@ -5,7 +5,8 @@ import { ADAPTER_ID, ADAPTER_ID_RULE } from '@cloud-cloud/contract/ids';
 import { LampCloseCode } from '@cloud-cloud/protocol/close-codes';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { ApiLink, LinkDown, type LampCommandMessage, type LampReport } from './api-link.js';
+import { ApiLink, LinkDown, type LampReport } from './api-link.js';
+import { CommandDelivery } from './command-delivery.js';
 import { identityFromUrl } from './connection-url.js';
 import { AdmissionUnavailable, LampConnection, type Admission, type LampConnectionHost } from './lamp-connection.js';
 import { RoomLamps } from './room-lamps.js';
@@ -97,7 +98,7 @@ export function buildAdapter(options: AdapterOptions): Adapter {
       framesArrived = true;
       becameReady();
     },
-    onCommand: (command) => deliver(command),
+    onCommand: (command) => commands.deliver(command),
     onConnected: () => {
       framesArrived = false;
       rooms.forgetRevisions();
@@ -105,39 +106,14 @@ export function buildAdapter(options: AdapterOptions): Adapter {
     },
   });
 
-  function deliver(command: LampCommandMessage): void {
-    const wanted = command.connectionIds ? new Set(command.connectionIds) : null;
-    const targets = openLamps().filter((lamp) => !wanted || wanted.has(lamp.id));
-    if (command.closeCode !== null) {
-      const code = sendableCloseCode(command.closeCode);
-      for (const lamp of targets) lamp.close(code, (command.closeReason ?? '').slice(0, 120));
-      link.confirmCommand(
-        command.id,
-        targets.map((lamp) => lamp.id),
-      );
-      return;
-    }
-    const roomId = command.moveToRoomId;
-    if (roomId !== null) {
-      // The new room's frame goes out at once, or when it arrives if this adapter has none yet.
-      for (const lamp of targets) rooms.place(lamp, roomId);
-      logger.info({ roomId, lamps: targets.length }, 'lamps moved');
-    }
-    if (command.packet === null) {
-      if (roomId !== null)
-        link.confirmCommand(
-          command.id,
-          targets.map((lamp) => lamp.id),
-        );
-      return;
-    }
-    const packet = command.packet;
-    const reached = targets.filter((lamp) => lamp.sendCommand(packet)).map((lamp) => lamp.id);
-    logger.info({ packet, lamps: reached.length }, 'command sent');
-    link.confirmCommand(command.id, reached);
-  }
-
   /** After the link (re)opens, the API learns which lamps this adapter holds, and says where each one is. */
+  const commands = new CommandDelivery(
+    { get: (connectionId) => connections.get(connectionId), open: openLamps },
+    rooms,
+    (commandId, connectionIds) => link.confirmCommand(commandId, connectionIds),
+    logger,
+  );
+
   async function resync(): Promise<void> {
     const lamps = openLamps();
     try {
@@ -177,14 +153,13 @@ export function buildAdapter(options: AdapterOptions): Adapter {
     },
     onOpen: (lamp, admission) => {
       handshaking.delete(lamp);
-      rooms.place(lamp, admission.roomId);
-      logger.info(
-        { lamp: lamp.id, lampId: lamp.lampId, name: lamp.name, roomId: admission.roomId, remoteAddress: lamp.remoteAddress },
-        'lamp connected',
-      );
+      const roomId = commands.roomOnOpen(lamp, admission.roomId);
+      rooms.place(lamp, roomId);
+      logger.info({ lamp: lamp.id, lampId: lamp.lampId, name: lamp.name, roomId, remoteAddress: lamp.remoteAddress }, 'lamp connected');
     },
     onEnded: (lamp) => {
       handshaking.delete(lamp);
+      commands.forget(lamp);
       rooms.remove(lamp);
       connections.delete(lamp.id);
     },
@@ -291,16 +266,6 @@ function report(lamp: LampConnection): LampReport {
     mac: lamp.mac,
     firmwareVersion: lamp.firmwareVersion,
   };
-}
-
-/**
- * The API's close code if a server may send it (ws throws on any other), else 1008 (policy
- * violation): the API's choice must never crash the adapter. 1012 (service restart) is how a
- * forgotten lamp is told to come back; 44xx are the device port's own.
- */
-function sendableCloseCode(code: number): number {
-  const sendable = (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
-  return sendable ? code : 1008;
 }
 
 function remoteAddressOf(request: IncomingMessage): string {

@@ -1,0 +1,100 @@
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { WebSocket, WebSocketServer } from 'ws';
+import { CommandDelivery, sendableCloseCode } from '../src/command-delivery.js';
+import { LampConnection, type Admission } from '../src/lamp-connection.js';
+import { RoomLamps } from '../src/room-lamps.js';
+
+/*
+ * Commands against real lamp connections (real sockets), one of them still waiting for the
+ * API's answer to its admission when a command names it.
+ */
+
+let server: WebSocketServer;
+const clients: WebSocket[] = [];
+beforeEach(async () => {
+  server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise((resolve) => server.once('listening', resolve));
+});
+afterEach(async () => {
+  for (const client of clients.splice(0)) client.terminate();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+const logger = pino({ level: 'silent' });
+
+/** A connection whose admission waits until `letIn` is called; `received` collects what its lamp gets. */
+async function admittingLamp(id: string) {
+  const accepted = new Promise<WebSocket>((resolve) => server.once('connection', resolve));
+  const socket = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+  clients.push(socket);
+  await new Promise((resolve) => socket.once('open', resolve));
+  const received: string[] = [];
+  socket.on('message', (data) => received.push((data as Buffer).toString('utf8')));
+  let letIn: ((admission: Admission) => void) | null = null;
+  let opened: (roomId: string) => void = () => {};
+  const connection = new LampConnection(
+    await accepted,
+    {
+      logger,
+      admit: () => new Promise((resolve) => (letIn = resolve)),
+      onOpen: (lamp, admission) => opened(admission.roomId),
+      onEnded: () => {},
+      onLeft: () => {},
+      onDebugMessage: () => {},
+    },
+    {
+      id,
+      remoteAddress: '127.0.0.1',
+      mac: null,
+      firmwareVersion: null,
+      handshakeTimeoutMs: 5000,
+      maxUnsentBytes: 65536,
+      now: () => new Date(),
+    },
+  );
+  socket.send('secret');
+  await vi.waitFor(() => expect(letIn).not.toBe(null));
+  return {
+    connection,
+    received,
+    onOpen: (handler: (roomId: string) => void) => (opened = handler),
+    letIn: (roomId: string, frame: string) => letIn!({ accepted: true, lampId: `lamp-${id}`, name: null, roomId, frame }),
+  };
+}
+
+describe('CommandDelivery', () => {
+  it('files a lamp moved while its admission was on its way under the room it was moved to', async () => {
+    const rooms = new RoomLamps<LampConnection>();
+    rooms.frameArrived('home', '[cc:0:?:?]', 1);
+    rooms.frameArrived('porch', '[cc:2:9,9,9:0]', 1);
+    const lamp = await admittingLamp('a.1');
+    const confirmed: string[][] = [];
+    const delivery = new CommandDelivery(
+      { get: (id) => (id === 'a.1' ? lamp.connection : undefined), open: () => [] },
+      rooms,
+      (_id, ids) => confirmed.push(ids),
+      logger,
+    );
+    delivery.deliver({ id: 'c1', packet: null, closeCode: null, closeReason: null, connectionIds: ['a.1'], moveToRoomId: 'porch' });
+    lamp.onOpen((admittedRoom) => rooms.place(lamp.connection, delivery.roomOnOpen(lamp.connection, admittedRoom)));
+    lamp.letIn('home', '[cc:0:?:?]');
+    // The porch frame takes the place of the home one still waiting behind `ok`.
+    await vi.waitFor(() => expect(lamp.received).toEqual(['ok', '[cc:2:9,9,9:0]']));
+    expect(rooms.roomOf(lamp.connection)).toBe('porch');
+    expect(confirmed).toEqual([['a.1']]);
+  });
+
+  it('closes a named connection whose admission is still on its way', async () => {
+    const lamp = await admittingLamp('a.2');
+    const delivery = new CommandDelivery({ get: () => lamp.connection, open: () => [] }, new RoomLamps(), () => {}, logger);
+    delivery.deliver({ id: 'c2', packet: null, closeCode: 4409, closeReason: 'replaced', connectionIds: ['a.2'], moveToRoomId: null });
+    expect(lamp.connection.isOpen).toBe(false);
+  });
+
+  it('passes on the close codes a server may send, and turns any other into 1008', () => {
+    expect([1000, 1012, 4409, 4403].map(sendableCloseCode)).toEqual([1000, 1012, 4409, 4403]);
+    expect([1005, 1006, 1015, 2000, 5000].map(sendableCloseCode)).toEqual([1008, 1008, 1008, 1008, 1008]);
+  });
+});

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { esp32Image } from './support/firmware-images.js';
 import { AS_ADMIN, graphql, graphqlData, subscribe, wsClient } from './support/graphql.js';
 import { allLamps, connectLamp, dialLamp, hangUp, LAMP_FIELDS, lampById, lampWhen, offline } from './support/lamp-rooms.js';
-import { DEVICE_SECRET, startSystem, type RunningSystem } from './support/system.js';
+import { DEVICE_SECRET, startSystem, temporaryDataDir, type RunningSystem } from './support/system.js';
 import { esp8266UpdateHeaders, updateCheck } from './support/update-client.js';
 
 let running: RunningSystem;
@@ -527,5 +527,44 @@ describe('lamp events', () => {
     await socket.closed;
     events.stop();
     await client.dispose();
+  });
+});
+
+describe('across a restart', () => {
+  it('a lamp online when the system stops is remembered as seen, at its address, and offline', async () => {
+    const data = temporaryDataDir();
+    try {
+      const system = await startSystem({ databaseFile: data.databaseFile });
+      const { registerLamp } = await graphqlData(system.http, 'mutation { registerLamp(name: "Window") { secret lamp { id } } }');
+      const { lamp: socket } = await connectLamp(system.device, {
+        secret: registerLamp.secret,
+        mac: '5C:CF:7F:00:00:61',
+        from: '127.0.0.24',
+      });
+      await connectLamp(system.device, { mac: '5C:CF:7F:00:00:62', from: '127.0.0.25' });
+      const before = await lampById(system.http, registerLamp.lamp.id);
+      const other = await lampWhen(system.http, (l) => l.mac === '5C:CF:7F:00:00:62' && l.online, 'the other lamp');
+      socket.send('ping');
+      await socket.waitFor('pong');
+      await system.stop();
+
+      const again = await startSystem({ databaseFile: data.databaseFile });
+      try {
+        for (const [id, address] of [
+          [before.id, '127.0.0.24'],
+          [other.id, '127.0.0.25'],
+        ] as const) {
+          const after = await lampById(again.http, id);
+          expect(after).toMatchObject({ online: false, connection: null, address });
+          expect(after.lastSeenAt).not.toBeNull();
+          expect(Date.parse(after.lastSeenAt)).toBeGreaterThanOrEqual(Date.parse(before.connection.connectedAt));
+        }
+        expect((await lampById(again.http, before.id)).mac).toBe('5C:CF:7F:00:00:61');
+      } finally {
+        await again.stop();
+      }
+    } finally {
+      data.remove();
+    }
   });
 });

@@ -1,10 +1,11 @@
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { graphql, graphqlData, subscribe, wsClient } from './support/graphql.js';
+import { runCommand } from './support/command.js';
+import { AS_ADMIN, graphql, graphqlData, subscribe, wsClient } from './support/graphql.js';
 import type { TestLamp } from './support/lamp.js';
 import { allLamps, connectLamp, createRoom, hangUp, lampById, lampWhen, moveLamp, offline, setRoomColor } from './support/lamp-rooms.js';
 import { openDatabase } from '@cloud-cloud/api/store/database';
-import { startAdapter, startApi, startSystem, temporaryDataDir, type RunningSystem } from './support/system.js';
+import { DEVICE_SECRET, startAdapter, startApi, startSystem, temporaryDataDir, type RunningSystem } from './support/system.js';
 
 const ROOM = 'id name position isDefault lampCount onlineLampCount displayState { roomId mode color { hex } pulse frame }';
 
@@ -587,6 +588,62 @@ describe('after a restart', () => {
         await again.stop();
       }
     } finally {
+      data.remove();
+    }
+  });
+});
+
+describe('when the process is killed', () => {
+  it('loses no room, placement or name it answered for', async () => {
+    const data = temporaryDataDir();
+    const env = {
+      CC_DATA_DIR: data.dir,
+      CC_HOST: '127.0.0.1',
+      CC_HTTP_PORT: '0',
+      CC_DEVICE_PORT: '0',
+      CC_API_TOKEN: AS_ADMIN.authorization.slice('Bearer '.length),
+      CC_DEVICE_SECRET: DEVICE_SECRET,
+    };
+    const start = async () => {
+      const command = runCommand('cli/src/main.ts', env);
+      const [, http, device] = await command.waitForOutput(/http=(\d+) device=(\d+)/);
+      return { command, http: Number(http), device: Number(device) };
+    };
+    const first = await start();
+    try {
+      const { lamp } = await connectLamp(first.device, { mac: '5C:CF:7F:00:70:01' });
+      const { id } = await lampWhen(first.http, (l) => l.mac === '5C:CF:7F:00:70:01' && l.online, 'the lamp');
+      const kitchen = await createRoom(first.http, 'Kitchen');
+      const frame = await setRoomColor(first.http, kitchen.id, '#0e0e0e');
+      await moveLamp(first.http, id, kitchen.id);
+      await graphqlData(first.http, 'mutation($lampId: ID!) { renameLamp(lampId: $lampId, name: "Stove") { id } }', { lampId: id });
+      expect(await lamp.next()).toBe(frame);
+      first.command.child.kill('SIGKILL');
+      await first.command.exited;
+      await lamp.closed;
+
+      const second = await start();
+      try {
+        expect((await graphqlData(second.http, '{ rooms { id name } }')).rooms).toEqual([
+          { id: 'home', name: 'Home' },
+          { id: kitchen.id, name: 'Kitchen' },
+        ]);
+        expect(await lampById(second.http, id)).toMatchObject({
+          name: 'Stove',
+          roomId: kitchen.id,
+          mac: '5C:CF:7F:00:70:01',
+          online: false,
+        });
+        const back = await connectLamp(second.device, { mac: '5C:CF:7F:00:70:01' });
+        expect(back.packet).toBe(frame);
+        expect((await lampById(second.http, id)).online).toBe(true);
+        await hangUp(back.lamp);
+      } finally {
+        second.command.child.kill('SIGKILL');
+        await second.command.exited;
+      }
+    } finally {
+      first.command.child.kill('SIGKILL');
       data.remove();
     }
   });

@@ -14,7 +14,17 @@ import tseslint from 'typescript-eslint';
 
 export default defineConfig(
   {
-    ignores: ['**/node_modules/', '**/dist/', 'coverage/', 'test-results/', 'screenshots/', 'data/', 'docs/', '**/graphql-env.d.ts'],
+    ignores: [
+      '**/node_modules/',
+      '**/dist/',
+      'coverage/',
+      'test-results/',
+      'screenshots/',
+      'data/',
+      'docs/',
+      '**/graphql-env.d.ts',
+      '**/adapter-graphql-env.d.ts',
+    ],
   },
   {
     linterOptions: { reportUnusedDisableDirectives: 'error' },

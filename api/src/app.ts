@@ -1,7 +1,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
-import type { DeviceSecret } from './devices/lamp-credentials.js';
+import { ADAPTER_GRAPHQL_PATH, serveAdapterEndpoint } from './adapter-schema/adapter-endpoint.js';
+import type { DeviceSecret } from './lamps/lamp-credentials.js';
 import { serveGraphqlWs } from './http/graphql-ws-link.js';
 import { routeRequests } from './http/routes.js';
 import { inProcessServerContext } from './http/in-process-request.js';
@@ -60,12 +61,22 @@ export function buildApi(options: ApiOptions): Api {
   const { services, pubsub } = buildServices(options);
   const schema = buildSchema();
   const yoga = buildYoga({ schema, services, logger, trustProxy });
-  const server = createServer(routeRequests({ services, yoga, logger, trustProxy, maxBodyBytes, uiDirectory: options.uiDirectory }));
+  const routes = routeRequests({ services, yoga, logger, trustProxy, maxBodyBytes, uiDirectory: options.uiDirectory });
+  const adapterEndpoint = serveAdapterEndpoint({ services, logger, trustProxy, maxBodyBytes });
+  const server = createServer((req, res) => {
+    if (new URL(req.url ?? '/', 'http://host').pathname === ADAPTER_GRAPHQL_PATH) adapterEndpoint.request(req, res);
+    else routes(req, res);
+  });
 
   // Upgrades are routed by hand: attached to the HTTP server, ws would re-emit its listen errors.
   const wsServer = new WebSocketServer({ noServer: true, maxPayload: maxBodyBytes });
   server.on('upgrade', (req, socket, head) => {
-    if (new URL(req.url ?? '/', 'http://host').pathname !== GRAPHQL_PATH) {
+    const path = new URL(req.url ?? '/', 'http://host').pathname;
+    if (path === ADAPTER_GRAPHQL_PATH) {
+      adapterEndpoint.upgrade(req, socket, head);
+      return;
+    }
+    if (path !== GRAPHQL_PATH) {
       socket.destroy();
       return;
     }
@@ -76,9 +87,7 @@ export function buildApi(options: ApiOptions): Api {
     schema,
     wsServer,
     authenticator: services.authenticator,
-    devices: services.devices,
     trustProxy,
-    logger,
   });
 
   let port = 0;
@@ -116,6 +125,7 @@ export function buildApi(options: ApiOptions): Api {
       services.weather.stop();
       clearInterval(sessionExpiry);
       await wsLink.dispose();
+      await adapterEndpoint.dispose();
       for (const client of wsServer.clients) client.terminate();
       await new Promise<void>((resolve) => wsServer.close(() => resolve()));
       await new Promise<void>((resolve) => {

@@ -3,19 +3,23 @@ import { Authenticator } from './access/authenticator.js';
 import { systemClock, type Clock } from './clock.js';
 import { CommandDispatch, type CommandEvents } from './commands/command-dispatch.js';
 import { LampCommands } from './commands/lamp-commands.js';
-import { DeviceRegistry, type DeviceEvents } from './devices/device-registry.js';
-import { LampAdmission } from './devices/lamp-admission.js';
-import { LampCredentials, resolveDeviceSecret } from './devices/lamp-credentials.js';
-import { RegisteredLamps } from './devices/registered-lamps.js';
-import { DisplayControl, type DisplayEvents } from './display/display-control.js';
 import { PubSub } from './events/pubsub.js';
 import { DEFAULT_MAX_FIRMWARE_BYTES, FirmwareLibrary } from './firmware/firmware-library.js';
 import { FirmwareManagement } from './firmware/firmware-management.js';
 import { FirmwareUpdates, type FirmwareEvents, type FirmwareLimits } from './firmware/firmware-updates.js';
+import { LampAdmission } from './lamps/lamp-admission.js';
+import { LampConnections, type LampEvents } from './lamps/lamp-connections.js';
+import { LampCredentials, resolveDeviceSecret } from './lamps/lamp-credentials.js';
+import { LampRecognition } from './lamps/lamp-identity.js';
+import { LampRecords } from './lamps/lamp-records.js';
+import { Lamps } from './lamps/lamps.js';
+import { RoomDisplays, type DisplayEvents } from './rooms/room-displays.js';
+import { Rooms } from './rooms/rooms.js';
 import { CredentialStore } from './store/credential-store.js';
 import type { SqliteDatabase } from './store/database.js';
 import { FirmwareStore } from './store/firmware-store.js';
 import { LampStore } from './store/lamp-store.js';
+import { RoomStore } from './store/room-store.js';
 import { SqliteStateStore } from './store/sqlite-state-store.js';
 import { WeatherService, type WeatherEvents } from './weather/weather-service.js';
 import type { WeatherSettings } from './weather/weather-settings.js';
@@ -52,14 +56,17 @@ export interface ServiceOptions {
  * the domain offers callers (resolvers, HTTP routes); their stores stay inside them.
  */
 export interface ApiServices {
-  display: DisplayControl;
-  /** Lamp connections as adapters report them. */
-  devices: DeviceRegistry;
-  /** Adapters' reports of lamps connecting, checked against the lamps' secrets. */
+  /** Rooms: create, rename, reorder, delete. */
+  rooms: Rooms;
+  /** Each room's display state, and the frames adapters follow. */
+  roomDisplays: RoomDisplays;
+  /** Lamps as people manage them, and the shared device secret. */
+  lamps: Lamps;
+  /** Which lamps are online, on which connection, as adapters report them. */
+  lampConnections: LampConnections;
+  /** Adapters' reports of lamps connecting: which lamp each is, if its secret lets it in. */
   admission: LampAdmission;
   commands: LampCommands;
-  /** Registered lamps and the shared device secret. */
-  lamps: RegisteredLamps;
   authenticator: Authenticator;
   weather: WeatherService;
   /** Images, assignments, roll-outs and lamps' update records, as an admin manages them. */
@@ -70,34 +77,40 @@ export interface ApiServices {
   firmwareLibrary: FirmwareLibrary;
 }
 
-type Events = DisplayEvents & DeviceEvents & CommandEvents & WeatherEvents & FirmwareEvents;
+type Events = DisplayEvents & LampEvents & CommandEvents & WeatherEvents & FirmwareEvents;
 
 /** Builds the domain services on one database, with the pub/sub they publish changes through. */
 export function buildServices(options: ServiceOptions): { services: ApiServices; pubsub: PubSub<Events> } {
   const clock = options.clock ?? systemClock;
   const pubsub = new PubSub<Events>(options.maxSubscriberBacklog);
   const state = new SqliteStateStore(options.database);
-  const lampStore = new LampStore(options.database);
+  const roomStore = new RoomStore(options.database);
   const firmwareStore = new FirmwareStore(options.database);
 
-  const display = new DisplayControl(state, pubsub, clock);
-  const devices = new DeviceRegistry(pubsub, lampStore, clock);
+  const storedRooms = roomStore.list();
+  const roomDisplays = new RoomDisplays(storedRooms, roomStore, state, pubsub, clock);
+  const records = new LampRecords(new LampStore(options.database));
   const dispatch = new CommandDispatch(pubsub, clock, options.commandConfirmTimeoutMs);
-  const credentials = new LampCredentials(resolveDeviceSecret(state, options.deviceSecret), lampStore, clock, state);
+  const lampConnections = new LampConnections(records, dispatch, pubsub, clock);
+  const credentials = new LampCredentials(resolveDeviceSecret(state, options.deviceSecret), state);
+  const rooms = new Rooms(storedRooms, roomStore, roomDisplays, records, lampConnections, dispatch, pubsub, clock);
+  const lamps = new Lamps(records, lampConnections, rooms, credentials, dispatch, clock, options.logger);
   const firmwareLibrary = new FirmwareLibrary(
     firmwareStore,
     options.firmwareDirectory,
     clock,
     options.maxFirmwareBytes ?? DEFAULT_MAX_FIRMWARE_BYTES,
   );
-  const firmwareUpdates = new FirmwareUpdates(firmwareStore, firmwareLibrary, pubsub, clock, options.firmwareLimits);
+  const firmwareUpdates = new FirmwareUpdates(firmwareStore, firmwareLibrary, lamps, pubsub, clock, options.firmwareLimits);
+  const commands = new LampCommands(dispatch, lampConnections, records, rooms, state, clock);
 
   const services: ApiServices = {
-    display,
-    devices,
-    admission: new LampAdmission(credentials, devices),
-    commands: new LampCommands(dispatch, devices, state),
-    lamps: new RegisteredLamps(credentials, lampStore, devices, dispatch, options.logger),
+    rooms,
+    roomDisplays,
+    lamps,
+    lampConnections,
+    admission: new LampAdmission(new LampRecognition(credentials, records, lampConnections, clock), records, lampConnections, roomDisplays),
+    commands,
     authenticator: new Authenticator(new CredentialStore(options.database), state, {
       adapterToken: options.adapterToken,
       configuredAdminToken: options.apiToken,
@@ -105,14 +118,14 @@ export function buildServices(options: ServiceOptions): { services: ApiServices;
     }),
     weather: new WeatherService({
       store: state,
-      display,
+      display: roomDisplays,
       pubsub,
       clock,
       logger: options.logger,
       defaults: options.weather ?? {},
       ...options.weatherTiming,
     }),
-    firmware: new FirmwareManagement(firmwareStore, firmwareLibrary, firmwareUpdates, devices, dispatch, clock),
+    firmware: new FirmwareManagement(firmwareStore, firmwareLibrary, firmwareUpdates, lamps, commands, clock),
     firmwareUpdates,
     firmwareLibrary,
   };

@@ -79,14 +79,14 @@ export const DATA_DIR = setting(
 );
 export const API_URL = setting(
   'CC_API_URL',
-  'GraphQL endpoint a separately run adapter (npm run adapter) follows',
-  'http://127.0.0.1:4000/graphql',
+  'The API a separately run adapter (npm run adapter) follows: its address, or its /adapter/graphql URL',
+  'http://127.0.0.1:4000/adapter/graphql',
   'an http(s):// or ws(s):// URL',
   z
     .string()
     .url()
     .refine((url) => /^(https?|wss?):/.test(url))
-    .default('http://127.0.0.1:4000/graphql'),
+    .default('http://127.0.0.1:4000/adapter/graphql'),
 );
 export const ADAPTER_TOKEN = setting(
   'CC_ADAPTER_TOKEN',

@@ -1,4 +1,5 @@
-import { buildApi, GRAPHQL_PATH, type Api, type ApiOptions } from '@cloud-cloud/api/app';
+import { buildApi, type Api, type ApiOptions } from '@cloud-cloud/api/app';
+import { ADAPTER_GRAPHQL_PATH } from '@cloud-cloud/contract/http';
 import type { SqliteDatabase } from '@cloud-cloud/api/store/database';
 import { buildAdapter, type Adapter } from '@cloud-cloud/device-adapter/adapter';
 import type { Logger } from 'pino';
@@ -61,7 +62,7 @@ export function buildSystem(options: SystemOptions): System {
       adapter = buildAdapter({
         host,
         port: devicePort,
-        apiUrl: `http://${loopbackFor(host)}:${started.port}${GRAPHQL_PATH}`,
+        apiUrl: `http://${loopbackFor(host)}:${started.port}${ADAPTER_GRAPHQL_PATH}`,
         adapterToken,
         logger,
         ...(heartbeatTimeoutMs ? { heartbeatTimeoutMs } : {}),

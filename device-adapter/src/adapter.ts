@@ -6,14 +6,16 @@ import { LampCloseCode } from '@cloud-cloud/protocol/close-codes';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { ApiLink, LinkDown, type LampCommandMessage, type LampReport } from './api-link.js';
+import { identityFromUrl } from './connection-url.js';
 import { AdmissionUnavailable, LampConnection, type Admission, type LampConnectionHost } from './lamp-connection.js';
+import { RoomLamps } from './room-lamps.js';
 
 export interface AdapterOptions {
   /** Bind address of the device port. */
   host: string;
   /** Device port; 0 picks a free one. */
   port: number;
-  /** The API's GraphQL endpoint. */
+  /** The API's adapter endpoint (its address, or its `/graphql` URL, also do; see `toWebSocketUrl`). */
   apiUrl: string;
   adapterToken: string;
   logger: Logger;
@@ -40,17 +42,22 @@ export interface Adapter {
   stop(): Promise<void>;
   readonly port: number;
   readonly adapterId: string;
-  /** True while the API link is up and the current display packet is known: lamps can be admitted. */
+  /** True while the API link is up and the rooms' frames are known: lamps can be admitted. */
   readonly ready: boolean;
   /** Resolves once the adapter is first ready. */
   firstReady(): Promise<void>;
   /** Every connection on the device port, including those still in their handshake. */
   connections(): LampConnection[];
+  /** The room an open connection is filed under, as the API last said. */
+  roomOf(connection: LampConnection): string | null;
 }
 
 /**
  * The device port: lamps connect here and speak the fixed text protocol. Everything about the
- * lamps' display and commands comes from the API over one graphql-ws link.
+ * lamps' display and commands comes from the API over one graphql-ws link to its adapter
+ * endpoint: every room's frame (one message per room change, whatever the number of lamps),
+ * and commands. The adapter keeps which of its lamps are in which room, and writes a room's
+ * frame to that room's lamps only.
  */
 export function buildAdapter(options: AdapterOptions): Adapter {
   const logger = options.logger.child({ component: 'device-adapter' });
@@ -67,7 +74,9 @@ export function buildAdapter(options: AdapterOptions): Adapter {
   const connections = new Map<string, LampConnection>();
   /** Connections that have not finished their handshake: anyone can open them, so they are capped. */
   const handshaking = new Set<LampConnection>();
-  let currentPacket: string | null = null;
+  const rooms = new RoomLamps<LampConnection>();
+  /** Set once a room frame has arrived on the current link. */
+  let framesArrived = false;
   let nextLampNumber = 1;
   let lastSeenReport = new Date(0);
   let becameReady: () => void = () => {};
@@ -83,21 +92,24 @@ export function buildAdapter(options: AdapterOptions): Adapter {
     adapterKey: randomBytes(32).toString('base64url'),
     logger,
     ...(options.maxRetryDelayMs !== undefined ? { maxRetryDelayMs: options.maxRetryDelayMs } : {}),
-    onDisplayPacket: (packet) => {
-      currentPacket = packet;
+    onRoomFrame: ({ roomId, frame, revision }) => {
+      rooms.frameArrived(roomId, frame, revision);
+      framesArrived = true;
       becameReady();
-      for (const lamp of openLamps()) lamp.showDisplay(packet);
     },
     onCommand: (command) => deliver(command),
-    onConnected: () => void resync(),
+    onConnected: () => {
+      framesArrived = false;
+      rooms.forgetRevisions();
+      void resync();
+    },
   });
 
   function deliver(command: LampCommandMessage): void {
-    const wanted = command.deviceIds ? new Set(command.deviceIds) : null;
+    const wanted = command.connectionIds ? new Set(command.connectionIds) : null;
     const targets = openLamps().filter((lamp) => !wanted || wanted.has(lamp.id));
     if (command.closeCode !== null) {
-      // ws throws on codes a peer may not send; never let the API's choice crash the adapter.
-      const code = command.closeCode === 1000 || (command.closeCode >= 3000 && command.closeCode <= 4999) ? command.closeCode : 1008;
+      const code = sendableCloseCode(command.closeCode);
       for (const lamp of targets) lamp.close(code, (command.closeReason ?? '').slice(0, 120));
       link.confirmCommand(
         command.id,
@@ -105,20 +117,39 @@ export function buildAdapter(options: AdapterOptions): Adapter {
       );
       return;
     }
-    if (command.packet === null) return;
+    const roomId = command.moveToRoomId;
+    if (roomId !== null) {
+      // The new room's frame goes out at once, or when it arrives if this adapter has none yet.
+      for (const lamp of targets) rooms.place(lamp, roomId);
+      logger.info({ roomId, lamps: targets.length }, 'lamps moved');
+    }
+    if (command.packet === null) {
+      if (roomId !== null)
+        link.confirmCommand(
+          command.id,
+          targets.map((lamp) => lamp.id),
+        );
+      return;
+    }
     const packet = command.packet;
     const reached = targets.filter((lamp) => lamp.sendCommand(packet)).map((lamp) => lamp.id);
     logger.info({ packet, lamps: reached.length }, 'command sent');
     link.confirmCommand(command.id, reached);
   }
 
-  /** After the link (re)opens, the API learns which lamps this adapter holds. */
+  /** After the link (re)opens, the API learns which lamps this adapter holds, and says where each one is. */
   async function resync(): Promise<void> {
     const lamps = openLamps();
     try {
-      const refused = new Set(await link.syncLamps(lamps.map(report)));
+      const sync = await link.syncLamps(lamps.map(report));
+      const refused = new Set(sync.refusedConnectionIds);
+      const placed = new Map(sync.placements.map((placement) => [placement.connectionId, placement.roomId]));
       for (const lamp of lamps) {
         if (refused.has(lamp.id)) lamp.close(LampCloseCode.Revoked, 'secret no longer valid');
+        else {
+          const roomId = placed.get(lamp.id);
+          if (roomId !== undefined) rooms.place(lamp, roomId);
+        }
       }
     } catch (error) {
       logger.warn({ err: (error as Error).message }, 'could not report lamps to the API; will retry on the next link');
@@ -128,23 +159,33 @@ export function buildAdapter(options: AdapterOptions): Adapter {
   const host: LampConnectionHost = {
     logger,
     admit: async (lamp, secret): Promise<Admission> => {
-      if (currentPacket === null || !link.connected) throw new AdmissionUnavailable('no link to the API');
+      if (!link.connected) throw new AdmissionUnavailable('no link to the API');
+      let answer;
       try {
-        const answer = await link.admitLamp({ ...report(lamp), secret });
-        if (!answer.accepted) return { accepted: false, reason: answer.reason ?? 'invalid secret' };
-        return { accepted: true, name: answer.device?.name ?? null };
+        answer = await link.admitLamp({ ...report(lamp), secret });
       } catch (error) {
         if (error instanceof LinkDown) throw new AdmissionUnavailable(error.message);
         throw error;
       }
+      if (!answer.accepted) return { accepted: false, reason: answer.reason ?? 'invalid secret' };
+      if (answer.lampId === null || answer.roomId === null || answer.frame === null) {
+        throw new Error('the API admitted the lamp without saying which lamp it is, its room and its frame');
+      }
+      // The room's frame as this adapter knows it may be newer than the one the answer carries.
+      const frame = rooms.frameOf(answer.roomId) ?? answer.frame;
+      return { accepted: true, lampId: answer.lampId, name: answer.name, roomId: answer.roomId, frame };
     },
-    currentDisplayPacket: () => currentPacket ?? '',
-    onOpen: (lamp) => {
+    onOpen: (lamp, admission) => {
       handshaking.delete(lamp);
-      logger.info({ lamp: lamp.id, name: lamp.name, remoteAddress: lamp.remoteAddress }, 'lamp connected');
+      rooms.place(lamp, admission.roomId);
+      logger.info(
+        { lamp: lamp.id, lampId: lamp.lampId, name: lamp.name, roomId: admission.roomId, remoteAddress: lamp.remoteAddress },
+        'lamp connected',
+      );
     },
     onEnded: (lamp) => {
       handshaking.delete(lamp);
+      rooms.remove(lamp);
       connections.delete(lamp.id);
     },
     onLeft: (lamp, reason) => {
@@ -168,9 +209,15 @@ export function buildAdapter(options: AdapterOptions): Adapter {
       setTimeout(() => socket.terminate(), 1000).unref();
       return;
     }
+    const id = `${adapterId}.${nextLampNumber++}`;
+    const remoteAddress = remoteAddressOf(request);
+    const identity = identityFromUrl(request.url);
+    for (const problem of identity.ignored) logger.warn({ lamp: id, remoteAddress }, `connection URL: ${problem}; ignored`);
     const lamp = new LampConnection(socket, host, {
-      id: `${adapterId}.${nextLampNumber++}`,
-      remoteAddress: remoteAddressOf(request),
+      id,
+      remoteAddress,
+      mac: identity.mac,
+      firmwareVersion: identity.firmwareVersion,
       handshakeTimeoutMs,
       maxUnsentBytes,
       now,
@@ -197,7 +244,7 @@ export function buildAdapter(options: AdapterOptions): Adapter {
     lastSeenReport = now();
     const sightings = openLamps()
       .filter((lamp) => lamp.lastSeenAt > since)
-      .map((lamp) => ({ id: lamp.id, at: lamp.lastSeenAt }));
+      .map((lamp) => ({ connectionId: lamp.id, at: lamp.lastSeenAt }));
     if (sightings.length > 0) link.reportSeen(sightings);
   }, seenReportIntervalMs);
   seenReports.unref();
@@ -206,13 +253,14 @@ export function buildAdapter(options: AdapterOptions): Adapter {
   return {
     adapterId,
     get ready() {
-      return link.connected && currentPacket !== null;
+      return link.connected && framesArrived;
     },
     firstReady: () => firstReady,
     get port() {
       return port;
     },
     connections: () => [...connections.values()],
+    roomOf: (connection) => rooms.roomOf(connection),
     start: async () => {
       await new Promise<void>((resolve, reject) => {
         if (wss.address()) return resolve();
@@ -235,12 +283,24 @@ export function buildAdapter(options: AdapterOptions): Adapter {
 
 function report(lamp: LampConnection): LampReport {
   return {
-    id: lamp.id,
+    connectionId: lamp.id,
     secret: lamp.secret ?? '',
     remoteAddress: lamp.remoteAddress,
     connectedAt: lamp.connectedAt,
     lastSeenAt: lamp.lastSeenAt,
+    mac: lamp.mac,
+    firmwareVersion: lamp.firmwareVersion,
   };
+}
+
+/**
+ * The API's close code if a server may send it (ws throws on any other), else 1008 (policy
+ * violation): the API's choice must never crash the adapter. 1012 (service restart) is how a
+ * forgotten lamp is told to come back; 44xx are the device port's own.
+ */
+function sendableCloseCode(code: number): number {
+  const sendable = (code >= 1000 && code <= 1003) || (code >= 1007 && code <= 1014) || (code >= 3000 && code <= 4999);
+  return sendable ? code : 1008;
 }
 
 function remoteAddressOf(request: IncomingMessage): string {

@@ -1,36 +1,49 @@
 import type { ResultOf, TadaDocumentNode } from '@cloud-cloud/contract/graphql';
-import { GRAPHQL_PATH } from '@cloud-cloud/contract/http';
+import { ADAPTER_GRAPHQL_PATH, GRAPHQL_PATH } from '@cloud-cloud/contract/http';
 import { print, type DocumentNode } from 'graphql';
 import { CloseCode, createClient, type Client, type FormattedExecutionResult } from 'graphql-ws';
 import type { Logger } from 'pino';
 import WebSocket from 'ws';
 import {
-  ADAPTER_COMMANDS,
-  ADAPTER_DISPLAY,
   ADMIT_LAMP,
   CONFIRM_COMMAND,
+  LAMP_COMMANDS,
   LAMP_DEBUG,
   LAMP_GONE,
   LAMPS_SEEN,
+  ROOM_FRAMES,
   SYNC_LAMPS,
 } from './api-operations.js';
 
+/** A lamp connection as the adapter reports it to the API. */
 export interface LampReport {
-  id: string;
+  connectionId: string;
   secret: string;
   remoteAddress: string;
   connectedAt: Date;
   lastSeenAt: Date;
+  /** From the connection URL, when the lamp gave a valid one. */
+  mac: string | null;
+  firmwareVersion: string | null;
 }
 
-/** A packet to write, or connections to close, for some or (deviceIds null) all lamps. */
-export type LampCommandMessage = ResultOf<typeof ADAPTER_COMMANDS>['lampCommands'];
+/**
+ * A packet to write, connections to close, or lamps to file under another room, for some or
+ * (connectionIds null) all of the adapter's lamps.
+ */
+export type LampCommandMessage = ResultOf<typeof LAMP_COMMANDS>['lampCommands'];
+
+/** One room's frame; of two for a room, the higher revision is the newer. */
+export type RoomFrameMessage = ResultOf<typeof ROOM_FRAMES>['roomFrames'];
 
 /** What the API answers when asked to admit a lamp. */
 export type LampAdmission = ResultOf<typeof ADMIT_LAMP>['admitLamp'];
 
+/** What the API answers when the adapter lists its lamps. */
+export type LampSync = ResultOf<typeof SYNC_LAMPS>['syncLamps'];
+
 export interface ApiLinkOptions {
-  /** The API's GraphQL endpoint, `http(s)://` or `ws(s)://`. */
+  /** The API's adapter endpoint, `http(s)://` or `ws(s)://` (see `toWebSocketUrl`). */
   url: string;
   adapterToken: string;
   /** The adapter's name, for the API's logs and its lamps' ids. */
@@ -41,7 +54,7 @@ export interface ApiLinkOptions {
    */
   adapterKey: string;
   logger: Logger;
-  onDisplayPacket(packet: string): void;
+  onRoomFrame(frame: RoomFrameMessage): void;
   onCommand(command: LampCommandMessage): void;
   /** Called each time the link (re)opens, before anything else is sent on it. */
   onConnected(): void;
@@ -56,8 +69,8 @@ export class LinkDown extends Error {
 /**
  * The adapter's one connection to the API: graphql-ws, authenticated with the adapter token.
  * It reconnects with capped exponential backoff for as long as the adapter runs, and
- * graphql-ws resubscribes on each new connection, so the API's current display state arrives
- * again every time the link comes back.
+ * graphql-ws resubscribes on each new connection, so every room's current frame arrives again
+ * every time the link comes back.
  */
 export class ApiLink {
   readonly #client: Client;
@@ -99,7 +112,7 @@ export class ApiLink {
           if (this.#stopped) return;
           const { code, reason } = event as { code?: number; reason?: string };
           if (code === CloseCode.Forbidden) {
-            this.#logger.error('the API refused the adapter token (CC_ADAPTER_TOKEN); retrying');
+            this.#logger.error({ reason }, 'the API refused the adapter token (CC_ADAPTER_TOKEN); retrying');
           } else if (wasConnected) {
             this.#logger.warn({ code, reason }, 'lost the link to the API; reconnecting');
           }
@@ -117,8 +130,8 @@ export class ApiLink {
 
   start(): void {
     this.#unsubscribe.push(
-      this.#follow(ADAPTER_DISPLAY, (data) => this.options.onDisplayPacket(data.displayState.frame)),
-      this.#follow(ADAPTER_COMMANDS, (data) => this.options.onCommand(data.lampCommands)),
+      this.#follow(ROOM_FRAMES, (data) => this.options.onRoomFrame(data.roomFrames)),
+      this.#follow(LAMP_COMMANDS, (data) => this.options.onCommand(data.lampCommands)),
     );
   }
 
@@ -133,24 +146,24 @@ export class ApiLink {
     return this.#request(ADMIT_LAMP, { lamp: serialize(lamp) }).then((data) => data.admitLamp);
   }
 
-  syncLamps(lamps: LampReport[]): Promise<string[]> {
+  syncLamps(lamps: LampReport[]): Promise<LampSync> {
     return this.#request(SYNC_LAMPS, { lamps: lamps.map(serialize) }).then((data) => data.syncLamps);
   }
 
-  reportDisconnected(id: string, reason: string): void {
-    this.#report(LAMP_GONE, { id, reason });
+  reportDisconnected(connectionId: string, reason: string): void {
+    this.#report(LAMP_GONE, { id: connectionId, reason });
   }
 
-  reportSeen(sightings: { id: string; at: Date }[]): void {
-    this.#report(LAMPS_SEEN, { s: sightings.map(({ id, at }) => ({ id, at: at.toISOString() })) });
+  reportSeen(sightings: { connectionId: string; at: Date }[]): void {
+    this.#report(LAMPS_SEEN, { s: sightings.map(({ connectionId, at }) => ({ connectionId, at: at.toISOString() })) });
   }
 
-  reportDebugMessage(id: string, text: string, at: Date): void {
-    this.#report(LAMP_DEBUG, { id, text, at: at.toISOString() });
+  reportDebugMessage(connectionId: string, text: string, at: Date): void {
+    this.#report(LAMP_DEBUG, { id: connectionId, text, at: at.toISOString() });
   }
 
-  confirmCommand(commandId: string, deviceIds: string[]): void {
-    this.#report(CONFIRM_COMMAND, { c: commandId, d: deviceIds });
+  confirmCommand(commandId: string, connectionIds: string[]): void {
+    this.#report(CONFIRM_COMMAND, { c: commandId, ids: connectionIds });
   }
 
   #follow<Data>(document: TadaDocumentNode<Data, Record<string, never>>, onData: (data: Data) => void): () => void {
@@ -214,20 +227,29 @@ function queryText(document: DocumentNode): string {
 
 function serialize(lamp: LampReport) {
   return {
-    id: lamp.id,
+    connectionId: lamp.connectionId,
     secret: lamp.secret,
     remoteAddress: lamp.remoteAddress,
     connectedAt: lamp.connectedAt.toISOString(),
     lastSeenAt: lamp.lastSeenAt.toISOString(),
+    mac: lamp.mac,
+    firmwareVersion: lamp.firmwareVersion,
   };
 }
 
-/** Accepts the URL people have at hand (the HTTP one) and derives the WebSocket one. */
+/**
+ * Accepts the URL people have at hand and derives the adapter endpoint's WebSocket URL: the
+ * API's address (`http://host:4000`) or its public GraphQL URL (`…/graphql`) mean the adapter
+ * endpoint beside it (`…/adapter/graphql`); any other path is taken as given (a proxy's).
+ */
 export function toWebSocketUrl(url: string): string {
   const parsed = new URL(url);
   if (parsed.protocol === 'http:') parsed.protocol = 'ws:';
   else if (parsed.protocol === 'https:') parsed.protocol = 'wss:';
-  if (parsed.pathname === '/' || parsed.pathname === '') parsed.pathname = GRAPHQL_PATH;
+  const path = parsed.pathname;
+  if (path.endsWith(ADAPTER_GRAPHQL_PATH)) return parsed.toString();
+  if (path.endsWith(GRAPHQL_PATH)) parsed.pathname = path.slice(0, -GRAPHQL_PATH.length) + ADAPTER_GRAPHQL_PATH;
+  else if (path.endsWith('/')) parsed.pathname = path.slice(0, -1) + ADAPTER_GRAPHQL_PATH;
   return parsed.toString();
 }
 

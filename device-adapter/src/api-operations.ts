@@ -1,35 +1,52 @@
-import { graphql } from '@cloud-cloud/contract/graphql';
+import { adapterGraphql } from '@cloud-cloud/contract/adapter-graphql';
 
 /*
- * Every GraphQL operation the adapter sends the API, typed from schema.graphql: reading a field
- * the schema no longer has fails the typecheck, and test/client-operations.test.ts validates
- * each document against the schema.
+ * Every GraphQL operation the adapter sends the API's adapter endpoint, typed from
+ * adapter-schema.graphql: reading a field that schema no longer has fails the typecheck, and
+ * test/adapter-operations.test.ts validates each document against it.
  */
 
-export const ADAPTER_DISPLAY = graphql('subscription AdapterDisplay { displayState { frame } }');
+export const ROOM_FRAMES = adapterGraphql('subscription RoomFrames { roomFrames { roomId frame revision } }');
 
-export const ADAPTER_COMMANDS = graphql('subscription AdapterCommands { lampCommands { id packet closeCode closeReason deviceIds } }');
+export const LAMP_COMMANDS = adapterGraphql(
+  'subscription LampCommands { lampCommands { id packet closeCode closeReason connectionIds moveToRoomId } }',
+);
 
-export const ADMIT_LAMP = graphql(`
+export const ADMIT_LAMP = adapterGraphql(`
   mutation AdmitLamp($lamp: LampSessionInput!) {
     admitLamp(lamp: $lamp) {
       accepted
       reason
-      device {
-        name
+      lampId
+      name
+      roomId
+      frame
+    }
+  }
+`);
+
+export const SYNC_LAMPS = adapterGraphql(`
+  mutation SyncLamps($lamps: [LampSessionInput!]!) {
+    syncLamps(lamps: $lamps) {
+      refusedConnectionIds
+      placements {
+        connectionId
+        roomId
       }
     }
   }
 `);
 
-export const SYNC_LAMPS = graphql('mutation SyncLamps($lamps: [LampSessionInput!]!) { syncLamps(lamps: $lamps) }');
-
-export const LAMP_GONE = graphql('mutation LampGone($id: ID!, $reason: String!) { reportLampDisconnected(id: $id, reason: $reason) }');
-
-export const LAMPS_SEEN = graphql('mutation LampsSeen($s: [LampSightingInput!]!) { reportLampsSeen(sightings: $s) }');
-
-export const LAMP_DEBUG = graphql(
-  'mutation LampDebug($id: ID!, $text: String!, $at: DateTime!) { reportLampDebugMessage(id: $id, text: $text, at: $at) }',
+export const LAMP_GONE = adapterGraphql(
+  'mutation LampGone($id: ID!, $reason: String!) { reportLampDisconnected(connectionId: $id, reason: $reason) }',
 );
 
-export const CONFIRM_COMMAND = graphql('mutation ConfirmCommand($c: ID!, $d: [ID!]!) { confirmLampCommand(commandId: $c, deviceIds: $d) }');
+export const LAMPS_SEEN = adapterGraphql('mutation LampsSeen($s: [LampSightingInput!]!) { reportLampsSeen(sightings: $s) }');
+
+export const LAMP_DEBUG = adapterGraphql(
+  'mutation LampDebug($id: ID!, $text: String!, $at: DateTime!) { reportLampDebugMessage(connectionId: $id, text: $text, at: $at) }',
+);
+
+export const CONFIRM_COMMAND = adapterGraphql(
+  'mutation ConfirmCommand($c: ID!, $ids: [ID!]!) { confirmLampCommand(commandId: $c, connectionIds: $ids) }',
+);

@@ -5,8 +5,12 @@ import type { Logger } from 'pino';
 import { Outbox } from './outbox.js';
 import { RateLimit } from './rate-limit.js';
 
-/** What a lamp's handshake secret amounts to, as the API decides. */
-export type Admission = { accepted: true; name: string | null } | { accepted: false; reason: string };
+/**
+ * What a lamp's handshake secret amounts to, as the API decides: which lamp it is, its room,
+ * and the frame to write right after `ok`.
+ */
+export type Admission =
+  { accepted: true; lampId: string; name: string | null; roomId: string; frame: string } | { accepted: false; reason: string };
 
 export class AdmissionUnavailable extends Error {
   override name = 'AdmissionUnavailable';
@@ -15,9 +19,8 @@ export class AdmissionUnavailable extends Error {
 /** The adapter-side services a connection needs; passed in so connections stay testable. */
 export interface LampConnectionHost {
   admit(lamp: LampConnection, secret: string): Promise<Admission>;
-  /** The display packet a newly admitted lamp gets right after `ok`. */
-  currentDisplayPacket(): string;
-  onOpen(lamp: LampConnection): void;
+  /** The lamp was admitted and has had `ok` and its room's frame. */
+  onOpen(lamp: LampConnection, admission: Extract<Admission, { accepted: true }>): void;
   /** The connection has ended, however it ended (handshake or not): called exactly once. */
   onEnded(lamp: LampConnection, reason: string): void;
   /**
@@ -32,6 +35,9 @@ export interface LampConnectionHost {
 export interface LampConnectionOptions {
   id: string;
   remoteAddress: string;
+  /** What the lamp said about itself in its connection URL (valid values only). */
+  mac: string | null;
+  firmwareVersion: string | null;
   handshakeTimeoutMs: number;
   /** Unsent data (see `unsentBytes`) beyond which the lamp is dropped (4429). */
   maxUnsentBytes: number;
@@ -48,10 +54,15 @@ type Phase = 'awaiting-secret' | 'admitting' | 'open' | 'closed';
  * unsent data still passes a limit is dropped. The wire format itself is in the protocol package.
  */
 export class LampConnection {
+  /** The connection's id (`<adapterId>.<number>`); the lamp's own id is `lampId`. */
   readonly id: string;
   readonly remoteAddress: string;
+  readonly mac: string | null;
+  readonly firmwareVersion: string | null;
   readonly connectedAt: Date;
   lastSeenAt: Date;
+  /** The lamp this connection is, once the API admitted it. */
+  lampId: string | null = null;
   name: string | null = null;
   /** Kept so the adapter can have the API re-check the lamp after the API link comes back. */
   secret: string | null = null;
@@ -76,6 +87,8 @@ export class LampConnection {
   ) {
     this.id = options.id;
     this.remoteAddress = options.remoteAddress;
+    this.mac = options.mac;
+    this.firmwareVersion = options.firmwareVersion;
     this.connectedAt = options.now();
     this.lastSeenAt = this.connectedAt;
     this.#logger = host.logger.child({ lamp: this.id, remoteAddress: this.remoteAddress });
@@ -187,19 +200,15 @@ export class LampConnection {
       return;
     }
     this.secret = secret;
+    this.lampId = admission.lampId;
     this.name = admission.name;
     this.#phase = 'open';
     this.#outbox.pushCommand(HANDSHAKE_OK);
-    this.#showDisplayAfterHandshake();
-    // (A limit set below the first packets' size drops the lamp at once.)
-    if (this.isOpen) this.host.onOpen(this);
-  }
-
-  #showDisplayAfterHandshake(): void {
-    const packet = this.host.currentDisplayPacket();
-    this.lastDisplayPacket = packet;
-    this.#outbox.pushDisplay(packet);
+    this.lastDisplayPacket = admission.frame;
+    this.#outbox.pushDisplay(admission.frame);
     this.#flush();
+    // (A limit set below the first packets' size drops the lamp at once.)
+    if (this.isOpen) this.host.onOpen(this, admission);
   }
 
   #handle(text: string): void {

@@ -37,8 +37,7 @@ async function connectedPair(): Promise<{ lamp: WebSocket; accepted: WebSocket }
 function hostRecordingEnds(ended: string[]): LampConnectionHost {
   return {
     logger: pino({ level: 'silent' }),
-    admit: () => Promise.resolve({ accepted: true, name: null }),
-    currentDisplayPacket: () => '[cc:0:?:?]',
+    admit: () => Promise.resolve({ accepted: true, lampId: 'lamp-1', name: null, roomId: 'home', frame: '[cc:0:?:?]' }),
     onOpen: () => {},
     onEnded: (_lamp, reason) => ended.push(reason),
     onLeft: () => {},
@@ -46,7 +45,14 @@ function hostRecordingEnds(ended: string[]): LampConnectionHost {
   };
 }
 
-const OPTIONS = { id: 'lamp-1', remoteAddress: '127.0.0.1', maxUnsentBytes: 64 * 1024, now: () => new Date() };
+const OPTIONS = {
+  id: 'adapter-1.1',
+  remoteAddress: '127.0.0.1',
+  mac: null,
+  firmwareVersion: null,
+  maxUnsentBytes: 64 * 1024,
+  now: () => new Date(),
+};
 
 describe('the handshake timeout', () => {
   it('closes a silent connection with 4408 exactly when the timeout has passed, not before', async () => {

@@ -9,6 +9,8 @@ export const LampCloseCode = {
   UnsupportedData: 1003,
   /** A frame larger than the device port accepts. */
   MessageTooBig: 1009,
+  /** The lamp was forgotten: reconnecting, it comes back as a new lamp. */
+  Forgotten: 1012,
   /** The server cannot check the secret right now (API link down); reconnect later. */
   TryAgainLater: 1013,
   /** The first frame was not a valid secret. */
@@ -17,6 +19,8 @@ export const LampCloseCode = {
   Revoked: 4403,
   /** No secret arrived within the handshake timeout. */
   HandshakeTimeout: 4408,
+  /** Another connection of the same lamp (same own secret or MAC) took its place. */
+  Replaced: 4409,
   /** No sign of life within the heartbeat timeout. */
   HeartbeatTimeout: 4410,
   /** More data waiting for the lamp than the device port holds for one: it is not reading what it is sent. */

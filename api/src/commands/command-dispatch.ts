@@ -4,22 +4,24 @@ import type { PubSub } from '../events/pubsub.js';
 import type { Clock } from '../clock.js';
 
 /**
- * An instruction on its way to the adapters: write `packet`, or close the connection with
- * `close`. `deviceIds` null means every connected lamp.
+ * An instruction on its way to the adapters: write `packet`, close the connections with
+ * `close`, or file them under the room `moveToRoomId` (and write that room's frame at once).
+ * `connectionIds` null means every connected lamp.
  */
 export interface LampCommand {
   id: string;
   packet: string | null;
   close: { code: number; reason: string } | null;
-  deviceIds: string[] | null;
+  connectionIds: string[] | null;
+  moveToRoomId: string | null;
 }
 
 export interface CommandResult {
   command: Command;
   packet: string;
   sentAt: Date;
-  /** Lamps whose adapter wrote the packet to their connection. */
-  deviceIds: string[];
+  /** Connections whose adapter wrote the packet to them. */
+  connectionIds: string[];
   /** Adapters that did not confirm delivery in time. */
   unconfirmedAdapters: number;
 }
@@ -47,9 +49,10 @@ export class CommandDispatch {
     private readonly confirmTimeoutMs = 3000,
   ) {}
 
-  async send(command: Command, deviceIds: string[] | null): Promise<CommandResult> {
+  /** Sends to these connections, or (null) to every connected lamp. */
+  async send(command: Command, connectionIds: string[] | null): Promise<CommandResult> {
     const packet = formatCommandPacket(command);
-    const lampCommand: LampCommand = { id: randomUUID(), packet, close: null, deviceIds };
+    const lampCommand: LampCommand = { id: randomUUID(), packet, close: null, connectionIds, moveToRoomId: null };
     const sentAt = this.clock.now();
     const waitingFor = new Set(this.#listeners.keys());
     const delivered = new Set<string>();
@@ -70,22 +73,32 @@ export class CommandDispatch {
       command,
       packet,
       sentAt,
-      deviceIds: [...delivered],
+      connectionIds: [...delivered],
       unconfirmedAdapters: waitingFor.size,
     };
   }
 
-  /** Has the adapters close these lamps' connections, e.g. when their secret is revoked. */
-  disconnect(deviceIds: string[], code: number, reason: string): void {
-    if (deviceIds.length === 0) return;
-    this.events.publish('lampCommand', { id: randomUUID(), packet: null, close: { code, reason }, deviceIds });
+  /** Has the adapters close these connections, e.g. when their lamp's secret is revoked. */
+  disconnect(connectionIds: string[], code: number, reason: string): void {
+    if (connectionIds.length === 0) return;
+    this.#publish({ packet: null, close: { code, reason }, connectionIds, moveToRoomId: null });
   }
 
-  /** An adapter's report of the lamps it wrote a command to. */
-  confirm(adapterId: string, commandId: string, deviceIds: string[]): boolean {
+  /** Has the adapters file these connections under another room and write its frame to them. */
+  move(connectionIds: string[], roomId: string): void {
+    if (connectionIds.length === 0) return;
+    this.#publish({ packet: null, close: null, connectionIds, moveToRoomId: roomId });
+  }
+
+  #publish(command: Omit<LampCommand, 'id'>): void {
+    this.events.publish('lampCommand', { id: randomUUID(), ...command });
+  }
+
+  /** An adapter's report of the connections it wrote a command to. */
+  confirm(adapterId: string, commandId: string, connectionIds: string[]): boolean {
     const pending = this.#pending.get(commandId);
     if (!pending || !pending.waitingFor.delete(adapterId)) return false;
-    for (const id of deviceIds) pending.delivered.add(id);
+    for (const id of connectionIds) pending.delivered.add(id);
     if (pending.waitingFor.size === 0) pending.finish();
     return true;
   }

@@ -9,28 +9,30 @@ export interface WeatherDisplay {
 }
 
 /**
- * What every lamp shows. Colour and pulse are kept while the mode is OFF or WEATHER, so
- * switching back to MANUAL restores them.
+ * What the lamps of one room show. Colour and pulse are kept while the mode is OFF or WEATHER,
+ * so switching back to MANUAL restores them; the weather is the same in every room.
  */
 export interface DisplayState {
+  roomId: string;
   mode: DisplayMode;
   color: Rgb;
   pulse: number;
   weather: WeatherDisplay;
   updatedAt: Date;
-  /** Increases with every change; lets subscribers drop anything they have already seen. */
+  /** Increases with every change of this room's state; lets subscribers drop anything they have already seen. */
   revision: number;
 }
 
 /** Before any weather report: clear sky at full intensity, as the original server did. */
 export const DEFAULT_WEATHER: WeatherDisplay = { state: WeatherState.ClearSky, intensity: 9 };
 
-export function initialDisplayState(now: Date): DisplayState {
+export function initialDisplayState(roomId: string, weather: WeatherDisplay, now: Date): DisplayState {
   return {
+    roomId,
     mode: 'OFF',
     color: { r: 255, g: 255, b: 255 },
     pulse: 0,
-    weather: DEFAULT_WEATHER,
+    weather,
     updatedAt: now,
     revision: 0,
   };

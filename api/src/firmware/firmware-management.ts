@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.js';
-import type { CommandDispatch } from '../commands/command-dispatch.js';
-import type { DeviceRegistry } from '../devices/device-registry.js';
+import type { LampCommands } from '../commands/lamp-commands.js';
+import type { Lamps } from '../lamps/lamps.js';
 import { InvalidInput } from '../invalid-input.js';
 import type {
   FirmwareAssignment,
@@ -16,7 +16,7 @@ import type { FirmwareCheckEvent, FirmwareUpdates } from './firmware-updates.js'
 export interface FirmwareRollout {
   firmware: FirmwareImageRecord;
   macs: string[] | null;
-  deviceIds: string[];
+  lampIds: string[];
 }
 
 export type LampFamily = LampFirmwareRecord['family'];
@@ -34,8 +34,8 @@ export class FirmwareManagement {
     private readonly store: FirmwareStore,
     private readonly library: FirmwareLibrary,
     private readonly updates: FirmwareUpdates,
-    private readonly devices: DeviceRegistry,
-    private readonly commands: CommandDispatch,
+    private readonly lampDirectory: Lamps,
+    private readonly commands: LampCommands,
     private readonly clock: Clock,
   ) {}
 
@@ -82,6 +82,16 @@ export class FirmwareManagement {
     return this.store.lamps(page);
   }
 
+  /** The records of these lamps, by MAC. */
+  lampsByMac(macs: readonly string[]): Map<string, LampFirmwareRecord> {
+    return this.store.lampsByMac(macs);
+  }
+
+  /** Up to `limit` of a lamp's update checks older than the check `beforeId` (null: the newest), newest first. */
+  checkPage(mac: string, limit: number, beforeId: number | null): UpdateCheckRecord[] {
+    return this.store.checkPage(mac, limit, beforeId);
+  }
+
   lampCount(): number {
     return this.store.lampCount();
   }
@@ -117,19 +127,20 @@ export class FirmwareManagement {
 
   /**
    * Assigns an image and tells the lamps concerned to update (`[cc:u:?:?]`): every connected
-   * lamp for the default, else those of `macs` that are connected. Lamps do not say their MAC
-   * on the device port, so they are matched by the address of their last update check.
+   * lamp for the default, else the lamps with these MACs that are online. A MAC no lamp has yet
+   * is linked as an update check would be: to the one online lamp without a MAC at the address
+   * of that MAC's last check, if there is exactly one.
    */
   async rollOut(firmwareId: string, macs: string[] | null): Promise<FirmwareRollout> {
     const firmware = this.assign(firmwareId, macs);
-    if (macs === null) return { firmware, macs, deviceIds: (await this.commands.send('update', null)).deviceIds };
-    const addresses = new Set(macs.flatMap((mac) => this.store.lamp(mac)?.lastAddress || []));
-    const targets = this.devices
-      .list()
-      .filter((device) => addresses.has(device.remoteAddress))
-      .map((device) => device.id);
-    if (targets.length === 0) return { firmware, macs, deviceIds: [] };
-    return { firmware, macs, deviceIds: (await this.commands.send('update', targets)).deviceIds };
+    if (macs === null) return { firmware, macs, lampIds: (await this.commands.send('update')).lampIds };
+    const targets = macs.flatMap((mac) => {
+      const lastAddress = this.store.lamp(mac)?.lastAddress;
+      const lamp = this.lampDirectory.byMac(mac) ?? (lastAddress ? this.lampDirectory.linkUpdateCheck(mac, lastAddress, null) : undefined);
+      return lamp?.online ? [lamp.id] : [];
+    });
+    if (targets.length === 0) return { firmware, macs, lampIds: [] };
+    return { firmware, macs, lampIds: (await this.commands.send('update', { lampIds: targets })).lampIds };
   }
 
   /**

@@ -30,6 +30,11 @@ export interface FirmwareCheckEvent {
 
 export type FirmwareEvents = { firmwareCheck: FirmwareCheckEvent };
 
+/** Where an update check finds its lamp (see `Lamps.linkUpdateCheck`). */
+export interface UpdateCheckLinks {
+  linkUpdateCheck(mac: string, address: string, version: string | null): unknown;
+}
+
 /**
  * How much the unauthenticated update endpoint lets anyone make the server do and keep. A real
  * lamp checks at boot and when told to, so these are far above what lamps need.
@@ -73,6 +78,7 @@ export class FirmwareUpdates {
   constructor(
     private readonly store: FirmwareStore,
     private readonly library: FirmwareLibrary,
+    private readonly links: UpdateCheckLinks,
     private readonly pubsub: PubSub<FirmwareEvents>,
     private readonly clock: Clock,
     limits: Partial<FirmwareLimits> = {},
@@ -276,9 +282,12 @@ export class FirmwareUpdates {
     request: UpdateRequest,
     at: Date,
   ): void {
-    const check: UpdateCheckRecord = { mac: lamp.mac, at, reportedVersion: request.version, ...outcome };
-    if (outcome.outcome !== 'UNAUTHORIZED') this.store.saveLamp(lamp);
-    this.store.addCheck(check);
+    if (outcome.outcome !== 'UNAUTHORIZED') {
+      this.store.saveLamp(lamp);
+      this.links.linkUpdateCheck(lamp.mac, lamp.lastAddress, request.version);
+    }
+    const unsaved = { mac: lamp.mac, at, reportedVersion: request.version, ...outcome };
+    const check: UpdateCheckRecord = { id: this.store.addCheck(unsaved), ...unsaved };
     // Anyone can make up MACs: a new record makes room by forgetting lamps nobody manages.
     if (isNew) this.store.forgetUnmanagedLamps(new Date(at.getTime() - this.limits.lampRecordMaxAgeMs), this.limits.maxLampRecords);
     this.pubsub.publish('firmwareCheck', { lamp, check });

@@ -1,5 +1,4 @@
 import type { IncomingMessage } from 'node:http';
-import { ADAPTER_ID } from '@cloud-cloud/contract/ids';
 import {
   GraphQLError,
   type DocumentNode,
@@ -10,12 +9,9 @@ import {
 } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
-import type { Logger } from 'pino';
 import type { WebSocket, WebSocketServer } from 'ws';
 import type { Authenticator } from '../access/authenticator.js';
 import { CredentialError, type Principal } from '../access/principal.js';
-import { adapterLinkIdentity } from '../devices/adapter-identity.js';
-import type { DeviceRegistry } from '../devices/device-registry.js';
 import { ApiErrorCode } from '../schema/errors.js';
 import { sessionCookie } from './request-origin.js';
 import type { ApiYoga } from './yoga.js';
@@ -25,27 +21,44 @@ export const MAX_OPERATIONS_PER_CONNECTION = 50;
 /** WebSocket "policy violation": the client read too slowly to keep up. */
 const SLOW_CONSUMER_CLOSE_CODE = 1008;
 
+/**
+ * What an endpoint adds to who may open a link, and what happens when one closes: the adapter
+ * endpoint lets ADAPTER credentials in only, and knows each adapter by its link.
+ */
+export interface LinkPolicy {
+  /**
+   * Given the authenticated caller and its connectionParams, the principal the link's operations
+   * run as, or why the link is refused (closed with `code`).
+   */
+  open(
+    principal: AuthenticatedPrincipal,
+    params: Record<string, unknown>,
+  ): { principal: AuthenticatedPrincipal } | { code: number; reason: string };
+  /** A link `open` let in has closed. */
+  closed(principal: Principal): void;
+}
+
+export type AuthenticatedPrincipal = Extract<Principal, { kind: 'authenticated' }>;
+
 interface LinkOptions {
   yoga: ApiYoga;
   /** The schema yoga serves, passed typed (the envelop's own `schema` is `any`). */
   schema: GraphQLSchema;
   wsServer: WebSocketServer;
   authenticator: Authenticator;
-  devices: DeviceRegistry;
   trustProxy: boolean;
-  logger: Logger;
+  /** What this endpoint asks of a link beyond credentials; none for the public endpoint. */
+  policy?: LinkPolicy;
 }
 
 /**
  * Serves GraphQL over graphql-ws through yoga's envelop, so queries, mutations and
  * subscriptions behave as over HTTP. Credentials are checked when the connection opens
  * (a connection without them is refused with 4403), and again by each operation's auth
- * scopes when it starts. Revoking the credential closes the connection. An adapter link is
- * known by the identity its key gives it (see adapter-identity), and that adapter's lamps are
- * reported gone when its last link closes.
+ * scopes when it starts. Revoking the credential closes the connection. An endpoint's `policy`
+ * may refuse a link or change the principal it runs as (the adapter endpoint does both).
  */
-export function serveGraphqlWs({ yoga, schema, wsServer, authenticator, devices, trustProxy, logger }: LinkOptions) {
-  const openAdapterLinks = new Map<string, number>();
+export function serveGraphqlWs({ yoga, schema, wsServer, authenticator, trustProxy, policy }: LinkOptions) {
   const principals = new WeakMap<object, Principal>();
   const socketsByCredential = new Map<string, Set<WebSocket>>();
 
@@ -56,9 +69,7 @@ export function serveGraphqlWs({ yoga, schema, wsServer, authenticator, devices,
 
   function authenticate(params: Record<string, unknown>, request: IncomingMessage): Principal {
     const authorization = connectionParam(params, 'authorization');
-    const claimedAdapterId = connectionParam(params, 'adapterId');
-    const adapterId = claimedAdapterId && ADAPTER_ID.test(claimedAdapterId) ? claimedAdapterId : null;
-    if (authorization !== undefined) return authenticator.fromAuthorization(authorization, adapterId);
+    if (authorization !== undefined) return authenticator.fromAuthorization(authorization);
     const cookie = sessionCookie(request, trustProxy);
     if (cookie) {
       const principal = authenticator.fromSessionToken(cookie);
@@ -85,24 +96,19 @@ export function serveGraphqlWs({ yoga, schema, wsServer, authenticator, devices,
           return false;
         }
         if (principal.kind === 'anonymous') return false;
-        if (principal.adapterId) {
-          // From here on the adapter is known by its link identity, not by the name it gave.
-          const link = adapterLinkIdentity(principal.adapterId, ctx.connectionParams?.adapterKey);
-          if ('error' in link) {
-            ctx.extra.socket.close(CloseCode.BadRequest, link.error);
+        if (policy) {
+          const opened = policy.open(principal, ctx.connectionParams ?? {});
+          if ('code' in opened) {
+            ctx.extra.socket.close(opened.code, closeReason(opened.reason));
             return false;
           }
-          principal = { ...principal, adapterId: link.identity };
+          principal = opened.principal;
         }
         principals.set(ctx, principal);
         if (principal.credentialId) {
           const sockets = socketsByCredential.get(principal.credentialId) ?? new Set();
           sockets.add(ctx.extra.socket);
           socketsByCredential.set(principal.credentialId, sockets);
-        }
-        if (principal.adapterId) {
-          openAdapterLinks.set(principal.adapterId, (openAdapterLinks.get(principal.adapterId) ?? 0) + 1);
-          logger.info({ adapterId: principal.adapterId }, 'adapter linked');
         }
         return true;
       },
@@ -114,16 +120,7 @@ export function serveGraphqlWs({ yoga, schema, wsServer, authenticator, devices,
           sockets?.delete(ctx.extra.socket);
           if (sockets?.size === 0) socketsByCredential.delete(principal.credentialId);
         }
-        const adapterId = principal.adapterId;
-        if (!adapterId) return;
-        const remaining = (openAdapterLinks.get(adapterId) ?? 1) - 1;
-        if (remaining > 0) {
-          openAdapterLinks.set(adapterId, remaining);
-          return;
-        }
-        openAdapterLinks.delete(adapterId);
-        logger.warn({ adapterId }, 'adapter link closed');
-        devices.detachAdapter(adapterId, 'the adapter serving this lamp lost its link to the API');
+        policy?.closed(principal);
       },
       onSubscribe: async (ctx, _id, payload) => {
         const principal = principals.get(ctx);
@@ -172,7 +169,7 @@ export function serveGraphqlWs({ yoga, schema, wsServer, authenticator, devices,
 }
 
 /** A connection parameter, whatever the case of its name (`Authorization` works too). */
-function connectionParam(params: Record<string, unknown>, name: string): string | undefined {
+export function connectionParam(params: Record<string, unknown>, name: string): string | undefined {
   const key = Object.keys(params).find((candidate) => candidate.toLowerCase() === name.toLowerCase());
   const value = key === undefined ? undefined : params[key];
   return typeof value === 'string' ? value : undefined;

@@ -1,21 +1,27 @@
 import { formatHexColor, parseHexColor } from '@cloud-cloud/protocol/color';
 import { COLOR_CHANNEL_MAX, PULSE_MAX, type Rgb } from '@cloud-cloud/protocol/packet';
-import { DISPLAY_MODES, displayFrame, type DisplayState, type WeatherDisplay } from '../display/display-state.js';
+import { DISPLAY_MODES, displayFrame, type DisplayMode, type DisplayState, type WeatherDisplay } from '../display/display-state.js';
+import { DEFAULT_ROOM_ID } from '../rooms/rooms.js';
+import type { DisplayChange } from '../rooms/room-displays.js';
 import { builder } from './builder.js';
-import { checkArguments, integerFrom } from './arguments.js';
+import { checkArguments, integerFrom, type ArgumentRule } from './arguments.js';
 import { invalidArgument } from './errors.js';
 
 export const DisplayModeEnum = builder.enumType('DisplayMode', {
-  description: 'What the lamps show: nothing, the weather outside, or a colour of your choice.',
-  values: DISPLAY_MODES,
+  description: "What a room's lamps show: nothing, the weather outside, or a colour of your choice.",
+  values: {
+    OFF: { description: 'The lamps are dark.' },
+    WEATHER: { description: 'The lamps show the weather outside (the one weather source, the same in every room).' },
+    MANUAL: { description: 'The lamps show the chosen colour and pulse.' },
+  } as const satisfies Record<(typeof DISPLAY_MODES)[number], unknown>,
 });
 
 const ColorRef = builder.objectRef<Rgb>('Color').implement({
   description: 'An RGB colour, each channel 0-255.',
   fields: (t) => ({
-    r: t.exposeInt('r'),
-    g: t.exposeInt('g'),
-    b: t.exposeInt('b'),
+    r: t.exposeInt('r', { description: 'Red, 0-255.' }),
+    g: t.exposeInt('g', { description: 'Green, 0-255.' }),
+    b: t.exposeInt('b', { description: 'Blue, 0-255.' }),
     hex: t.string({ description: 'The colour as `#rrggbb`, lower case.', resolve: formatHexColor }),
   }),
 });
@@ -33,70 +39,123 @@ export const WeatherDisplayRef = builder.objectRef<WeatherDisplay>('WeatherDispl
 });
 
 export const DisplayStateRef = builder.objectRef<DisplayState>('DisplayState').implement({
-  description: 'What every lamp shows now. Colour and pulse are kept while the mode is OFF or WEATHER.',
+  description: "What one room's lamps show now. Colour and pulse are kept while the mode is OFF or WEATHER.",
   fields: (t) => ({
-    mode: t.field({ type: DisplayModeEnum, resolve: (s) => s.mode }),
-    color: t.field({ type: ColorRef, resolve: (s) => s.color }),
-    pulse: t.exposeInt('pulse', { description: 'Light pulsing speed, 0 (steady) to 9.' }),
-    weather: t.field({ type: WeatherDisplayRef, resolve: (s) => s.weather }),
+    roomId: t.exposeID('roomId', { description: 'The room this is the state of.' }),
+    mode: t.field({ type: DisplayModeEnum, description: 'What the lamps show.', resolve: (s) => s.mode }),
+    color: t.field({ type: ColorRef, description: 'The colour MANUAL mode shows.', resolve: (s) => s.color }),
+    pulse: t.exposeInt('pulse', { description: 'Light pulsing speed in MANUAL mode, 0 (steady) to 9.' }),
+    weather: t.field({
+      type: WeatherDisplayRef,
+      description: 'What WEATHER mode shows (the same in every room).',
+      resolve: (s) => s.weather,
+    }),
     frame: t.string({
-      description: 'The exact `[cc:…]` packet lamps receive for this state.',
+      description: "The exact `[cc:…]` packet the room's lamps receive for this state.",
       resolve: displayFrame,
     }),
-    updatedAt: t.field({ type: 'DateTime', resolve: (s) => s.updatedAt }),
+    updatedAt: t.field({ type: 'DateTime', description: 'When this state last changed.', resolve: (s) => s.updatedAt }),
   }),
 });
 
-const ColorInput = builder.inputType('ColorInput', {
-  description: 'Either `r`, `g` and `b` (0-255 each) or `hex` (`#rrggbb` or `#rgb`), not both.',
+export const ColorInput = builder.inputType('ColorInput', {
+  description:
+    'Either `r`, `g` and `b` (0-255 each) or `hex` (`#rrggbb` or `#rgb`), not both. Not a @oneOf input: r, g and b come together, and clients written before @oneOf existed send this shape.',
   fields: (t) => ({
-    r: t.int({ required: false }),
-    g: t.int({ required: false }),
-    b: t.int({ required: false }),
-    hex: t.string({ required: false }),
+    r: t.int({ required: false, description: 'Red, 0-255 (with g and b).' }),
+    g: t.int({ required: false, description: 'Green, 0-255 (with r and b).' }),
+    b: t.int({ required: false, description: 'Blue, 0-255 (with r and g).' }),
+    hex: t.string({ required: false, description: '`#rrggbb` or `#rgb` (instead of r, g and b).' }),
+  }),
+});
+
+const DisplayInput = builder.inputType('DisplayInput', {
+  description: 'A change to a display state: at least one field. A colour or a pulse without a mode also switches to MANUAL.',
+  fields: (t) => ({
+    mode: t.field({ type: DisplayModeEnum, required: false, description: 'The mode to show.' }),
+    color: t.field({ type: ColorInput, required: false, description: 'The colour for MANUAL mode.' }),
+    pulse: t.int({ required: false, description: `The pulse for MANUAL mode, 0 (steady) to ${PULSE_MAX}.` }),
   }),
 });
 
 builder.queryField('displayState', (t) =>
   t.field({
     type: DisplayStateRef,
+    description: "A room's display state; the default room's when roomId is omitted.",
     authScopes: { observe: true },
-    resolve: (_root, _args, { display }) => display.current(),
+    args: { roomId: t.arg.id({ required: false, description: 'The room; the default room when omitted.' }) },
+    resolve: (_root, { roomId }, { rooms, roomDisplays }) => roomDisplays.find(rooms.require(roomId ?? DEFAULT_ROOM_ID).id)!,
   }),
 );
 
 builder.mutationFields((t) => ({
   setMode: t.field({
     type: DisplayStateRef,
+    description: "Sets a room's mode; the default room's when roomId is omitted.",
     authScopes: { control: true },
-    args: { mode: t.arg({ type: DisplayModeEnum, required: true }) },
-    resolve: (_root, { mode }, { display }) => display.setMode(mode),
+    args: {
+      mode: t.arg({ type: DisplayModeEnum, required: true, description: 'The mode to show.' }),
+      roomId: t.arg.id({ required: false, description: 'The room; the default room when omitted.' }),
+    },
+    resolve: (_root, { mode, roomId }, { rooms, roomDisplays }) => roomDisplays.setMode(rooms.require(roomId ?? DEFAULT_ROOM_ID).id, mode),
   }),
   setColor: t.field({
     type: DisplayStateRef,
-    description: 'Sets the colour and switches to MANUAL.',
+    description: "Sets a room's colour and switches it to MANUAL; the default room's when roomId is omitted.",
     authScopes: { control: true },
-    args: { color: t.arg({ type: ColorInput, required: true }) },
-    resolve: (_root, args, { display }) => display.setColor(checkArguments(args, { color: parseColorInput }).color),
+    args: {
+      color: t.arg({ type: ColorInput, required: true, description: 'The colour.' }),
+      roomId: t.arg.id({ required: false, description: 'The room; the default room when omitted.' }),
+    },
+    resolve: (_root, args, { rooms, roomDisplays }) => {
+      const { color, roomId } = checkArguments(args, { color: parseColorInput });
+      return roomDisplays.setColor(rooms.require(roomId ?? DEFAULT_ROOM_ID).id, color);
+    },
   }),
   setPulse: t.field({
     type: DisplayStateRef,
-    description: 'Sets the pulse (0 steady to 9) and switches to MANUAL.',
+    description: `Sets a room's pulse (0 steady to ${PULSE_MAX}) and switches it to MANUAL; the default room's when roomId is omitted.`,
     authScopes: { control: true },
-    args: { pulse: t.arg.int({ required: true }) },
-    resolve: (_root, args, { display }) => display.setPulse(checkArguments(args, { pulse: integerFrom(0, PULSE_MAX) }).pulse),
+    args: {
+      pulse: t.arg.int({ required: true, description: `0 (steady) to ${PULSE_MAX}.` }),
+      roomId: t.arg.id({ required: false, description: 'The room; the default room when omitted.' }),
+    },
+    resolve: (_root, args, { rooms, roomDisplays }) => {
+      const { pulse, roomId } = checkArguments(args, { pulse: integerFrom(0, PULSE_MAX) });
+      return roomDisplays.setPulse(rooms.require(roomId ?? DEFAULT_ROOM_ID).id, pulse);
+    },
   }),
 }));
 
 builder.subscriptionField('displayState', (t) =>
   t.field({
     type: DisplayStateRef,
-    description: 'The current state at once, then every change.',
+    description:
+      "A room's display state at once, then every change; the default room's when roomId is omitted. Ends when the room is deleted.",
     authScopes: { observe: true },
-    subscribe: (_root, _args, { display, signal }) => display.updates(signal),
+    args: { roomId: t.arg.id({ required: false, description: 'The room; the default room when omitted.' }) },
+    subscribe: (_root, { roomId }, { rooms, roomDisplays, signal }) =>
+      roomDisplays.updates(rooms.require(roomId ?? DEFAULT_ROOM_ID).id, signal),
     resolve: (state) => state,
   }),
 );
+
+/** A display change as given: at least one field, each checked. */
+export const displayChange: ArgumentRule<
+  { mode?: DisplayMode | null; color?: ColorArgument | null; pulse?: number | null },
+  DisplayChange
+> = (input, argument) => {
+  if (input.mode == null && input.color == null && input.pulse == null)
+    throw invalidArgument(argument, 'give at least one of mode, color and pulse');
+  const change: DisplayChange = {};
+  if (input.color != null || input.pulse != null) change.mode = 'MANUAL';
+  if (input.mode != null) change.mode = input.mode;
+  if (input.color != null) change.color = parseColorInput(input.color);
+  if (input.pulse != null) change.pulse = integerFrom(0, PULSE_MAX)(input.pulse, `${argument}.pulse`);
+  return change;
+};
+
+export { DisplayInput };
 
 interface ColorArgument {
   r?: number | null;

@@ -1,13 +1,12 @@
 import type { GraphQLSchema } from 'graphql';
 import { builder } from './builder.js';
 import './display-state.js';
-import './devices.js';
+import './rooms.js';
 import './commands.js';
 import './weather.js';
 import './firmware.js';
 import './lamps.js';
 import './access.js';
-import './adapter-link.js';
 
 let schema: GraphQLSchema | undefined;
 

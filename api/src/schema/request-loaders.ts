@@ -1,6 +1,5 @@
-import type { DebugMessage, Device } from '../devices/device-registry.js';
-import type { FirmwareAssignment, FirmwareImageRecord, UpdateCheckRecord } from '../store/firmware-store.js';
-import type { RegisteredLamp } from '../store/lamp-store.js';
+import type { DebugMessage, LampView } from '../lamps/lamp-connections.js';
+import type { FirmwareAssignment, FirmwareImageRecord, LampFirmwareRecord, UpdateCheckRecord } from '../store/firmware-store.js';
 import type { ApiServices } from '../services.js';
 
 interface FirmwareView {
@@ -38,14 +37,13 @@ class Batch<V> {
  */
 export class RequestLoaders {
   #firmware: FirmwareView | undefined;
-  #lamps: Map<string, RegisteredLamp> | undefined;
-  #onlineLampIds: Set<string> | undefined;
-  #devicesByAddress: Map<string, Device> | undefined;
+  #lampsByMac: Map<string, LampView> | undefined;
   /** Lookups made together, by kind and how many items per key they want. */
   readonly #checks = new Map<number, Batch<UpdateCheckRecord[]>>();
   readonly #debugLogs = new Map<number, Batch<DebugMessage[]>>();
+  readonly #lampFirmware = new Batch<LampFirmwareRecord>((macs) => this.services.firmware.lampsByMac(macs));
 
-  constructor(private readonly services: Pick<ApiServices, 'firmware' | 'lamps' | 'devices'>) {}
+  constructor(private readonly services: Pick<ApiServices, 'firmware' | 'lamps'>) {}
 
   image(id: string): FirmwareImageRecord | undefined {
     return this.#firmwareView().images.get(id);
@@ -75,35 +73,25 @@ export class RequestLoaders {
     return (await batch.get(mac)) ?? [];
   }
 
-  /** The newest `last` lines of a debug log (a registered lamp's, or a connection's: see `debugLogKey`). */
-  async debugMessages(logKey: string, last: number): Promise<DebugMessage[]> {
+  /** A lamp's newest `last` debug lines, oldest first; the lamps asked for in one go are looked up together. */
+  async debugMessages(lampId: string, last: number): Promise<DebugMessage[]> {
     let batch = this.#debugLogs.get(last);
     if (!batch) {
-      batch = new Batch((keys) => this.services.devices.debugLogs(keys, last));
+      batch = new Batch((ids) => this.services.lamps.recentDebugMessagesOf(ids, last));
       this.#debugLogs.set(last, batch);
     }
-    return (await batch.get(logKey)) ?? [];
+    return (await batch.get(lampId)) ?? [];
   }
 
-  registeredLamp(id: string): RegisteredLamp | undefined {
-    this.#lamps ??= new Map(this.services.lamps.list().map((lamp) => [lamp.id, lamp]));
-    return this.#lamps.get(id);
+  /** The lamp with this MAC. */
+  lampWithMac(mac: string): LampView | undefined {
+    this.#lampsByMac ??= new Map(this.services.lamps.list().flatMap((lamp) => (lamp.mac ? [[lamp.mac, lamp] as const] : [])));
+    return this.#lampsByMac.get(mac);
   }
 
-  lampOnline(lampId: string): boolean {
-    this.#onlineLampIds ??= this.services.lamps.onlineIds();
-    return this.#onlineLampIds.has(lampId);
-  }
-
-  /** The connection from this address (the longest connected, if several share it). */
-  deviceAt(address: string): Device | undefined {
-    if (!this.#devicesByAddress) {
-      this.#devicesByAddress = new Map();
-      for (const device of this.services.devices.list()) {
-        if (!this.#devicesByAddress.has(device.remoteAddress)) this.#devicesByAddress.set(device.remoteAddress, device);
-      }
-    }
-    return this.#devicesByAddress.get(address);
+  /** The update record of the lamp with this MAC; the records asked for in one go are looked up together. */
+  lampFirmware(mac: string): Promise<LampFirmwareRecord | undefined> {
+    return this.#lampFirmware.get(mac);
   }
 
   #firmwareView(): FirmwareView {

@@ -51,6 +51,8 @@ export interface LampFirmwareRecord {
 }
 
 export interface UpdateCheckRecord {
+  /** Grows with every check stored: their order, and a page's cursor. */
+  id: number;
   mac: string;
   at: Date;
   reportedVersion: string | null;
@@ -86,6 +88,8 @@ export class FirmwareStore {
   readonly #setCredentials;
   readonly #addCheck;
   readonly #checksOfLamps;
+  readonly #checkPage;
+  readonly #lampsByMac;
 
   constructor(db: SqliteDatabase) {
     this.#db = db;
@@ -167,13 +171,25 @@ export class FirmwareStore {
       `DELETE FROM update_checks WHERE mac = @mac AND id <= (
          SELECT id FROM update_checks WHERE mac = @mac ORDER BY id DESC LIMIT 1 OFFSET @keep)`,
     );
-    this.#addCheck = db.transaction((check: UpdateCheckRecord, keepPerLamp: number) => {
-      insertCheck.run(check.mac, check.at.toISOString(), check.reportedVersion, check.outcome, check.firmwareId, check.detail);
+    this.#addCheck = db.transaction((check: Omit<UpdateCheckRecord, 'id'>, keepPerLamp: number): number => {
+      const { lastInsertRowid } = insertCheck.run(
+        check.mac,
+        check.at.toISOString(),
+        check.reportedVersion,
+        check.outcome,
+        check.firmwareId,
+        check.detail,
+      );
       trimChecks.run({ mac: check.mac, keep: keepPerLamp });
+      return Number(lastInsertRowid);
     });
+    this.#checkPage = db.prepare<[string, number, number], CheckRow>(
+      'SELECT * FROM update_checks WHERE mac = ? AND id < ? ORDER BY id DESC LIMIT ?',
+    );
+    this.#lampsByMac = db.prepare<[string], LampRow>('SELECT * FROM lamp_firmware WHERE mac IN (SELECT value FROM json_each(?))');
     // The newest checks of several lamps at once: one query for a whole page of lamps.
     this.#checksOfLamps = db.prepare<[string, number], CheckRow>(
-      `SELECT mac, at, reported_version, outcome, firmware_id, detail FROM (
+      `SELECT id, mac, at, reported_version, outcome, firmware_id, detail FROM (
          SELECT *, ROW_NUMBER() OVER (PARTITION BY mac ORDER BY id DESC) AS newness
          FROM update_checks WHERE mac IN (SELECT value FROM json_each(?)))
        WHERE newness <= ? ORDER BY mac, id DESC`,
@@ -295,22 +311,26 @@ export class FirmwareStore {
     this.#setCredentials.run(mac, family, at.toISOString(), credentials?.username ?? null, credentials?.passwordHash ?? null);
   }
 
-  addCheck(check: UpdateCheckRecord, keepPerLamp = 100): void {
-    this.#addCheck(check, keepPerLamp);
+  /** Stores a check; returns its id. */
+  addCheck(check: Omit<UpdateCheckRecord, 'id'>, keepPerLamp = 100): number {
+    return this.#addCheck(check, keepPerLamp);
+  }
+
+  /** Up to `limit` of a lamp's checks older than the check `beforeId` (null: the newest), newest first. */
+  checkPage(mac: string, limit: number, beforeId: number | null): UpdateCheckRecord[] {
+    return this.#checkPage.all(mac, beforeId ?? Number.MAX_SAFE_INTEGER, limit).map(toCheck);
+  }
+
+  /** The records of these lamps, by MAC. */
+  lampsByMac(macs: readonly string[]): Map<string, LampFirmwareRecord> {
+    return new Map(this.#lampsByMac.all(JSON.stringify(macs)).map((row) => [row.mac, toLamp(row)]));
   }
 
   /** The newest `limit` checks of each of these lamps, newest first; lamps without checks are left out. */
   checksOf(macs: readonly string[], limit: number): Map<string, UpdateCheckRecord[]> {
     const checks = new Map<string, UpdateCheckRecord[]>();
     for (const row of this.#checksOfLamps.all(JSON.stringify(macs), limit)) {
-      const check: UpdateCheckRecord = {
-        mac: row.mac,
-        at: new Date(row.at),
-        reportedVersion: row.reported_version,
-        outcome: row.outcome,
-        firmwareId: row.firmware_id,
-        detail: row.detail,
-      };
+      const check = toCheck(row);
       const ofLamp = checks.get(row.mac);
       if (ofLamp) ofLamp.push(check);
       else checks.set(row.mac, [check]);
@@ -355,12 +375,25 @@ interface LampRow {
 }
 
 interface CheckRow {
+  id: number;
   mac: string;
   at: string;
   reported_version: string | null;
   outcome: CheckOutcome;
   firmware_id: string | null;
   detail: string;
+}
+
+function toCheck(row: CheckRow): UpdateCheckRecord {
+  return {
+    id: row.id,
+    mac: row.mac,
+    at: new Date(row.at),
+    reportedVersion: row.reported_version,
+    outcome: row.outcome,
+    firmwareId: row.firmware_id,
+    detail: row.detail,
+  };
 }
 
 function toImage(row: ImageRow): FirmwareImageRecord {

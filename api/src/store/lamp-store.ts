@@ -1,13 +1,31 @@
 import type { SqliteDatabase } from './database.js';
 
-export interface RegisteredLamp {
+/** How a lamp is recognised when it connects again (see lamps/lamp-identity). */
+export type LampIdentityKind = 'OWN_SECRET' | 'MAC' | 'ADDRESS';
+
+/** A lamp as stored: one per physical lamp, whether it is online or not. */
+export interface LampRecord {
   id: string;
   name: string;
+  roomId: string;
+  identity: LampIdentityKind;
+  /** Hash of its own secret (registered lamps); null for lamps using the shared secret. */
+  secretHash: string | null;
+  /** Upper case `5C:CF:7F:12:34:56` (or `ESP8266-<chip id>` from update checks), when known. */
+  mac: string | null;
+  firmwareVersion: string | null;
+  lastAddress: string | null;
   createdAt: Date;
+  /** Null until it first connects. */
+  lastSeenAt: Date | null;
+  /** When it last came online or went offline (its creation, before it ever connected). */
+  statusSince: Date;
   revokedAt: Date | null;
 }
 
 export interface StoredDebugMessage {
+  /** Grows with every line stored: the order lines arrived in, and a page's cursor. */
+  id: number;
   at: Date;
   text: string;
 }
@@ -15,28 +33,39 @@ export interface StoredDebugMessage {
 interface LampRow {
   id: string;
   name: string;
+  room_id: string;
+  identity: LampIdentityKind;
+  secret_hash: string | null;
+  mac: string | null;
+  firmware_version: string | null;
+  last_address: string | null;
   created_at: string;
+  last_seen_at: string | null;
+  status_since: string;
   revoked_at: string | null;
 }
 
+interface DebugRow {
+  id: number;
+  at: string;
+  text: string;
+}
+
 /**
- * Registered lamps (their secrets hashed) and each lamp's recent debug lines. Debug history is
- * bounded per lamp and in total, so no number of lamps or connections can grow it without limit.
+ * Lamps and each lamp's recent debug lines. Debug history is bounded per lamp and in total, so
+ * no number of lamps or connections can grow it without limit.
  */
 export class LampStore {
-  readonly #insertLamp;
-  readonly #lampBySecretHash;
-  readonly #lampById;
-  readonly #activeLampByName;
-  readonly #listLamps;
-  readonly #revokeLamp;
+  readonly #list;
+  readonly #upsert;
+  readonly #delete;
   readonly #insertDebug;
   readonly #trimDebug;
   readonly #trimAllDebug;
-  readonly #forgetDebug;
-  readonly #recentDebug;
+  readonly #debugPage;
   readonly #recentDebugOfLamps;
   readonly #appendDebug;
+  readonly #forget;
 
   constructor(
     db: SqliteDatabase,
@@ -45,12 +74,23 @@ export class LampStore {
     /** Debug lines kept in all, across lamps; the oldest are deleted first. */
     private readonly debugMessagesInTotal = 10_000,
   ) {
-    this.#insertLamp = db.prepare('INSERT INTO lamps (id, name, secret_hash, created_at) VALUES (?, ?, ?, ?)');
-    this.#lampBySecretHash = db.prepare<[string], LampRow>('SELECT * FROM lamps WHERE secret_hash = ? AND revoked_at IS NULL');
-    this.#lampById = db.prepare<[string], LampRow>('SELECT * FROM lamps WHERE id = ?');
-    this.#activeLampByName = db.prepare<[string], LampRow>('SELECT * FROM lamps WHERE name = ? AND revoked_at IS NULL');
-    this.#listLamps = db.prepare<[], LampRow>('SELECT * FROM lamps ORDER BY revoked_at IS NOT NULL, name');
-    this.#revokeLamp = db.prepare('UPDATE lamps SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL');
+    this.#list = db.prepare<[], LampRow>('SELECT * FROM lamps');
+    this.#upsert = db.prepare(
+      `INSERT INTO lamps (id, name, room_id, identity, secret_hash, mac, firmware_version, last_address, created_at,
+         last_seen_at, status_since, revoked_at)
+       VALUES (@id, @name, @room_id, @identity, @secret_hash, @mac, @firmware_version, @last_address, @created_at,
+         @last_seen_at, @status_since, @revoked_at)
+       ON CONFLICT (id) DO UPDATE SET name = excluded.name, room_id = excluded.room_id, identity = excluded.identity,
+         secret_hash = excluded.secret_hash, mac = excluded.mac, firmware_version = excluded.firmware_version,
+         last_address = excluded.last_address, last_seen_at = excluded.last_seen_at, status_since = excluded.status_since,
+         revoked_at = excluded.revoked_at`,
+    );
+    this.#delete = db.prepare('DELETE FROM lamps WHERE id = ?');
+    const forgetDebug = db.prepare('DELETE FROM debug_messages WHERE lamp_key = ?');
+    this.#forget = db.transaction((id: string) => {
+      this.#delete.run(id);
+      forgetDebug.run(id);
+    });
     this.#insertDebug = db.prepare('INSERT INTO debug_messages (lamp_key, at, text) VALUES (?, ?, ?)');
     this.#trimDebug = db.prepare(
       `DELETE FROM debug_messages WHERE lamp_key = @key AND id <= (
@@ -59,69 +99,68 @@ export class LampStore {
     // Ids only grow (AUTOINCREMENT never reuses one), so the newest N lines are exactly those
     // above the newest id minus N: a range delete on the primary key, never a scan.
     this.#trimAllDebug = db.prepare('DELETE FROM debug_messages WHERE id <= ?');
-    this.#forgetDebug = db.prepare('DELETE FROM debug_messages WHERE lamp_key = ?');
-    this.#appendDebug = db.transaction((lampKey: string, message: StoredDebugMessage) => {
-      const { lastInsertRowid } = this.#insertDebug.run(lampKey, message.at.toISOString(), message.text);
-      this.#trimDebug.run({ key: lampKey, keep: this.debugMessagesPerLamp });
+    this.#appendDebug = db.transaction((lampId: string, at: Date, text: string): number => {
+      const { lastInsertRowid } = this.#insertDebug.run(lampId, at.toISOString(), text);
+      this.#trimDebug.run({ key: lampId, keep: this.debugMessagesPerLamp });
       this.#trimAllDebug.run(Number(lastInsertRowid) - this.debugMessagesInTotal);
+      return Number(lastInsertRowid);
     });
-    this.#recentDebug = db.prepare<[string, number], { at: string; text: string }>(
-      'SELECT at, text FROM (SELECT id, at, text FROM debug_messages WHERE lamp_key = ? ORDER BY id DESC LIMIT ?) ORDER BY id',
+    this.#debugPage = db.prepare<[string, number, number], DebugRow>(
+      'SELECT id, at, text FROM debug_messages WHERE lamp_key = ? AND id < ? ORDER BY id DESC LIMIT ?',
     );
     // The newest lines of several lamps at once: one query for a whole list of lamps.
-    this.#recentDebugOfLamps = db.prepare<[string, number], { lamp_key: string; at: string; text: string }>(
-      `SELECT lamp_key, at, text FROM (
+    this.#recentDebugOfLamps = db.prepare<[string, number], DebugRow & { lamp_key: string }>(
+      `SELECT lamp_key, id, at, text FROM (
          SELECT lamp_key, id, at, text, ROW_NUMBER() OVER (PARTITION BY lamp_key ORDER BY id DESC) AS newness
          FROM debug_messages WHERE lamp_key IN (SELECT value FROM json_each(?)))
        WHERE newness <= ? ORDER BY lamp_key, id`,
     );
   }
 
-  addLamp(lamp: { id: string; name: string; secretHash: string; createdAt: Date }): void {
-    this.#insertLamp.run(lamp.id, lamp.name, lamp.secretHash, lamp.createdAt.toISOString());
+  all(): LampRecord[] {
+    return this.#list.all().map(toLamp);
   }
 
-  findActiveBySecretHash(secretHash: string): RegisteredLamp | undefined {
-    const row = this.#lampBySecretHash.get(secretHash);
-    return row && toLamp(row);
+  save(lamp: LampRecord): void {
+    this.#upsert.run({
+      id: lamp.id,
+      name: lamp.name,
+      room_id: lamp.roomId,
+      identity: lamp.identity,
+      secret_hash: lamp.secretHash,
+      mac: lamp.mac,
+      firmware_version: lamp.firmwareVersion,
+      last_address: lamp.lastAddress,
+      created_at: lamp.createdAt.toISOString(),
+      last_seen_at: lamp.lastSeenAt?.toISOString() ?? null,
+      status_since: lamp.statusSince.toISOString(),
+      revoked_at: lamp.revokedAt?.toISOString() ?? null,
+    });
   }
 
-  findActiveByName(name: string): RegisteredLamp | undefined {
-    const row = this.#activeLampByName.get(name);
-    return row && toLamp(row);
+  /** Deletes a lamp with its debug lines (and its own secret, which is on its record). */
+  forget(id: string): void {
+    this.#forget(id);
   }
 
-  find(id: string): RegisteredLamp | undefined {
-    const row = this.#lampById.get(id);
-    return row && toLamp(row);
+  appendDebugMessage(lampId: string, message: { at: Date; text: string }): StoredDebugMessage {
+    const id = this.#appendDebug(lampId, message.at, message.text);
+    return { id, at: message.at, text: message.text };
   }
 
-  list(): RegisteredLamp[] {
-    return this.#listLamps.all().map(toLamp);
-  }
-
-  revoke(id: string, at: Date): boolean {
-    return this.#revokeLamp.run(at.toISOString(), id).changes > 0;
-  }
-
-  appendDebugMessage(lampKey: string, message: StoredDebugMessage): void {
-    this.#appendDebug(lampKey, message);
-  }
-
-  /** Deletes a lamp's whole debug history (for histories nobody can reach any more). */
-  forgetDebugMessages(lampKey: string): void {
-    this.#forgetDebug.run(lampKey);
-  }
-
-  recentDebugMessages(lampKey: string, limit: number): StoredDebugMessage[] {
-    return this.#recentDebug.all(lampKey, limit).map((row) => ({ at: new Date(row.at), text: row.text }));
+  /** Up to `limit` of a lamp's lines older than the line `beforeId` (null: the newest), oldest first. */
+  debugMessages(lampId: string, limit: number, beforeId: number | null): StoredDebugMessage[] {
+    return this.#debugPage
+      .all(lampId, beforeId ?? Number.MAX_SAFE_INTEGER, limit)
+      .reverse()
+      .map(toDebug);
   }
 
   /** The newest `limit` lines of each of these lamps, oldest first; lamps without lines are left out. */
-  recentDebugMessagesOf(lampKeys: readonly string[], limit: number): Map<string, StoredDebugMessage[]> {
+  recentDebugMessagesOf(lampIds: readonly string[], limit: number): Map<string, StoredDebugMessage[]> {
     const messages = new Map<string, StoredDebugMessage[]>();
-    for (const row of this.#recentDebugOfLamps.all(JSON.stringify(lampKeys), limit)) {
-      const message = { at: new Date(row.at), text: row.text };
+    for (const row of this.#recentDebugOfLamps.all(JSON.stringify(lampIds), limit)) {
+      const message = toDebug(row);
       const ofLamp = messages.get(row.lamp_key);
       if (ofLamp) ofLamp.push(message);
       else messages.set(row.lamp_key, [message]);
@@ -130,11 +169,23 @@ export class LampStore {
   }
 }
 
-function toLamp(row: LampRow): RegisteredLamp {
+function toDebug(row: DebugRow): StoredDebugMessage {
+  return { id: row.id, at: new Date(row.at), text: row.text };
+}
+
+function toLamp(row: LampRow): LampRecord {
   return {
     id: row.id,
     name: row.name,
+    roomId: row.room_id,
+    identity: row.identity,
+    secretHash: row.secret_hash,
+    mac: row.mac,
+    firmwareVersion: row.firmware_version,
+    lastAddress: row.last_address,
     createdAt: new Date(row.created_at),
+    lastSeenAt: row.last_seen_at ? new Date(row.last_seen_at) : null,
+    statusSince: new Date(row.status_since),
     revokedAt: row.revoked_at ? new Date(row.revoked_at) : null,
   };
 }

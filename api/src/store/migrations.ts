@@ -118,4 +118,57 @@ export const MIGRATIONS: readonly string[] = [
   WHERE pending_firmware_id IS NOT NULL;
   CREATE INDEX lamp_firmware_by_last_check ON lamp_firmware (last_check_at);
   `,
+  /* 4: rooms, each with its own display state (the one display state becomes the default room
+        'home'; the weather it held stays global, as a setting); every lamp gets a record of its
+        own with a room and what is known of its identity (registered lamps keep their ids);
+        debug lines of shared-secret connections, which nobody could reach, are dropped */ `
+  CREATE TABLE rooms (
+    id         TEXT    PRIMARY KEY,
+    name       TEXT    NOT NULL,
+    position   INTEGER NOT NULL,
+    mode       TEXT    NOT NULL CHECK (mode IN ('OFF', 'WEATHER', 'MANUAL')),
+    red        INTEGER NOT NULL CHECK (red BETWEEN 0 AND 255),
+    green      INTEGER NOT NULL CHECK (green BETWEEN 0 AND 255),
+    blue       INTEGER NOT NULL CHECK (blue BETWEEN 0 AND 255),
+    pulse      INTEGER NOT NULL CHECK (pulse BETWEEN 0 AND 9),
+    revision   INTEGER NOT NULL,
+    updated_at TEXT    NOT NULL
+  );
+  CREATE UNIQUE INDEX rooms_by_name ON rooms (name COLLATE NOCASE);
+
+  INSERT INTO rooms (id, name, position, mode, red, green, blue, pulse, revision, updated_at)
+    SELECT 'home', 'Home', 0, mode, red, green, blue, pulse, revision, updated_at FROM display_state WHERE id = 1;
+  INSERT INTO rooms (id, name, position, mode, red, green, blue, pulse, revision, updated_at)
+    SELECT 'home', 'Home', 0, 'OFF', 255, 255, 255, 0, 0, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+    WHERE NOT EXISTS (SELECT 1 FROM rooms);
+  INSERT INTO settings (key, value)
+    SELECT 'weather_display', json_object('state', weather_state, 'intensity', weather_intensity)
+    FROM display_state WHERE id = 1;
+  DROP TABLE display_state;
+
+  CREATE TABLE lamps_with_identity (
+    id               TEXT PRIMARY KEY,
+    name             TEXT NOT NULL,
+    room_id          TEXT NOT NULL REFERENCES rooms (id),
+    identity         TEXT NOT NULL CHECK (identity IN ('OWN_SECRET', 'MAC', 'ADDRESS')),
+    secret_hash      TEXT UNIQUE,
+    mac              TEXT UNIQUE,
+    firmware_version TEXT,
+    last_address     TEXT,
+    created_at       TEXT NOT NULL,
+    last_seen_at     TEXT,
+    status_since     TEXT NOT NULL,
+    revoked_at       TEXT
+  );
+  INSERT INTO lamps_with_identity (id, name, room_id, identity, secret_hash, created_at, status_since, revoked_at)
+    SELECT id, name, 'home', 'OWN_SECRET', secret_hash, created_at, COALESCE(revoked_at, created_at), revoked_at FROM lamps;
+  DROP TABLE lamps;
+  ALTER TABLE lamps_with_identity RENAME TO lamps;
+  -- Revoked lamps may share a name with an active one (earlier versions allowed it); new names
+  -- are checked against every lamp.
+  CREATE UNIQUE INDEX lamps_active_name ON lamps (name) WHERE revoked_at IS NULL;
+  CREATE INDEX lamps_by_room ON lamps (room_id);
+
+  DELETE FROM debug_messages WHERE lamp_key LIKE 'connection:%';
+  `,
 ];

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import type { Clock } from '../clock.js';
-import type { DisplayControl } from '../display/display-control.js';
+import type { RoomDisplays } from '../rooms/room-displays.js';
 import { DEFAULT_WEATHER, type WeatherDisplay } from '../display/display-state.js';
 import type { PubSub } from '../events/pubsub.js';
 import type { StateStore } from '../store/state-store.js';
@@ -38,7 +38,7 @@ export type WeatherEvents = { weather: WeatherSnapshot };
 
 export interface WeatherServiceOptions {
   store: StateStore;
-  display: DisplayControl;
+  display: RoomDisplays;
   pubsub: PubSub<WeatherEvents>;
   clock: Clock;
   logger: Logger;
@@ -58,7 +58,7 @@ const NOT_CONFIGURED =
 /**
  * Keeps the weather: fetches it on a schedule (backing off while it fails), keeps the last good
  * report across restarts, and recomputes what the lamp shows as the clock moves through sunrise
- * and sunset. DisplayControl drops updates that change nothing, so lamps only get a packet
+ * and sunset. RoomDisplays drops updates that change nothing, so lamps only get a packet
  * when the weather display really changes.
  */
 export class WeatherService {
@@ -96,7 +96,7 @@ export class WeatherService {
   snapshot(): WeatherSnapshot {
     return {
       report: this.#report,
-      display: this.options.display.current().weather,
+      display: this.options.display.weather(),
       status: this.#status,
       settings: this.#settings,
     };
@@ -237,9 +237,8 @@ export class WeatherService {
   #recompute(publishAnyway = false): void {
     const display =
       isConfigured(this.#settings) && this.#report ? weatherDisplayFor(this.#report, this.options.clock.now()) : DEFAULT_WEATHER;
-    const before = this.options.display.current();
-    const after = this.options.display.setWeather(display);
-    if (after !== before || publishAnyway) this.#publish();
+    const changed = this.options.display.setWeather(display);
+    if (changed || publishAnyway) this.#publish();
   }
 
   #publish(): void {

@@ -1,0 +1,90 @@
+/** What the room index needs of a lamp connection. */
+export interface RoomMember {
+  /** Hands the lamp a display packet (the connection skips one it already has). */
+  showDisplay(packet: string): void;
+}
+
+interface KnownFrame {
+  frame: string;
+  /** -1 once the link to the API has come back: the next frame for the room wins, whatever its number. */
+  revision: number;
+}
+
+/**
+ * Which of this adapter's lamps are in which room, and each room's newest frame. A room's
+ * change is written to that room's lamps only, so a change to a room of 10 lamps costs 10
+ * writes however many lamps the adapter holds. A lamp filed under a room whose frame is not
+ * known yet gets it when it arrives.
+ */
+export class RoomLamps<Lamp extends RoomMember> {
+  readonly #frames = new Map<string, KnownFrame>();
+  readonly #members = new Map<string, Set<Lamp>>();
+  readonly #roomOf = new Map<Lamp, string>();
+
+  /** Whether any room's frame is known. */
+  get knowsFrames(): boolean {
+    return this.#frames.size > 0;
+  }
+
+  /** The room's newest frame, if known. */
+  frameOf(roomId: string): string | null {
+    return this.#frames.get(roomId)?.frame ?? null;
+  }
+
+  roomOf(lamp: Lamp): string | null {
+    return this.#roomOf.get(lamp) ?? null;
+  }
+
+  /** The lamps filed under a room. */
+  lampsIn(roomId: string): ReadonlySet<Lamp> {
+    return this.#members.get(roomId) ?? new Set();
+  }
+
+  /**
+   * A room's frame from the API. A frame older than the one the room has is stale and dropped;
+   * a newer one goes to the room's lamps. Returns whether it was taken.
+   */
+  frameArrived(roomId: string, frame: string, revision: number): boolean {
+    const known = this.#frames.get(roomId);
+    if (known && revision <= known.revision) return false;
+    this.#frames.set(roomId, { frame, revision });
+    for (const lamp of this.lampsIn(roomId)) lamp.showDisplay(frame);
+    return true;
+  }
+
+  /**
+   * Revision numbers count within one API: after the link comes back (perhaps to another API,
+   * or one restarted), the frames it sends first are current whatever their numbers. The frames
+   * themselves stay, so lamps keep their packet until the new ones arrive.
+   */
+  forgetRevisions(): void {
+    for (const known of this.#frames.values()) known.revision = -1;
+  }
+
+  /** Files the lamp under `roomId` (out of any other) and hands it the room's frame if known. */
+  place(lamp: Lamp, roomId: string): void {
+    const current = this.#roomOf.get(lamp);
+    if (current !== roomId) {
+      if (current !== undefined) this.#leave(lamp, current);
+      this.#roomOf.set(lamp, roomId);
+      const members = this.#members.get(roomId) ?? new Set<Lamp>();
+      members.add(lamp);
+      this.#members.set(roomId, members);
+    }
+    const frame = this.frameOf(roomId);
+    if (frame !== null) lamp.showDisplay(frame);
+  }
+
+  remove(lamp: Lamp): void {
+    const current = this.#roomOf.get(lamp);
+    if (current === undefined) return;
+    this.#roomOf.delete(lamp);
+    this.#leave(lamp, current);
+  }
+
+  #leave(lamp: Lamp, roomId: string): void {
+    const members = this.#members.get(roomId);
+    members?.delete(lamp);
+    if (members?.size === 0) this.#members.delete(roomId);
+  }
+}

@@ -1,0 +1,328 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { esp32Image } from './support/firmware-images.js';
+import { AS_ADMIN, graphql, graphqlData, subscribe, wsClient } from './support/graphql.js';
+import { allLamps, connectLamp, dialLamp, hangUp, LAMP_FIELDS, lampById, lampWhen, offline } from './support/lamp-rooms.js';
+import { startSystem, type RunningSystem } from './support/system.js';
+import { esp8266UpdateHeaders, updateCheck } from './support/update-client.js';
+
+let running: RunningSystem;
+beforeAll(async () => {
+  running = await startSystem();
+});
+afterAll(() => running.stop());
+
+async function register(name: string): Promise<{ secret: string; lamp: any }> {
+  return (
+    await graphqlData(running.http, `mutation($name: String!) { registerLamp(name: $name) { secret lamp { ${LAMP_FIELDS} } } }`, { name })
+  ).registerLamp;
+}
+
+const onlineAt = (address: string) => (lamp: any) => lamp.online && lamp.connection?.remoteAddress === address;
+
+describe('a lamp with its own secret', () => {
+  it('is the same lamp across reconnects, from any address, and learns its MAC and version from the URL', async () => {
+    const { secret, lamp: registered } = await register('Desk');
+    expect(registered).toMatchObject({
+      name: 'Desk',
+      identity: 'OWN_SECRET',
+      weakIdentity: false,
+      hasOwnSecret: true,
+      online: false,
+      roomId: 'home',
+    });
+
+    const first = await connectLamp(running.device, { secret });
+    const online = await lampById(running.http, registered.id);
+    expect(online).toMatchObject({ id: registered.id, name: 'Desk', online: true, address: '127.0.0.1', identity: 'OWN_SECRET' });
+    expect(online.connection.remoteAddress).toBe('127.0.0.1');
+    await hangUp(first.lamp);
+    const away = await offline(running.http, registered.id);
+    expect(away.connection).toBeNull();
+    // Last seen is kept while offline.
+    expect(Date.parse(away.lastSeenAt)).toBeGreaterThanOrEqual(Date.parse(online.connection.connectedAt));
+
+    const second = await connectLamp(running.device, { secret, mac: '5c:cf:7f:00:00:01', version: '2.0.1', from: '127.0.0.4' });
+    const back = await lampById(running.http, registered.id);
+    expect(back).toMatchObject({
+      online: true,
+      address: '127.0.0.4',
+      mac: '5C:CF:7F:00:00:01',
+      firmwareVersion: '2.0.1',
+      identity: 'OWN_SECRET',
+    });
+    expect((await allLamps(running.http)).filter((lamp) => lamp.name === 'Desk')).toHaveLength(1);
+    await hangUp(second.lamp);
+  });
+});
+
+describe('a shared-secret lamp that names itself in the URL', () => {
+  it('appears named after its MAC and is recognised by it across reconnects', async () => {
+    const client = wsClient(running.http);
+    const events = subscribe(client, 'subscription { lampEvents { kind lamp { id name } } }');
+    // Renaming a lamp until the subscription reports it shows that the subscription is live.
+    const { lamp: probe } = await register('Probe');
+    for (let round = 0; ; round++) {
+      await graphqlData(running.http, `mutation($lampId: ID!) { renameLamp(lampId: $lampId, name: "Probe ${round}") { id } }`, {
+        lampId: probe.id,
+      });
+      const seen = await events.next(500).catch(() => null);
+      if (seen) break;
+    }
+    const first = await connectLamp(running.device, { mac: '5c:cf:7f:aa:bb:01', version: '1.4.2', from: '127.0.0.5' });
+    let added: any;
+    while (!added) {
+      const { lampEvents } = await events.next();
+      if (lampEvents.kind === 'ADDED') added = lampEvents.lamp;
+    }
+    expect(added.name).toBe('Lamp 5C:CF:7F:AA:BB:01');
+    const lamp = await lampById(running.http, added.id);
+    expect(lamp).toMatchObject({
+      name: 'Lamp 5C:CF:7F:AA:BB:01',
+      identity: 'MAC',
+      weakIdentity: false,
+      hasOwnSecret: false,
+      mac: '5C:CF:7F:AA:BB:01',
+      firmwareVersion: '1.4.2',
+      address: '127.0.0.5',
+      online: true,
+      roomId: 'home',
+    });
+    await hangUp(first.lamp);
+    await offline(running.http, lamp.id);
+
+    const again = await connectLamp(running.device, { mac: '5C:CF:7F:AA:BB:01', version: '1.4.3', from: '127.0.0.6' });
+    expect(await lampById(running.http, lamp.id)).toMatchObject({
+      online: true,
+      address: '127.0.0.6',
+      firmwareVersion: '1.4.3',
+      identity: 'MAC',
+    });
+    expect((await allLamps(running.http)).filter((l) => l.mac === '5C:CF:7F:AA:BB:01').map((l) => l.id)).toEqual([lamp.id]);
+    events.stop();
+    await client.dispose();
+    await hangUp(again.lamp);
+  });
+
+  it('a second connection with the same MAC replaces the first (4409)', async () => {
+    const first = await connectLamp(running.device, { mac: '5C:CF:7F:AA:BB:02' });
+    const { id } = await lampWhen(running.http, (l) => l.mac === '5C:CF:7F:AA:BB:02' && l.online, 'the lamp');
+    const second = await connectLamp(running.device, { mac: '5C:CF:7F:AA:BB:02', from: '127.0.0.7' });
+    expect((await first.lamp.closed).code).toBe(4409);
+    const lamp = await lampWhen(running.http, (l) => l.id === id && l.connection?.remoteAddress === '127.0.0.7', 'the new connection');
+    expect(lamp.online).toBe(true);
+    expect((await allLamps(running.http)).filter((l) => l.mac === '5C:CF:7F:AA:BB:02')).toHaveLength(1);
+    await hangUp(second.lamp);
+  });
+
+  it('a malformed MAC is ignored: the lamp is let in and known by its address', async () => {
+    const { lamp } = await connectLamp(running.device, { query: 'mac=not-a-mac&colour=blue', from: '127.0.0.8' });
+    const known = await lampWhen(running.http, onlineAt('127.0.0.8'), 'the lamp');
+    expect(known).toMatchObject({ identity: 'ADDRESS', mac: null, name: 'Lamp at 127.0.0.8' });
+    await hangUp(lamp);
+  });
+});
+
+describe('a shared-secret lamp that says nothing about itself', () => {
+  it('is known by its address, weakly, across reconnects; a second one there is another lamp', async () => {
+    const first = await connectLamp(running.device, { from: '127.0.0.9' });
+    const lamp = await lampWhen(running.http, onlineAt('127.0.0.9'), 'the lamp');
+    expect(lamp).toMatchObject({
+      name: 'Lamp at 127.0.0.9',
+      identity: 'ADDRESS',
+      weakIdentity: true,
+      hasOwnSecret: false,
+      mac: null,
+      address: '127.0.0.9',
+    });
+
+    const neighbour = await connectLamp(running.device, { from: '127.0.0.9' });
+    const both = (await allLamps(running.http)).filter(onlineAt('127.0.0.9'));
+    expect(both).toHaveLength(2);
+    const other = both.find((l) => l.id !== lamp.id);
+    expect(other).toMatchObject({ name: 'Lamp at 127.0.0.9 (2)', identity: 'ADDRESS', weakIdentity: true });
+    await hangUp(neighbour.lamp);
+    await hangUp(first.lamp);
+    await offline(running.http, lamp.id);
+    await offline(running.http, other.id);
+
+    const again = await connectLamp(running.device, { from: '127.0.0.9' });
+    const back = await lampWhen(running.http, onlineAt('127.0.0.9'), 'the lamp back');
+    expect([lamp.id, other.id]).toContain(back.id);
+    expect((await allLamps(running.http)).filter((l) => l.address === '127.0.0.9')).toHaveLength(2);
+    await hangUp(again.lamp);
+  });
+
+  it('keeps the name it was given across reconnects', async () => {
+    const first = await connectLamp(running.device, { from: '127.0.0.10' });
+    const lamp = await lampWhen(running.http, onlineAt('127.0.0.10'), 'the lamp');
+    const { renameLamp } = await graphqlData(
+      running.http,
+      `mutation($lampId: ID!) { renameLamp(lampId: $lampId, name: "Hall") { ${LAMP_FIELDS} } }`,
+      { lampId: lamp.id },
+    );
+    expect(renameLamp).toMatchObject({ id: lamp.id, name: 'Hall', online: true });
+    await hangUp(first.lamp);
+    await offline(running.http, lamp.id);
+    const again = await connectLamp(running.device, { from: '127.0.0.10' });
+    expect(await lampWhen(running.http, onlineAt('127.0.0.10'), 'the lamp back')).toMatchObject({ id: lamp.id, name: 'Hall' });
+    await hangUp(again.lamp);
+  });
+});
+
+describe('renaming', () => {
+  it('refuses an empty, too long or taken name, naming what was wrong', async () => {
+    const { lamp } = await register('Taken name');
+    const { lamp: other } = await register('Free name');
+    for (const name of ['', 'x'.repeat(65), 'Taken name']) {
+      const result = await graphql(
+        running.http,
+        'mutation($lampId: ID!, $name: String!) { renameLamp(lampId: $lampId, name: $name) { name } }',
+        {
+          lampId: other.id,
+          name,
+        },
+      );
+      expect(result.errors?.[0]?.message).toMatch(/name/i);
+    }
+    expect((await lampById(running.http, lamp.id)).name).toBe('Taken name');
+    expect((await lampById(running.http, other.id)).name).toBe('Free name');
+    const unknown = await graphql(running.http, 'mutation { renameLamp(lampId: "lamp-nope", name: "x") { name } }');
+    expect(unknown.errors?.[0]?.message).toMatch(/lamp/i);
+  });
+});
+
+describe('forgetting', () => {
+  it('a forgotten shared-secret lamp is closed (1012) and comes back as a new lamp', async () => {
+    const first = await connectLamp(running.device, { mac: '5C:CF:7F:AA:BB:03' });
+    const lamp = await lampWhen(running.http, (l) => l.mac === '5C:CF:7F:AA:BB:03' && l.online, 'the lamp');
+    await graphqlData(running.http, 'mutation($lampId: ID!) { renameLamp(lampId: $lampId, name: "Porch") { id } }', { lampId: lamp.id });
+    const { forgetLamp } = await graphqlData(running.http, `mutation($lampId: ID!) { forgetLamp(lampId: $lampId) { ${LAMP_FIELDS} } }`, {
+      lampId: lamp.id,
+    });
+    expect(forgetLamp).toMatchObject({ id: lamp.id, name: 'Porch' });
+    expect((await first.lamp.closed).code).toBe(1012);
+    expect(await lampById(running.http, lamp.id)).toBeNull();
+
+    const again = await connectLamp(running.device, { mac: '5C:CF:7F:AA:BB:03' });
+    const fresh = await lampWhen(running.http, (l) => l.mac === '5C:CF:7F:AA:BB:03' && l.online, 'the lamp back');
+    expect(fresh.id).not.toBe(lamp.id);
+    expect(fresh.name).toBe('Lamp 5C:CF:7F:AA:BB:03');
+    await hangUp(again.lamp);
+  });
+
+  it('a forgotten lamp with its own secret is closed (4403) and its secret no longer lets it in', async () => {
+    const { secret, lamp } = await register('Attic');
+    const { lamp: socket } = await connectLamp(running.device, { secret });
+    await graphqlData(running.http, 'mutation($lampId: ID!) { forgetLamp(lampId: $lampId) { id } }', { lampId: lamp.id });
+    expect((await socket.closed).code).toBe(4403);
+    expect(await lampById(running.http, lamp.id)).toBeNull();
+    expect((await allLamps(running.http)).some((l) => l.name === 'Attic')).toBe(false);
+    const refused = await dialLamp(running.device);
+    refused.send(secret);
+    expect((await refused.closed).code).toBe(4401);
+  });
+
+  it('an offline lamp known by its address is forgotten and comes back as new', async () => {
+    const first = await connectLamp(running.device, { from: '127.0.0.11' });
+    const lamp = await lampWhen(running.http, onlineAt('127.0.0.11'), 'the lamp');
+    await hangUp(first.lamp);
+    await offline(running.http, lamp.id);
+    const { forgetLamp } = await graphqlData(running.http, 'mutation($lampId: ID!) { forgetLamp(lampId: $lampId) { id online } }', {
+      lampId: lamp.id,
+    });
+    expect(forgetLamp).toEqual({ id: lamp.id, online: false });
+    const again = await connectLamp(running.device, { from: '127.0.0.11' });
+    const fresh = await lampWhen(running.http, onlineAt('127.0.0.11'), 'the lamp back');
+    expect(fresh.id).not.toBe(lamp.id);
+    expect(fresh.name).toBe('Lamp at 127.0.0.11');
+    await hangUp(again.lamp);
+  });
+});
+
+describe('revoking', () => {
+  it('answers with the lamp offline, closes it (4403) and keeps it out (4401)', async () => {
+    const { secret, lamp } = await register('Garage');
+    const { lamp: socket } = await connectLamp(running.device, { secret });
+    expect((await lampById(running.http, lamp.id)).online).toBe(true);
+    const { revokeLamp } = await graphqlData(running.http, `mutation($lampId: ID!) { revokeLamp(lampId: $lampId) { ${LAMP_FIELDS} } }`, {
+      lampId: lamp.id,
+    });
+    expect(revokeLamp).toMatchObject({ id: lamp.id, online: false, connection: null, hasOwnSecret: true });
+    expect(revokeLamp.revokedAt).not.toBeNull();
+    expect((await socket.closed).code).toBe(4403);
+    const refused = await dialLamp(running.device);
+    refused.send(secret);
+    expect((await refused.closed).code).toBe(4401);
+    expect(await lampById(running.http, lamp.id)).toMatchObject({ online: false, revokedAt: revokeLamp.revokedAt });
+  });
+});
+
+/** Uploads an image as curl -F would (GraphQL multipart request), and returns its id. */
+async function uploadImage(bytes: Uint8Array): Promise<string> {
+  const form = new FormData();
+  form.set(
+    'operations',
+    JSON.stringify({ query: 'mutation($file: File!) { uploadFirmware(file: $file) { id } }', variables: { file: null } }),
+  );
+  form.set('map', JSON.stringify({ 0: ['variables.file'] }));
+  form.set('0', new Blob([new Uint8Array(bytes)]), 'firmware.bin');
+  const response = await fetch(`http://127.0.0.1:${running.http}/graphql`, {
+    method: 'POST',
+    body: form,
+    headers: { 'x-graphql-yoga-csrf': '1', ...AS_ADMIN },
+  });
+  const body = (await response.json()) as { data?: { uploadFirmware: { id: string } } | null; errors?: unknown };
+  if (!body.data) throw new Error(JSON.stringify(body.errors));
+  return body.data.uploadFirmware.id;
+}
+
+describe('firmware records', () => {
+  it('an update check with a MAC from the address of a lamp known by its address gives that lamp its MAC', async () => {
+    const { lamp: socket } = await connectLamp(running.device, { from: '127.0.0.12' });
+    const lamp = await lampWhen(running.http, onlineAt('127.0.0.12'), 'the lamp');
+    expect(lamp.mac).toBeNull();
+    const check = await updateCheck(
+      running.http,
+      '/ota',
+      esp8266UpdateHeaders({ mac: '5C:CF:7F:00:00:12', version: '1.0.7' }),
+      '127.0.0.12',
+    );
+    expect(check.status).toBe(304);
+    const linked = await graphqlData(
+      running.http,
+      'query($lampId: ID!) { lamp(lampId: $lampId) { mac firmwareVersion firmware { mac lamp { id } } } }',
+      {
+        lampId: lamp.id,
+      },
+    );
+    expect(linked.lamp).toEqual({
+      mac: '5C:CF:7F:00:00:12',
+      firmwareVersion: '1.0.7',
+      firmware: { mac: '5C:CF:7F:00:00:12', lamp: { id: lamp.id } },
+    });
+    await hangUp(socket);
+  });
+
+  it('a rollout reaches the lamp with that MAC, not its neighbour at the same address', async () => {
+    const a = await connectLamp(running.device, { mac: '5C:CF:7F:00:00:21', from: '127.0.0.13' });
+    const b = await connectLamp(running.device, { mac: '5C:CF:7F:00:00:22', from: '127.0.0.13' });
+    const lampA = await lampWhen(running.http, (l) => l.mac === '5C:CF:7F:00:00:21' && l.online, 'lamp a');
+    const lampB = await lampWhen(running.http, (l) => l.mac === '5C:CF:7F:00:00:22' && l.online, 'lamp b');
+    const firmwareId = await uploadImage(esp32Image({ version: '3.0.0', seed: 'rollout by mac' }));
+    const { rollOutFirmware } = await graphqlData(
+      running.http,
+      'mutation($firmwareId: ID!, $macs: [String!]) { rollOutFirmware(firmwareId: $firmwareId, macs: $macs) { macs lampIds lampsReached } }',
+      { firmwareId, macs: ['5C:CF:7F:00:00:21'] },
+    );
+    expect(rollOutFirmware).toEqual({ macs: ['5C:CF:7F:00:00:21'], lampIds: [lampA.id], lampsReached: 1 });
+    expect(await a.lamp.next()).toBe('[cc:u:?:?]');
+    // b's next packet is a RESET aimed at it: the UPDATE did not reach it.
+    await graphqlData(running.http, 'mutation($lampIds: [ID!]) { sendCommand(command: RESET, lampIds: $lampIds) { lampsReached } }', {
+      lampIds: [lampB.id],
+    });
+    expect(await b.lamp.next()).toBe('[cc:r:?:?]');
+    await graphqlData(running.http, 'mutation { unassignFirmware(macs: ["5C:CF:7F:00:00:21"]) }');
+    await hangUp(a.lamp);
+    await hangUp(b.lamp);
+  });
+});

@@ -95,7 +95,7 @@ describe.runIf(browserAvailable())('the Lamps view', () => {
     await dialog.getByLabel('Name').fill('Porch');
     await dialog.getByRole('button', { name: 'Register' }).click();
     const shown = page.getByRole('dialog', { name: 'Porch is registered' });
-    const secret = await shown.getByLabel('Lamp secret').inputValue();
+    const secret = await shown.getByRole('textbox', { name: 'Lamp secret' }).inputValue();
     expect(secret.length).toBeGreaterThanOrEqual(16);
     await shown.getByText('Shown only now: it is not shown again.').waitFor();
     await shown.getByRole('button', { name: 'Copy lamp secret' }).click();
@@ -106,7 +106,7 @@ describe.runIf(browserAvailable())('the Lamps view', () => {
     // Nowhere on the page any more, nor when the dialog is opened again.
     expect(await page.content()).not.toContain(secret);
     await page.getByRole('button', { name: 'Register a lamp' }).click();
-    expect(await page.getByLabel('Lamp secret').count()).toBe(0);
+    expect(await page.getByRole('textbox', { name: 'Lamp secret' }).count()).toBe(0);
     await page.getByRole('dialog', { name: 'Register a lamp' }).getByRole('button', { name: 'Cancel' }).click();
 
     const porch = page.getByRole('list', { name: 'Lamps in Home' }).getByRole('button', { name: 'Porch' });

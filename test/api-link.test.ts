@@ -4,6 +4,7 @@ import { openDatabase } from '@cloud-cloud/api/store/database';
 import { LampCloseCode } from '@cloud-cloud/protocol/close-codes';
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
+import { adapterRequest, AS_ADAPTER } from './support/adapter-endpoint.js';
 import { ADMIN_TOKEN, graphql, graphqlData } from './support/graphql.js';
 import { TestLamp } from './support/lamp.js';
 import { LogLines } from './support/log-lines.js';
@@ -59,7 +60,7 @@ describe("the adapter's link to the API", () => {
     expect(lamp.socket.readyState).toBe(WebSocket.OPEN);
 
     // The adapter listed its lamps again, and changes flow as before.
-    await waitUntil(() => second.api.services.devices.count() === 1, 3000, 'the lamp to be listed again');
+    await waitUntil(() => second.api.services.lampConnections.count() === 1, 3000, 'the lamp to be listed again');
     await graphqlData(port, 'mutation { setColor(color: { r: 1, g: 1, b: 1 }) { frame } }');
     expect(await lamp.next()).toBe('[cc:2:1,1,1:0]');
     expect((await graphqlData(port, 'mutation { sendCommand(command: RESET) { lampsReached } }')).sendCommand.lampsReached).toBe(1);
@@ -85,7 +86,7 @@ describe("the adapter's link to the API", () => {
     const again = apiOn(port, data.databaseFile);
     await again.start();
     await waitUntil(() => adapter.ready, 5000);
-    await waitUntil(() => again.api.services.devices.count() === 1);
+    await waitUntil(() => again.api.services.lampConnections.count() === 1);
     // The next packet the lamp gets is a change made now: the restart sent it nothing before.
     await graphqlData(port, 'mutation { setColor(color: { hex: "#123456" }) { frame } }');
     expect(await lamp.next()).toBe('[cc:2:18,52,86:0]');
@@ -101,14 +102,14 @@ describe("the adapter's link to the API", () => {
     const adapters = [await startAdapter(port), await startAdapter(port)];
     await waitUntil(() => adapters.every((a) => a.ready));
     const lamps = await Promise.all(adapters.map((a) => TestLamp.handshake(a.port, DEVICE_SECRET)));
-    await waitUntil(() => api.services.devices.count() === 2);
+    await waitUntil(() => api.services.lampConnections.count() === 2);
     await graphqlData(port, 'mutation { setPulse(pulse: 3) { frame } }');
     for (const { lamp } of lamps) expect(await lamp.next()).toBe('[cc:2:255,255,255:3]');
     const reset = (await graphqlData(port, 'mutation { sendCommand(command: RESET) { lampsReached } }')).sendCommand;
     expect(reset.lampsReached).toBe(2);
 
     await adapters[0]!.stop();
-    await waitUntil(() => api.services.devices.count() === 1, 3000, "the stopped adapter's lamp to be gone");
+    await waitUntil(() => api.services.lampConnections.count() === 1, 3000, "the stopped adapter's lamp to be gone");
     await adapters[1]!.stop();
     await stop();
   });
@@ -127,22 +128,15 @@ describe("the adapter's link to the API", () => {
     await stop();
   });
 
-  it('keeps adapter operations away from everyone else', async () => {
+  it('tells an adapter over plain HTTP that operations on lamps need its graphql-ws link', async () => {
     const { started, stop } = startApi();
     const port = await started;
-    const anonymous = await graphql(port, 'mutation { reportLampDisconnected(id: "x", reason: "y") }', undefined, {});
-    expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-    const admin = await graphql(port, 'mutation { reportLampDisconnected(id: "x", reason: "y") }');
-    expect(admin.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-    const badToken = await graphql(port, '{ displayState { frame } }', undefined, { authorization: 'Bearer nope' });
-    expect(badToken.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
-    const adapterOverHttp = await graphql(port, 'mutation { reportLampDisconnected(id: "x", reason: "y") }', undefined, {
-      authorization: `Bearer ${ADAPTER_TOKEN}`,
-    });
-    expect(adapterOverHttp.errors?.[0]?.message).toMatch(/graphql-ws link/);
-    const cannotControl = await graphql(port, 'mutation { setMode(mode: OFF) { frame } }', undefined, {
-      authorization: `Bearer ${ADAPTER_TOKEN}`,
-    });
+    const frames = await adapterRequest(port, '{ roomFrames { roomId frame revision } }');
+    expect(frames.body.data?.roomFrames).toContainEqual({ roomId: 'home', frame: '[cc:0:?:?]', revision: expect.any(Number) });
+    const report = await adapterRequest(port, 'mutation { reportLampDisconnected(connectionId: "x.1", reason: "y") }');
+    expect(report.body.errors?.[0]).toMatchObject({ extensions: { code: 'FORBIDDEN' }, message: expect.stringMatching(/graphql-ws link/) });
+    // The adapter token may still read the public schema, and change nothing there.
+    const cannotControl = await graphql(port, 'mutation { setMode(mode: OFF) { frame } }', undefined, AS_ADAPTER);
     expect(cannotControl.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
     await stop();
   });

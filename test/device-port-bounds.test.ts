@@ -65,7 +65,7 @@ describe('connections that end during the handshake', () => {
     });
     await waitUntil(() => adapter.connections().length === 0, 5000, 'every connection to be forgotten');
     // The API was told about the ones it let in, so none of them is listed as connected.
-    await waitUntil(() => api.services.devices.count() === 0, 5000, 'the API to forget the admitted ones');
+    await waitUntil(() => api.services.lampConnections.count() === 0, 5000, 'the API to forget the admitted ones');
   });
 
   it('leave nothing behind when the API cannot be reached (1013)', async () => {
@@ -89,7 +89,7 @@ describe('connections that end during the handshake', () => {
     lamp.close();
     await lamp.closed;
     await waitUntil(() => adapter.connections().length === 0, 3000, 'the lamp to be forgotten');
-    await waitUntil(() => api.services.devices.count() === 0, 3000, 'the API to be told');
+    await waitUntil(() => api.services.lampConnections.count() === 0, 3000, 'the API to be told');
   });
 });
 
@@ -164,7 +164,7 @@ describe('a lamp that does not read what it is sent', () => {
     expect(sent).toBeGreaterThan(1000);
     expect(sent).toBeLessThan((64 * 1024) / '[cc:r:?:?]'.length);
     await waitUntil(() => adapter.connections().length === 0, 3000, 'the dropped lamp to be forgotten');
-    await waitUntil(() => api.services.devices.count() === 0, 3000, 'the API to be told');
+    await waitUntil(() => api.services.lampConnections.count() === 0, 3000, 'the API to be told');
   });
 
   it('keeps a lamp that pings hard but reads, answering it with pongs', async () => {
@@ -172,7 +172,10 @@ describe('a lamp that does not read what it is sent', () => {
     for (let i = 0; i < 20_000; i++) lamp.send('ping');
     lamp.send('d:after the pings');
     await waitUntil(
-      () => api.services.devices.list().some((device) => api.services.devices.debugMessages(device, 1)[0]?.text === 'after the pings'),
+      () =>
+        api.services.lampConnections
+          .list()
+          .some((connection) => api.services.lamps.debugMessages(connection.lampId, 1, null)[0]?.text === 'after the pings'),
       10_000,
       'the pings to be read',
     );

@@ -48,11 +48,11 @@ describe('handshake', () => {
     expect(silent.received).toEqual([]);
   });
 
-  it('does not count a wrong secret as a device', async () => {
+  it('does not count a wrong secret as a lamp', async () => {
     const intruder = await lamp();
     intruder.send('guess');
     await intruder.closed;
-    expect((await graphqlData(httpPort, '{ devices { id } }')).devices).toEqual([]);
+    expect((await graphqlData(httpPort, '{ lamps { totalCount } }')).lamps.totalCount).toBe(0);
   });
 
   it('answers the right secret with ok and the current display packet', async () => {
@@ -95,16 +95,18 @@ describe('an open connection', () => {
 
   it('drops a lamp that goes silent and reports it disconnected', async () => {
     const client = wsClient(httpPort);
-    const events = subscribe(client, 'subscription { deviceEvents { kind reason device { id } } }');
-    await waitUntil(() => api.services.devices.eventSubscribers === 1, 5000, 'the subscription to start');
+    const events = subscribe(client, 'subscription { lampEvents { kind reason lamp { id online } } }');
+    await waitUntil(() => api.services.lampConnections.eventSubscribers === 1, 5000, 'the subscription to start');
     const { lamp: quiet } = await TestLamp.handshake(adapter.port, DEVICE_SECRET);
-    const connected = await events.next();
-    expect(connected.deviceEvents.kind).toBe('CONNECTED');
+    let online = await events.next();
+    // A lamp seen for the first time is ADDED, then ONLINE.
+    if (online.lampEvents.kind === 'ADDED') online = await events.next();
+    expect(online.lampEvents).toMatchObject({ kind: 'ONLINE', lamp: { online: true } });
     // ws answers ping frames by itself, so only stopping pings (as a dead lamp does) counts.
     expect((await quiet.closed).code).toBe(LampCloseCode.HeartbeatTimeout);
     const gone = await events.next();
-    expect(gone.deviceEvents).toMatchObject({ kind: 'DISCONNECTED', device: { id: connected.deviceEvents.device.id } });
-    expect(gone.deviceEvents.reason).toMatch(/no sign of life/);
+    expect(gone.lampEvents).toMatchObject({ kind: 'OFFLINE', lamp: { id: online.lampEvents.lamp.id, online: false } });
+    expect(gone.lampEvents.reason).toMatch(/no sign of life/);
     events.stop();
     await client.dispose();
   });
@@ -124,16 +126,21 @@ describe('an open connection', () => {
   });
 });
 
-describe('devices', () => {
-  it('lists connected lamps with address and times, and forgets them when they leave', async () => {
+describe('lamps', () => {
+  const ONLINE = '{ lamps(online: true) { nodes { id online address connection { id remoteAddress connectedAt lastSeenAt } } } }';
+
+  it('lists a connected lamp with its connection, address and times, and keeps it offline when it leaves', async () => {
     const { lamp: one } = await TestLamp.handshake(adapter.port, DEVICE_SECRET);
-    let devices: any[] = [];
-    await waitUntil(() => api.services.devices.count() === 1);
-    devices = (await graphqlData(httpPort, '{ devices { id name remoteAddress connectedAt lastSeenAt } }')).devices;
-    expect(devices).toHaveLength(1);
-    expect(devices[0]).toMatchObject({ name: null, remoteAddress: '127.0.0.1' });
-    expect(Date.parse(devices[0].connectedAt)).toBeLessThanOrEqual(Date.parse(devices[0].lastSeenAt));
+    await waitUntil(() => api.services.lampConnections.count() === 1);
+    const lamps = (await graphqlData(httpPort, ONLINE)).lamps.nodes;
+    expect(lamps).toHaveLength(1);
+    expect(lamps[0]).toMatchObject({ online: true, address: '127.0.0.1', connection: { remoteAddress: '127.0.0.1' } });
+    expect(lamps[0].connection.id.startsWith(`${adapter.adapterId}.`)).toBe(true);
+    expect(Date.parse(lamps[0].connection.connectedAt)).toBeLessThanOrEqual(Date.parse(lamps[0].connection.lastSeenAt));
     one.close();
-    await waitUntil(() => api.services.devices.count() === 0, 3000, 'the lamp to be reported gone');
+    await waitUntil(() => api.services.lampConnections.count() === 0, 3000, 'the lamp to be reported gone');
+    const kept = (await graphqlData(httpPort, 'query ($id: ID!) { lamp(lampId: $id) { online connection { id } } }', { id: lamps[0].id }))
+      .lamp;
+    expect(kept).toEqual({ online: false, connection: null });
   });
 });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { esp32Image } from './support/firmware-images.js';
 import { AS_ADMIN, graphql, graphqlData, subscribe, wsClient } from './support/graphql.js';
 import { allLamps, connectLamp, dialLamp, hangUp, LAMP_FIELDS, lampById, lampWhen, offline } from './support/lamp-rooms.js';
-import { startSystem, type RunningSystem } from './support/system.js';
+import { DEVICE_SECRET, startSystem, type RunningSystem } from './support/system.js';
 import { esp8266UpdateHeaders, updateCheck } from './support/update-client.js';
 
 let running: RunningSystem;
@@ -300,7 +300,12 @@ describe('firmware records', () => {
       firmwareVersion: '1.0.7',
       firmware: { mac: '5C:CF:7F:00:00:12', lamp: { id: lamp.id } },
     });
+    // Old firmware keeps connecting without naming itself: it is still that lamp.
     await hangUp(socket);
+    await offline(running.http, lamp.id);
+    const again = await connectLamp(running.device, { from: '127.0.0.12' });
+    expect(await lampWhen(running.http, onlineAt('127.0.0.12'), 'the lamp back')).toMatchObject({ id: lamp.id, mac: '5C:CF:7F:00:00:12' });
+    await hangUp(again.lamp);
   });
 
   it('a rollout reaches the lamp with that MAC, not its neighbour at the same address', async () => {
@@ -324,5 +329,132 @@ describe('firmware records', () => {
     await graphqlData(running.http, 'mutation { unassignFirmware(macs: ["5C:CF:7F:00:00:21"]) }');
     await hangUp(a.lamp);
     await hangUp(b.lamp);
+  });
+});
+
+describe('who may be which lamp', () => {
+  it('the shared secret with the MAC of a lamp that has its own secret is refused; that lamp keeps its connection', async () => {
+    const { secret, lamp } = await register('Study');
+    const own = await connectLamp(running.device, { secret, mac: '5C:CF:7F:00:00:31', from: '127.0.0.15' });
+    expect((await lampById(running.http, lamp.id)).mac).toBe('5C:CF:7F:00:00:31');
+    const impostor = await dialLamp(running.device, { mac: '5C:CF:7F:00:00:31', from: '127.0.0.16' });
+    impostor.send(DEVICE_SECRET);
+    expect((await impostor.closed).code).toBe(4401);
+    expect(impostor.received).toEqual([]);
+    expect((await lampById(running.http, lamp.id)).connection.remoteAddress).toBe('127.0.0.15');
+    await graphqlData(running.http, 'mutation($lampIds: [ID!]) { sendCommand(command: RESET, lampIds: $lampIds) { lampsReached } }', {
+      lampIds: [lamp.id],
+    });
+    expect(await own.lamp.next()).toBe('[cc:r:?:?]');
+    await hangUp(own.lamp);
+  });
+
+  it('a second connection with the same own secret replaces the first (4409)', async () => {
+    const { secret, lamp } = await register('Nursery');
+    const first = await connectLamp(running.device, { secret, from: '127.0.0.17' });
+    const second = await connectLamp(running.device, { secret, from: '127.0.0.18' });
+    expect((await first.lamp.closed).code).toBe(4409);
+    const now = await lampWhen(running.http, (l) => l.id === lamp.id && l.connection?.remoteAddress === '127.0.0.18', 'the new connection');
+    expect(now).toMatchObject({ online: true, address: '127.0.0.18' });
+    await hangUp(second.lamp);
+    await offline(running.http, lamp.id);
+  });
+
+  it('a revoked lamp known by its MAC stays out', async () => {
+    const { lamp: socket } = await connectLamp(running.device, { mac: '5C:CF:7F:00:00:32' });
+    const lamp = await lampWhen(running.http, (l) => l.mac === '5C:CF:7F:00:00:32' && l.online, 'the lamp');
+    const { revokeLamp } = await graphqlData(
+      running.http,
+      'mutation($lampId: ID!) { revokeLamp(lampId: $lampId) { online revokedAt hasOwnSecret } }',
+      {
+        lampId: lamp.id,
+      },
+    );
+    expect(revokeLamp).toMatchObject({ online: false, hasOwnSecret: false });
+    expect(revokeLamp.revokedAt).not.toBeNull();
+    expect((await socket.closed).code).toBe(4403);
+    const again = await dialLamp(running.device, { mac: '5C:CF:7F:00:00:32', from: '127.0.0.19' });
+    again.send(DEVICE_SECRET);
+    expect((await again.closed).code).toBe(4401);
+    expect(again.received).toEqual([]);
+  });
+
+  it('a revoked lamp known by its address stays out', async () => {
+    const { lamp: socket } = await connectLamp(running.device, { from: '127.0.0.20' });
+    const lamp = await lampWhen(running.http, onlineAt('127.0.0.20'), 'the lamp');
+    await graphqlData(running.http, 'mutation($lampId: ID!) { revokeLamp(lampId: $lampId) { id } }', { lampId: lamp.id });
+    expect((await socket.closed).code).toBe(4403);
+    await offline(running.http, lamp.id);
+    const again = await dialLamp(running.device, { from: '127.0.0.20' });
+    again.send(DEVICE_SECRET);
+    expect((await again.closed).code).toBe(4401);
+  });
+});
+
+describe('debug lines', () => {
+  it('stay with the lamp across reconnects and come a page at a time', async () => {
+    const first = await connectLamp(running.device, { mac: '5C:CF:7F:00:00:41' });
+    const { id } = await lampWhen(running.http, (l) => l.mac === '5C:CF:7F:00:00:41' && l.online, 'the lamp');
+    const { setDebug } = await graphqlData(
+      running.http,
+      'mutation($lampIds: [ID!]) { setDebug(enabled: true, lampIds: $lampIds) { lampIds } }',
+      {
+        lampIds: [id],
+      },
+    );
+    expect(setDebug.lampIds).toEqual([id]);
+    expect(await first.lamp.next()).toBe('[cc:d:1:?]');
+    const lines = async (args = '') =>
+      (
+        await graphqlData(
+          running.http,
+          `query($lampId: ID!) { lamp(lampId: $lampId) { debugMessages${args} { nodes { text } pageInfo { startCursor hasPreviousPage } } } }`,
+          { lampId: id },
+        )
+      ).lamp.debugMessages;
+    for (const text of ['one', 'two', 'three']) first.lamp.send(`d:${text}`);
+    const deadline = Date.now() + 5000;
+    while ((await lines()).nodes.length < 3 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    await hangUp(first.lamp);
+    await offline(running.http, id);
+    expect((await lines()).nodes.map((n: any) => n.text)).toEqual(['one', 'two', 'three']);
+
+    const second = await connectLamp(running.device, { mac: '5C:CF:7F:00:00:41' });
+    second.lamp.send('d:four');
+    while ((await lines()).nodes.length < 4 && Date.now() < deadline + 5000) await new Promise((resolve) => setTimeout(resolve, 20));
+    const newest = await lines('(last: 2)');
+    expect(newest.nodes.map((n: any) => n.text)).toEqual(['three', 'four']);
+    expect(newest.pageInfo.hasPreviousPage).toBe(true);
+    const older = await lines(`(last: 2, before: "${newest.pageInfo.startCursor}")`);
+    expect(older.nodes.map((n: any) => n.text)).toEqual(['one', 'two']);
+    expect(older.pageInfo.hasPreviousPage).toBe(false);
+    await hangUp(second.lamp);
+  });
+});
+
+describe('lamp events', () => {
+  it('FORGOTTEN carries the lamp as it was, offline', async () => {
+    const { lamp: socket } = await connectLamp(running.device, { mac: '5C:CF:7F:00:00:51' });
+    const lamp = await lampWhen(running.http, (l) => l.mac === '5C:CF:7F:00:00:51' && l.online, 'the lamp');
+    const client = wsClient(running.http);
+    const events = subscribe(client, 'subscription { lampEvents { kind at lamp { id name online } } }');
+    // Renaming it until the subscription reports that shows the subscription is live.
+    for (let round = 0; ; round++) {
+      await graphqlData(running.http, `mutation($lampId: ID!) { renameLamp(lampId: $lampId, name: "Doomed ${round}") { id } }`, {
+        lampId: lamp.id,
+      });
+      if (await events.next(500).catch(() => null)) break;
+    }
+    await graphqlData(running.http, 'mutation($lampId: ID!) { forgetLamp(lampId: $lampId) { id } }', { lampId: lamp.id });
+    let forgotten: any;
+    while (!forgotten) {
+      const { lampEvents } = await events.next();
+      if (lampEvents.kind === 'FORGOTTEN') forgotten = lampEvents;
+    }
+    expect(forgotten.lamp).toMatchObject({ id: lamp.id, online: false });
+    expect(forgotten.lamp.name).toMatch(/^Doomed/);
+    await socket.closed;
+    events.stop();
+    await client.dispose();
   });
 });

@@ -1,7 +1,7 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { graphqlData } from './support/graphql.js';
 import { TestLamp } from './support/lamp.js';
-import { DEVICE_SECRET, startSystem, waitUntil, type RunningSystem } from './support/system.js';
+import { DEVICE_SECRET, startSystem, type RunningSystem } from './support/system.js';
 
 /*
  * The example exchange from the protocol specification, played by a raw WebSocket lamp against the real API
@@ -46,9 +46,9 @@ it('runs the documented exchange frame by frame', async () => {
   ]);
 
   lamp.send('d:This is a Debug-Message');
-  const registry = running.system.api.services.devices;
-  await waitUntil(() => registry.list().some((device) => registry.debugMessages(device, 1).length > 0), 3000, 'the debug line');
-  const { devices } = await graphqlData(running.http, '{ devices { debugMessages { text } } }');
-  expect(devices[0]?.debugMessages).toEqual([{ text: 'This is a Debug-Message' }]);
+  const debugLines = async () =>
+    (await graphqlData(running.http, '{ lamps(online: true) { nodes { debugMessages { nodes { text } } } } }')).lamps.nodes[0]
+      ?.debugMessages.nodes;
+  await vi.waitFor(async () => expect(await debugLines()).toEqual([{ text: 'This is a Debug-Message' }]), { timeout: 3000 });
   lamp.close();
 });

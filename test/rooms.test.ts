@@ -257,10 +257,152 @@ describe('rooms', () => {
   });
 });
 
+describe('lamps by room', () => {
+  it('lists lamps by room position, then name, and filters by room and by online', async () => {
+    const kitchen = await createRoom(running.http, 'Kitchen');
+    const b = await lampWithMac('5C:CF:7F:00:40:01');
+    const a = await lampWithMac('5C:CF:7F:00:40:02');
+    const k = await lampWithMac('5C:CF:7F:00:40:03');
+    const rename = (lampId: string, name: string) =>
+      graphqlData(running.http, 'mutation($lampId: ID!, $name: String!) { renameLamp(lampId: $lampId, name: $name) { id } }', {
+        lampId,
+        name,
+      });
+    await rename(b.id, 'Bravo');
+    await rename(a.id, 'Alpha');
+    await rename(k.id, 'Aardvark');
+    await moveLamp(running.http, k.id, kitchen.id);
+    // Kitchen first, then Home.
+    await graphqlData(running.http, 'mutation($roomIds: [ID!]!) { reorderRooms(roomIds: $roomIds) { id } }', {
+      roomIds: [kitchen.id, 'home'],
+    });
+    const listed = (await graphqlData(running.http, '{ lamps(online: true) { nodes { id } totalCount } }')).lamps;
+    expect(listed.nodes.map((l: any) => l.id)).toEqual([k.id, a.id, b.id]);
+    expect(listed.totalCount).toBe(3);
+
+    const inKitchen = await graphqlData(running.http, 'query($roomId: ID) { lamps(roomId: $roomId) { nodes { id } } }', {
+      roomId: kitchen.id,
+    });
+    expect(inKitchen.lamps.nodes).toEqual([{ id: k.id }]);
+    const room = await graphqlData(
+      running.http,
+      'query($roomId: ID!) { room(roomId: $roomId) { lampCount onlineLampCount lamps { nodes { id name } totalCount } } }',
+      { roomId: kitchen.id },
+    );
+    expect(room.room).toEqual({ lampCount: 1, onlineLampCount: 1, lamps: { nodes: [{ id: k.id, name: 'Aardvark' }], totalCount: 1 } });
+
+    await hangUp(k.lamp);
+    await offline(running.http, k.id);
+    const afterwards = await graphqlData(running.http, 'query($roomId: ID!) { room(roomId: $roomId) { lampCount onlineLampCount } }', {
+      roomId: kitchen.id,
+    });
+    expect(afterwards.room).toEqual({ lampCount: 1, onlineLampCount: 0 });
+    const offlineOnes = (await graphqlData(running.http, '{ lamps(online: false) { nodes { id } } }')).lamps.nodes.map((l: any) => l.id);
+    expect(offlineOnes).toContain(k.id);
+    expect(offlineOnes).not.toContain(a.id);
+  });
+
+  it('a room lamp-events subscription hears only about that room', async () => {
+    const kitchen = await createRoom(running.http, 'Kitchen');
+    const h = await lampWithMac('5C:CF:7F:00:40:04');
+    const k = await lampWithMac('5C:CF:7F:00:40:05');
+    await moveLamp(running.http, k.id, kitchen.id);
+    const client = wsClient(running.http);
+    const events = subscribe(client, 'subscription($roomId: ID) { lampEvents(roomId: $roomId) { kind lamp { id roomId name } } }', {
+      roomId: kitchen.id,
+    });
+    // Renaming the kitchen lamp until the subscription reports it shows the subscription is live.
+    for (let round = 0; ; round++) {
+      await graphqlData(running.http, `mutation($lampId: ID!) { renameLamp(lampId: $lampId, name: "Kitchen lamp ${round}") { id } }`, {
+        lampId: k.id,
+      });
+      if (await events.next(500).catch(() => null)) break;
+    }
+    // Events about the lamp at home, then one about the kitchen lamp: every event up to that one is about the kitchen lamp.
+    await graphqlData(running.http, 'mutation($lampId: ID!) { renameLamp(lampId: $lampId, name: "Home lamp") { id } }', { lampId: h.id });
+    await hangUp(h.lamp);
+    await offline(running.http, h.id);
+    await graphqlData(running.http, 'mutation($lampId: ID!) { renameLamp(lampId: $lampId, name: "Kitchen lamp") { id } }', {
+      lampId: k.id,
+    });
+    for (;;) {
+      const { lampEvents } = await events.next();
+      expect(lampEvents.lamp).toMatchObject({ id: k.id, roomId: kitchen.id });
+      if (lampEvents.lamp.name === 'Kitchen lamp') break;
+    }
+    events.stop();
+    await client.dispose();
+  });
+
+  it('refuses unknown rooms and lamps, both targets at once, and a 101st room, naming what was wrong', async () => {
+    const { id } = await lampWithMac('5C:CF:7F:00:40:06');
+    const refusals: [string, Record<string, unknown>, RegExp][] = [
+      ['mutation($lampId: ID!) { moveLamp(lampId: $lampId, roomId: "room-nowhere") { id } }', { lampId: id }, /room/i],
+      ['mutation { moveLamp(lampId: "lamp-nobody", roomId: "home") { id } }', {}, /lamp/i],
+      ['mutation { setColor(color: { hex: "#ffffff" }, roomId: "room-nowhere") { frame } }', {}, /room/i],
+      ['mutation { setAllRooms(display: { pulse: 12 }) { id } }', {}, /pulse/i],
+      ['mutation { renameRoom(roomId: "room-nowhere", name: "X") { id } }', {}, /room/i],
+      ['mutation { deleteRoom(roomId: "room-nowhere") { roomId } }', {}, /room/i],
+      [
+        'mutation($lampIds: [ID!]) { sendCommand(command: RESET, roomId: "home", lampIds: $lampIds) { lampsReached } }',
+        { lampIds: [id] },
+        /lampIds|room/i,
+      ],
+    ];
+    for (const [query, variables, message] of refusals) {
+      const result = await graphql(running.http, query, variables);
+      expect(result.errors?.[0]?.message, query).toMatch(message);
+    }
+    const unknown = await graphql(running.http, '{ displayState(roomId: "room-nowhere") { frame } }');
+    expect(unknown.errors?.[0]?.message ?? '').toMatch(/room/i);
+    expect((await lampById(running.http, id)).roomId).toBe('home');
+
+    for (let n = 1; n < 100; n++) await createRoom(running.http, `Room ${n}`);
+    expect(await rooms()).toHaveLength(100);
+    const tooMany = await graphql(running.http, 'mutation { createRoom(name: "One too many") { id } }');
+    expect(tooMany.errors?.[0]?.message).toMatch(/100/);
+  });
+});
+
+describe('a read-only token', () => {
+  it('sees rooms and lamps but changes nothing', async () => {
+    const kitchen = await createRoom(running.http, 'Kitchen');
+    const { id } = await lampWithMac('5C:CF:7F:00:40:07');
+    const { createApiToken } = await graphqlData(
+      running.http,
+      'mutation { createApiToken(name: "wall panel", scope: READ_ONLY) { token } }',
+    );
+    const reader = { authorization: `Bearer ${createApiToken.token}` };
+    const seen = await graphql(running.http, '{ rooms { id } lamps { nodes { id } } }', undefined, reader);
+    expect(seen.errors).toBeUndefined();
+    expect(seen.data?.rooms.map((room: any) => room.id)).toEqual(['home', kitchen.id]);
+    for (const mutation of [
+      'mutation { createRoom(name: "Sneaky") { id } }',
+      `mutation { renameRoom(roomId: "${kitchen.id}", name: "Sneaky") { id } }`,
+      'mutation { reorderRooms(roomIds: ["home"]) { id } }',
+      `mutation { deleteRoom(roomId: "${kitchen.id}") { roomId } }`,
+      `mutation { moveLamp(lampId: "${id}", roomId: "${kitchen.id}") { id } }`,
+      `mutation { renameLamp(lampId: "${id}", name: "Sneaky") { id } }`,
+      `mutation { forgetLamp(lampId: "${id}") { id } }`,
+      `mutation { revokeLamp(lampId: "${id}") { id } }`,
+      'mutation { setAllRooms(display: { mode: OFF }) { id } }',
+      `mutation { setColor(color: { hex: "#ffffff" }, roomId: "${kitchen.id}") { frame } }`,
+      `mutation { sendCommand(command: RESET, lampIds: ["${id}"]) { lampsReached } }`,
+    ]) {
+      const result = await graphql(running.http, mutation, undefined, reader);
+      expect(result.errors?.[0]?.extensions?.code, mutation).toBe('FORBIDDEN');
+    }
+    expect(await lampById(running.http, id)).toMatchObject({ roomId: 'home', online: true });
+    expect((await rooms()).map((room) => room.name)).toEqual(['Home', 'Kitchen']);
+  });
+});
+
 describe('a client that knows nothing of rooms', () => {
   it('acts on the default room with displayState, setMode, setColor and setPulse', async () => {
     const kitchen = await createRoom(running.http, 'Kitchen');
     const kitchenFrame = await setRoomColor(running.http, kitchen.id, '#0a0b0c');
+    // A steady light at home to start from (earlier tests left a pulse).
+    await graphqlData(running.http, 'mutation { setPulse(pulse: 0) { frame } }');
     const a = await lampWithMac('5C:CF:7F:00:20:01');
     const b = await lampWithMac('5C:CF:7F:00:20:02');
     await moveLamp(running.http, b.id, kitchen.id);

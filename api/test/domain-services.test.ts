@@ -71,9 +71,20 @@ function addLampRecord(mac: string, address: string, family: 'ESP8266' | 'ESP32'
   });
 }
 
-function connect(id: string, remoteAddress: string): void {
+/** A lamp on the shared secret connects from `remoteAddress`; returns its lamp id. */
+function connect(connectionId: string, remoteAddress: string): string {
   const at = new Date();
-  services.admission.admit('adapter', { id, secret: SHARED_SECRET, remoteAddress, connectedAt: at, lastSeenAt: at });
+  const admission = services.admission.admit('adapter', {
+    connectionId,
+    secret: SHARED_SECRET,
+    remoteAddress,
+    connectedAt: at,
+    lastSeenAt: at,
+    mac: null,
+    firmwareVersion: null,
+  });
+  if (!admission.accepted) throw new Error(admission.reason);
+  return admission.lamp.id;
 }
 
 /** An adapter listening for commands, confirming each for the lamps it names (every lamp for null). */
@@ -84,7 +95,7 @@ function listeningAdapter(): LampCommand[] {
     void commands.next().then(({ value, done }) => {
       if (done) return;
       received.push(value);
-      services.commands.confirm('adapter', value.id, value.deviceIds ?? services.devices.list().map((device) => device.id));
+      services.commands.confirm('adapter', value.id, value.connectionIds ?? services.lampConnections.list().map((c) => c.id));
       confirmNext();
     });
   };
@@ -93,20 +104,23 @@ function listeningAdapter(): LampCommand[] {
 }
 
 describe('rolling out firmware', () => {
+  let lamp1: string;
+  let lamp2: string;
   beforeEach(() => {
     addImage('image');
     addLampRecord(CONNECTED, '10.0.0.1');
     addLampRecord(ALSO_CONNECTED, '10.0.0.2');
     addLampRecord(NOT_CONNECTED, '10.0.0.9');
-    connect('lamp-1', '10.0.0.1');
-    connect('lamp-2', '10.0.0.2');
+    lamp1 = connect('a.1', '10.0.0.1');
+    lamp2 = connect('a.2', '10.0.0.2');
   });
 
-  it("assigns the image to the lamps named and tells those connected, found by their update checks' address", async () => {
+  it("assigns the image to the lamps named and tells those online, linked by their update checks' address", async () => {
     const received = listeningAdapter();
     const rollout = await services.firmware.rollOut('image', [CONNECTED, NOT_CONNECTED]);
-    expect(rollout).toMatchObject({ firmware: { id: 'image' }, macs: [CONNECTED, NOT_CONNECTED], deviceIds: ['lamp-1'] });
-    expect(received.map((command) => [command.packet, command.deviceIds])).toEqual([['[cc:u:?:?]', ['lamp-1']]]);
+    expect(rollout).toMatchObject({ firmware: { id: 'image' }, macs: [CONNECTED, NOT_CONNECTED], lampIds: [lamp1] });
+    expect(received.map((command) => [command.packet, command.connectionIds])).toEqual([['[cc:u:?:?]', ['a.1']]]);
+    expect(services.lamps.find(lamp1)?.mac).toBe(CONNECTED);
     expect(services.firmware.assignments().map((a) => [a.mac, a.firmwareId])).toEqual([
       [CONNECTED, 'image'],
       [NOT_CONNECTED, 'image'],
@@ -116,14 +130,14 @@ describe('rolling out firmware', () => {
   it('as the default, tells every connected lamp', async () => {
     const received = listeningAdapter();
     const rollout = await services.firmware.rollOut('image', null);
-    expect(rollout.deviceIds.sort()).toEqual(['lamp-1', 'lamp-2']);
-    expect(received.map((command) => command.deviceIds)).toEqual([null]);
+    expect(rollout.lampIds.sort()).toEqual([lamp1, lamp2].sort());
+    expect(received.map((command) => command.connectionIds)).toEqual([null]);
     expect(services.firmware.defaultImage()?.id).toBe('image');
   });
 
   it('sends nothing when none of the lamps named is connected, and still assigns', async () => {
     const received = listeningAdapter();
-    expect((await services.firmware.rollOut('image', [NOT_CONNECTED])).deviceIds).toEqual([]);
+    expect((await services.firmware.rollOut('image', [NOT_CONNECTED])).lampIds).toEqual([]);
     expect(received).toEqual([]);
     expect(services.firmware.assignedImage(NOT_CONNECTED)?.id).toBe('image');
   });
@@ -161,41 +175,56 @@ describe('lamp update credentials', () => {
 
 describe("letting lamps in on their adapter's word", () => {
   const at = new Date('2026-01-02T03:04:05Z');
-  const report = (id: string, secret: string) => ({ id, secret, remoteAddress: `10.1.0.${id.length}`, connectedAt: at, lastSeenAt: at });
+  const report = (connectionId: string, secret: string) => ({
+    connectionId,
+    secret,
+    remoteAddress: `10.1.0.${connectionId.length}`,
+    connectedAt: at,
+    lastSeenAt: at,
+    mac: null,
+    firmwareVersion: null,
+  });
 
   it('admits a lamp with the shared secret or its own, as that lamp, and refuses a wrong secret', () => {
-    const { lamp, secret } = services.lamps.register('porch');
+    const { lamp, secret } = services.lamps.register('porch', null);
     expect(services.admission.admit('adapter', report('a', SHARED_SECRET))).toMatchObject({
       accepted: true,
       reason: null,
-      device: { id: 'a', lampId: null, name: null, adapterId: 'adapter', connectedAt: at },
+      lamp: { name: 'Lamp at 10.1.0.1', roomId: 'home' },
+      frame: '[cc:0:?:?]',
     });
     expect(services.admission.admit('adapter', report('bb', secret))).toMatchObject({
       accepted: true,
-      device: { id: 'bb', lampId: lamp.id, name: 'porch', remoteAddress: '10.1.0.2' },
+      lamp: { id: lamp.id, name: 'porch', roomId: 'home' },
     });
     expect(services.admission.admit('adapter', report('ccc', 'wrong'))).toEqual({
       accepted: false,
       reason: 'invalid secret',
-      device: null,
+      lamp: null,
+      frame: null,
     });
-    expect(services.devices.list().map((device) => device.id)).toEqual(['a', 'bb']);
+    expect(services.lampConnections.list().map((connection) => connection.id)).toEqual(['a', 'bb']);
+    expect(services.lamps.find(lamp.id)).toMatchObject({
+      online: true,
+      lastAddress: '10.1.0.2',
+      connection: { id: 'bb', adapterId: 'adapter', connectedAt: at },
+    });
   });
 
-  it("syncs an adapter's list: returns the lamps refused and those another adapter holds, and drops the unlisted", () => {
+  it("syncs an adapter's list: returns the connections refused and those another adapter holds, places the rest, and drops the unlisted", () => {
     services.admission.admit('other', report('taken', SHARED_SECRET));
     services.admission.admit('adapter', report('gone', SHARED_SECRET));
-    const close = services.admission.sync('adapter', [report('ok', SHARED_SECRET), report('bad', 'wrong'), report('taken', SHARED_SECRET)]);
-    expect(close).toEqual(['bad', 'taken']);
+    const answer = services.admission.sync('adapter', [report('ok', SHARED_SECRET), report('bad', 'wrong'), report('taken', SHARED_SECRET)]);
+    expect(answer).toEqual({ refused: ['bad', 'taken'], placements: [{ connectionId: 'ok', roomId: 'home' }] });
     expect(
-      services.devices
+      services.lampConnections
         .list()
-        .map((device) => [device.id, device.adapterId])
+        .map((connection) => [connection.id, connection.adapterId])
         .sort(),
     ).toEqual([
       ['ok', 'adapter'],
       ['taken', 'other'],
     ]);
-    expect(services.devices.get('ok')).toMatchObject({ lampId: null, remoteAddress: '10.1.0.2', connectedAt: at, lastSeenAt: at });
+    expect(services.lampConnections.get('ok')).toMatchObject({ remoteAddress: '10.1.0.2', connectedAt: at, lastSeenAt: at });
   });
 });

@@ -65,13 +65,13 @@ afterEach(async () => {
   rmSync(directory, { recursive: true, force: true });
 });
 
-async function query(document: string): Promise<Record<string, unknown[]>> {
+async function query(document: string): Promise<Record<string, unknown[] | { nodes: unknown[] }>> {
   const response = await fetch(`http://127.0.0.1:${api.port}${GRAPHQL_PATH}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
     body: JSON.stringify({ query: document }),
   });
-  const body = (await response.json()) as { data?: Record<string, unknown[]>; errors?: unknown };
+  const body = (await response.json()) as { data?: Record<string, unknown[] | { nodes: unknown[] }>; errors?: unknown };
   expect(body.errors).toBeUndefined();
   return body.data!;
 }
@@ -80,7 +80,8 @@ async function query(document: string): Promise<Record<string, unknown[]>> {
 async function statementsFor(document: string): Promise<{ statements: number; items: number }> {
   const before = executed();
   const data = await query(document);
-  return { statements: executed() - before, items: Object.values(data)[0]!.length };
+  const list = Object.values(data)[0]!;
+  return { statements: executed() - before, items: Array.isArray(list) ? list.length : list.nodes.length };
 }
 
 /** Adds `count` images, each assigned to a lamp of its own that has checked for updates twice. */
@@ -125,10 +126,10 @@ function addFirmware(from: number, count: number): void {
 
 describe("lists load their items' fields in one query per request, however long the list", () => {
   const lists = {
-    'FirmwareImage.assignedTo': '{ firmwareImages { id assignedTo } }',
+    'FirmwareImage.assignedTo': '{ firmwareImages { nodes { id assignedTo } } }',
     'FirmwareAssignment.firmware': '{ firmwareAssignments { mac firmware { id assignedTo } } }',
-    'LampFirmware.assignedFirmware, pendingFirmware and checks': `{ lampFirmware {
-      mac assignedFirmware { id } pendingFirmware { id } checks(last: 2) { outcome firmware { id } } connection { id } } }`,
+    'LampFirmware.assignedFirmware, pendingFirmware, checks and lamp': `{ lampFirmware { nodes {
+      mac assignedFirmware { id } pendingFirmware { id } checks(first: 2) { nodes { outcome firmware { id } } } lamp { id } } } }`,
   };
 
   for (const [fields, document] of Object.entries(lists)) {
@@ -142,45 +143,50 @@ describe("lists load their items' fields in one query per request, however long 
     });
   }
 
-  it('Lamp.online and Lamp.debugMessages', async () => {
+  it('Lamp.online, Lamp.debugMessages and Lamp.firmware', async () => {
     const lamps = new LampStore(database);
     const addLamps = (from: number, count: number) => {
+      addFirmware(from, count);
       for (let n = from; n < from + count; n++) {
-        lamps.addLamp({ id: `lamp-${n}`, name: `lamp ${n}`, secretHash: `hash-${n}`, createdAt: new Date() });
-        for (const text of ['one', 'two', 'three']) lamps.appendDebugMessage(`lamp-${n}`, { at: new Date(), text });
+        const { lamp } = api.services.lamps.register(`lamp ${n}`, null);
+        const mac = `AA:BB:CC:DD:EE:${n.toString(16).padStart(2, '0').toUpperCase()}`;
+        api.services.lamps.linkUpdateCheck(mac, `10.0.0.${n}`, null);
+        lamps.save({ ...lamp, mac });
+        for (const text of ['one', 'two', 'three']) lamps.appendDebugMessage(lamp.id, { at: new Date(), text });
       }
     };
-    // Connections are held in memory, not in SQLite: count how often they are read.
-    const list = vi.spyOn(api.services.devices, 'list');
-    const ofLamp = vi.spyOn(api.services.devices, 'ofLamp');
-    const connectionReads = () => list.mock.calls.length + ofLamp.mock.calls.length;
-    const document = '{ lamps { id online debugMessages(last: 2) { text } } }';
+    // Connections are held in memory, not in SQLite: listing them per lamp would cost as much.
+    const list = vi.spyOn(api.services.lampConnections, 'list');
+    const document = '{ lamps { nodes { id online debugMessages(last: 2) { nodes { text } } firmware { mac state } } } }';
     addLamps(0, 2);
+    list.mockClear();
     const few = await statementsFor(document);
-    const readsForFew = connectionReads();
     addLamps(2, 20);
+    list.mockClear();
     const many = await statementsFor(document);
     expect([few.items, many.items]).toEqual([2, 22]);
     expect(many.statements).toBe(few.statements);
-    expect(connectionReads() - readsForFew).toBe(readsForFew);
+    expect(list).not.toHaveBeenCalled();
   });
 
-  it('Device.lamp and Device.debugMessages', async () => {
+  it('Lamp.connection, Lamp.room and Lamp.debugMessages of connected lamps', async () => {
     const connect = (from: number, count: number) => {
       for (let n = from; n < from + count; n++) {
-        const { secret } = api.services.lamps.register(`lamp ${n}`);
+        const { secret } = api.services.lamps.register(`lamp ${n}`, null);
         const at = new Date();
         api.services.admission.admit('adapter', {
-          id: `device-${n}`,
+          connectionId: `adapter.${n}`,
           secret,
           remoteAddress: `10.0.1.${n}`,
           connectedAt: at,
           lastSeenAt: at,
+          mac: null,
+          firmwareVersion: null,
         });
-        for (const text of ['one', 'two', 'three']) api.services.devices.addDebugMessage('adapter', `device-${n}`, { at, text });
+        for (const text of ['one', 'two', 'three']) api.services.lampConnections.addDebugMessage('adapter', `adapter.${n}`, { at, text });
       }
     };
-    const document = '{ devices { id lamp { name } debugMessages(last: 2) { text } } }';
+    const document = '{ lamps(online: true) { nodes { connection { id } room { name } debugMessages(last: 2) { nodes { text } } } } }';
     connect(0, 2);
     const few = await statementsFor(document);
     connect(2, 20);

@@ -2,6 +2,7 @@ import { serialize } from 'cookie';
 import { GraphQLError } from 'graphql';
 import { MIN_ADMIN_PASSWORD_LENGTH } from '@cloud-cloud/contract/credentials';
 import { LoginRefused } from '../access/authenticator.js';
+import type { CredentialKind } from '../access/principal.js';
 import { SESSION_COOKIE } from '../access/session-cookie.js';
 import type { ApiTokenRecord, TokenScope } from '../store/credential-store.js';
 import { builder } from './builder.js';
@@ -12,49 +13,70 @@ const ScopeEnum = builder.enumType('Scope', {
   description: 'What a credential allows.',
   values: {
     ADMIN: { description: 'Everything: control the lamps and manage lamps and tokens.' },
-    READ_ONLY: { description: 'Watch state, devices and events; change nothing (for dashboards).' },
+    READ_ONLY: { description: 'Watch rooms, lamps and events; change nothing (for dashboards).' },
     ADAPTER: { description: 'Run a device adapter.' },
   } as const,
 });
 
-const ViewerRef = builder.objectRef<{ scope: TokenScope; credential: string }>('Viewer').implement({
+const CredentialKindEnum = builder.enumType('CredentialKind', {
+  description: 'How a caller authenticated.',
+  values: {
+    SESSION: { value: 'session', description: 'A login session (the admin password), by its cookie.' },
+    API_TOKEN: { value: 'api-token', description: 'An API token created through the API.' },
+    CONFIGURED_TOKEN: { value: 'configured-token', description: 'The admin token set by CC_API_TOKEN.' },
+    ADAPTER_TOKEN: { value: 'adapter-token', description: "The device adapters' token (CC_ADAPTER_TOKEN)." },
+  } as const,
+});
+
+const ViewerRef = builder.objectRef<{ scope: TokenScope; credential: CredentialKind }>('Viewer').implement({
   description: 'Who the API takes the caller for.',
   fields: (t) => ({
-    scope: t.field({ type: ScopeEnum, resolve: (v) => v.scope }),
-    credential: t.exposeString('credential', {
-      description: 'How the caller authenticated: session, api-token, configured-token or adapter-token.',
-    }),
+    scope: t.field({ type: ScopeEnum, description: 'What the credential allows.', resolve: (v) => v.scope }),
+    credential: t.field({ type: CredentialKindEnum, description: 'How the caller authenticated.', resolve: (v) => v.credential }),
   }),
 });
 
 const SessionRef = builder.objectRef<{ expiresAt: Date }>('Session').implement({
-  fields: (t) => ({ expiresAt: t.field({ type: 'DateTime', resolve: (s) => s.expiresAt }) }),
+  description: 'A login session; its token is in an HttpOnly cookie.',
+  fields: (t) => ({ expiresAt: t.field({ type: 'DateTime', description: 'When it ends.', resolve: (s) => s.expiresAt }) }),
 });
 
 const ApiTokenRef = builder.objectRef<ApiTokenRecord>('ApiToken').implement({
   description: 'An API token for a program. Its value is shown once, when it is created.',
   fields: (t) => ({
-    id: t.exposeID('id'),
-    name: t.exposeString('name'),
-    scope: t.field({ type: ScopeEnum, resolve: (r) => r.scope }),
-    createdAt: t.field({ type: 'DateTime', resolve: (r) => r.createdAt }),
-    lastUsedAt: t.field({ type: 'DateTime', nullable: true, resolve: (r) => r.lastUsedAt }),
-    revokedAt: t.field({ type: 'DateTime', nullable: true, resolve: (r) => r.revokedAt }),
+    id: t.exposeID('id', { description: 'Stable id.' }),
+    name: t.exposeString('name', { description: 'What it is for.' }),
+    scope: t.field({ type: ScopeEnum, description: 'What it allows.', resolve: (r) => r.scope }),
+    createdAt: t.field({ type: 'DateTime', description: 'When it was created.', resolve: (r) => r.createdAt }),
+    lastUsedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When it was last used; null if never.',
+      resolve: (r) => r.lastUsedAt,
+    }),
+    revokedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: 'When it was revoked; null while it is valid.',
+      resolve: (r) => r.revokedAt,
+    }),
   }),
 });
 
 const CreatedApiTokenRef = builder.objectRef<{ token: string; record: ApiTokenRecord }>('CreatedApiToken').implement({
+  description: 'A new API token, with its value shown this once.',
   fields: (t) => ({
     token: t.exposeString('token', {
       description: 'Send as "Authorization: Bearer <token>". Shown only here: it is stored hashed.',
     }),
-    apiToken: t.field({ type: ApiTokenRef, resolve: (c) => c.record }),
+    apiToken: t.field({ type: ApiTokenRef, description: 'The token as it is listed.', resolve: (c) => c.record }),
   }),
 });
 
 builder.queryFields((t) => ({
   viewer: t.field({
     type: ViewerRef,
+    description: 'Who the API takes the caller for.',
     authScopes: { observe: true },
     resolve: (_root, _args, { principal }) => {
       if (principal.kind === 'anonymous') throw forbidden('not logged in');
@@ -63,6 +85,7 @@ builder.queryFields((t) => ({
   }),
   apiTokens: t.field({
     type: [ApiTokenRef],
+    description: 'Every API token created, revoked ones too.',
     authScopes: { manage: true },
     resolve: (_root, _args, { authenticator }) => authenticator.listApiTokens(),
   }),
@@ -72,7 +95,7 @@ builder.mutationFields((t) => ({
   login: t.field({
     type: SessionRef,
     description: 'Logs in with the admin password and sets an HttpOnly session cookie. Over HTTP only.',
-    args: { password: t.arg.string({ required: true }) },
+    args: { password: t.arg.string({ required: true, description: 'The admin password.' }) },
     resolve: async (_root, { password }, context) => {
       if (!context.responseCookies) throw forbidden('log in over HTTP: a graphql-ws connection cannot receive a cookie');
       try {
@@ -108,10 +131,11 @@ builder.mutationFields((t) => ({
     },
   }),
   changeAdminPassword: t.boolean({
+    description: 'Replaces the admin password. Answers true.',
     authScopes: { manage: true },
     args: {
-      currentPassword: t.arg.string({ required: true }),
-      newPassword: t.arg.string({ required: true }),
+      currentPassword: t.arg.string({ required: true, description: 'The password in force.' }),
+      newPassword: t.arg.string({ required: true, description: `At least ${MIN_ADMIN_PASSWORD_LENGTH} characters.` }),
     },
     resolve: async (_root, args, { authenticator }) => {
       const { currentPassword, newPassword } = checkArguments(args, { newPassword: atLeastCharacters(MIN_ADMIN_PASSWORD_LENGTH) });
@@ -130,7 +154,7 @@ builder.mutationFields((t) => ({
     authScopes: { manage: true },
     args: {
       name: t.arg.string({ required: true, description: 'What the token is for, e.g. "kitchen dashboard".' }),
-      scope: t.arg({ type: ScopeEnum, required: true }),
+      scope: t.arg({ type: ScopeEnum, required: true, description: 'What it allows.' }),
     },
     resolve: (_root, args, { authenticator }) => {
       const { name, scope } = checkArguments(args, { name: trimmedText(100, { showAllowed: true }) });
@@ -141,10 +165,10 @@ builder.mutationFields((t) => ({
     type: ApiTokenRef,
     description: 'Revokes a token at once; connections it opened are closed.',
     authScopes: { manage: true },
-    args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, { id }, { authenticator }) => {
-      const record = authenticator.revokeApiToken(id);
-      if (!record) throw invalidArgument('id', `no API token with id ${id}`);
+    args: { apiTokenId: t.arg.id({ required: true, description: 'The token.' }) },
+    resolve: (_root, { apiTokenId }, { authenticator }) => {
+      const record = authenticator.revokeApiToken(apiTokenId);
+      if (!record) throw invalidArgument('apiTokenId', `no API token with id ${apiTokenId}`);
       return record;
     },
   }),

@@ -34,6 +34,6 @@ builder.scalarType('File', {
   },
 });
 
-builder.queryType({});
-builder.mutationType({});
-builder.subscriptionType({});
+builder.queryType({ description: 'What a client can read: rooms, lamps, display states, firmware, weather, credentials.' });
+builder.mutationType({ description: 'What a client can change. Each answers with the state after the change.' });
+builder.subscriptionType({ description: 'Changes as they happen, over graphql-ws or server-sent events.' });

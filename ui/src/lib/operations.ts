@@ -365,9 +365,10 @@ export const CREATE_API_TOKEN = graphql(
   `,
   [ApiTokenFields],
 );
-export const REVOKE_API_TOKEN = graphql('mutation RevokeApiToken($id: ID!) { revokeApiToken(id: $id) { ...ApiTokenFields } }', [
-  ApiTokenFields,
-]);
+export const REVOKE_API_TOKEN = graphql(
+  'mutation RevokeApiToken($apiTokenId: ID!) { revokeApiToken(apiTokenId: $apiTokenId) { ...ApiTokenFields } }',
+  [ApiTokenFields],
+);
 
 export const CHANGE_ADMIN_PASSWORD = graphql(
   'mutation ChangeAdminPassword($currentPassword: String!, $newPassword: String!) { changeAdminPassword(currentPassword: $currentPassword, newPassword: $newPassword) }',

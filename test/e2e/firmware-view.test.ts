@@ -85,7 +85,7 @@ describe.runIf(browserAvailable())('the Firmware view', () => {
     expect(await page.getByText(both).count()).toBe(0);
     await del.click();
     await page.getByText('Deleted version 4.2.0.').waitFor();
-    expect((await graphqlData(ui.running.http, '{ firmwareImages { id } }')).firmwareImages).toEqual([]);
+    expect((await graphqlData(ui.running.http, '{ firmwareImages { nodes { id } } }')).firmwareImages.nodes).toEqual([]);
     await context.close();
   });
 

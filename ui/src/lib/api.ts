@@ -27,7 +27,11 @@ export interface Api {
     ...variables: VariablesArgument<Variables>
   ): Promise<Data>;
   /** Follows a subscription; returns the function that stops it. */
-  follow<Data>(document: TypedDocumentNode<Data, Record<string, never>>, onData: (data: Data) => void): () => void;
+  follow<Data, Variables extends AnyVariables>(
+    document: TypedDocumentNode<Data, Variables>,
+    onData: (data: Data) => void,
+    ...variables: VariablesArgument<Variables>
+  ): () => void;
   dispose(): void;
 }
 
@@ -92,8 +96,12 @@ export function createApi(callbacks: ApiCallbacks): Api {
       const result = await client.query(document, (variables ?? {}) as Variables).toPromise();
       return unwrap(result, callbacks);
     },
-    follow<Data>(document: TypedDocumentNode<Data, Record<string, never>>, onData: (data: Data) => void) {
-      const subscription = client.subscription(document, {}).subscribe((result) => {
+    follow<Data, Variables extends AnyVariables>(
+      document: TypedDocumentNode<Data, Variables>,
+      onData: (data: Data) => void,
+      ...[variables]: VariablesArgument<Variables>
+    ) {
+      const subscription = client.subscription(document, (variables ?? {}) as Variables).subscribe((result) => {
         if (result.data) onData(result.data);
       });
       return () => subscription.unsubscribe();

@@ -9,6 +9,7 @@ import { graphql, type ResultOf, type VariablesOf } from '@cloud-cloud/contract/
 
 const DisplayStateFields = graphql(`
   fragment DisplayStateFields on DisplayState {
+    roomId
     mode
     color {
       r
@@ -33,18 +34,23 @@ export type Scope = ResultOf<typeof VIEWER>['viewer']['scope'];
 export const LOGIN = graphql('mutation Login($password: String!) { login(password: $password) { expiresAt } }');
 export const LOGOUT = graphql('mutation Logout { logout }');
 
-export const DISPLAY_STATE_UPDATES = graphql('subscription DisplayStateUpdates { displayState { ...DisplayStateFields } }', [
-  DisplayStateFields,
-]);
-export const SET_MODE = graphql('mutation SetMode($mode: DisplayMode!) { setMode(mode: $mode) { ...DisplayStateFields } }', [
-  DisplayStateFields,
-]);
-export const SET_COLOR = graphql('mutation SetColor($color: ColorInput!) { setColor(color: $color) { ...DisplayStateFields } }', [
-  DisplayStateFields,
-]);
-export const SET_PULSE = graphql('mutation SetPulse($pulse: Int!) { setPulse(pulse: $pulse) { ...DisplayStateFields } }', [
-  DisplayStateFields,
-]);
+/* The home screen: one room's display state at a time (the default room without a roomId). */
+export const DISPLAY_STATE_UPDATES = graphql(
+  'subscription DisplayStateUpdates($roomId: ID) { displayState(roomId: $roomId) { ...DisplayStateFields } }',
+  [DisplayStateFields],
+);
+export const SET_MODE = graphql(
+  'mutation SetMode($mode: DisplayMode!, $roomId: ID) { setMode(mode: $mode, roomId: $roomId) { ...DisplayStateFields } }',
+  [DisplayStateFields],
+);
+export const SET_COLOR = graphql(
+  'mutation SetColor($color: ColorInput!, $roomId: ID) { setColor(color: $color, roomId: $roomId) { ...DisplayStateFields } }',
+  [DisplayStateFields],
+);
+export const SET_PULSE = graphql(
+  'mutation SetPulse($pulse: Int!, $roomId: ID) { setPulse(pulse: $pulse, roomId: $roomId) { ...DisplayStateFields } }',
+  [DisplayStateFields],
+);
 
 const WeatherFields = graphql(`
   fragment WeatherFields on Weather {
@@ -76,38 +82,122 @@ export type WeatherInfo = ResultOf<typeof WeatherFields>;
 export const WEATHER_UPDATES = graphql('subscription WeatherUpdates { weather { ...WeatherFields } }', [WeatherFields]);
 export const REFRESH_WEATHER = graphql('mutation RefreshWeather { refreshWeather { ...WeatherFields } }', [WeatherFields]);
 
-export const DEVICES = graphql(`
-  query Devices {
-    devices {
+/* Rooms and lamps. */
+
+const RoomFields = graphql(
+  `
+    fragment RoomFields on Room {
       id
       name
-      lampId
-      remoteAddress
-      connectedAt
-      lastSeenAt
-    }
-    lamps {
-      id
-      name
-      revokedAt
-      online
-      connections {
-        id
-        connectedAt
-        lastSeenAt
-        remoteAddress
+      position
+      isDefault
+      lampCount
+      onlineLampCount
+      displayState {
+        ...DisplayStateFields
       }
     }
-    debugEnabled
+  `,
+  [DisplayStateFields],
+);
+export type RoomInfo = ResultOf<typeof RoomFields>;
+/** Every room at once, then again after every change to any of them. */
+export const ROOMS = graphql('subscription Rooms { rooms { ...RoomFields } }', [RoomFields]);
+export const CREATE_ROOM = graphql('mutation CreateRoom($name: String!) { createRoom(name: $name) { ...RoomFields } }', [RoomFields]);
+export const RENAME_ROOM = graphql(
+  'mutation RenameRoom($roomId: ID!, $name: String!) { renameRoom(roomId: $roomId, name: $name) { ...RoomFields } }',
+  [RoomFields],
+);
+export const REORDER_ROOMS = graphql('mutation ReorderRooms($roomIds: [ID!]!) { reorderRooms(roomIds: $roomIds) { ...RoomFields } }', [
+  RoomFields,
+]);
+export const DELETE_ROOM = graphql('mutation DeleteRoom($roomId: ID!) { deleteRoom(roomId: $roomId) { roomId movedLampIds } }');
+
+const LampFields = graphql(`
+  fragment LampFields on Lamp {
+    id
+    name
+    roomId
+    identity
+    weakIdentity
+    hasOwnSecret
+    online
+    statusSince
+    lastSeenAt
+    address
+    mac
+    firmwareVersion
+    revokedAt
   }
 `);
-export type DeviceInfo = ResultOf<typeof DEVICES>['devices'][number];
-export type LampInfo = ResultOf<typeof DEVICES>['lamps'][number];
-export const DEVICE_EVENTS = graphql(
-  'subscription DeviceEvents { deviceEvents { kind at reason device { id name remoteAddress } message { at text } } }',
+export type LampInfo = ResultOf<typeof LampFields>;
+export const LAMPS = graphql(
+  `
+    query Lamps($after: String) {
+      lamps(first: 100, after: $after) {
+        nodes {
+          ...LampFields
+        }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+      }
+      debugEnabled
+    }
+  `,
+  [LampFields],
 );
+export const LAMP_DETAIL = graphql(
+  `
+    query LampDetail($lampId: ID!) {
+      lamp(lampId: $lampId) {
+        ...LampFields
+        firmware {
+          mac
+          family
+          runningVersion
+          state
+          lastCheckAt
+          assignedFirmware {
+            version
+          }
+          pendingFirmware {
+            version
+          }
+        }
+        debugMessages(last: 30) {
+          nodes {
+            at
+            text
+          }
+        }
+      }
+    }
+  `,
+  [LampFields],
+);
+export type LampDetail = NonNullable<ResultOf<typeof LAMP_DETAIL>['lamp']>;
+export const LAMP_EVENTS = graphql('subscription LampEvents { lampEvents { kind at reason lamp { ...LampFields } message { at text } } }', [
+  LampFields,
+]);
+export type LampEventInfo = ResultOf<typeof LAMP_EVENTS>['lampEvents'];
+export const RENAME_LAMP = graphql(
+  'mutation RenameLamp($lampId: ID!, $name: String!) { renameLamp(lampId: $lampId, name: $name) { ...LampFields } }',
+  [LampFields],
+);
+export const MOVE_LAMP = graphql(
+  'mutation MoveLamp($lampId: ID!, $roomId: ID!) { moveLamp(lampId: $lampId, roomId: $roomId) { ...LampFields } }',
+  [LampFields],
+);
+export const FORGET_LAMP = graphql('mutation ForgetLamp($lampId: ID!) { forgetLamp(lampId: $lampId) { id } }');
+export const REGISTER_LAMP = graphql(
+  'mutation RegisterLamp($name: String!, $roomId: ID) { registerLamp(name: $name, roomId: $roomId) { secret lamp { ...LampFields } } }',
+  [LampFields],
+);
+/** Without lampIds, every connected lamp. */
 export const SEND_COMMAND = graphql(
-  'mutation SendCommand($command: DeviceCommand!, $deviceIds: [ID!]) { sendCommand(command: $command, deviceIds: $deviceIds) { lampsReached } }',
+  'mutation SendCommand($command: DeviceCommand!, $lampIds: [ID!]) { sendCommand(command: $command, lampIds: $lampIds) { lampsReached } }',
 );
 export const SET_DEBUG = graphql('mutation SetDebug($enabled: Boolean!) { setDebug(enabled: $enabled) { lampsReached } }');
 
@@ -130,34 +220,48 @@ export type FirmwareImageInfo = ResultOf<typeof FirmwareImageFields>;
 export const FIRMWARE = graphql(
   `
     query Firmware($first: Int!, $after: String) {
-      firmwareImages {
-        ...FirmwareImageFields
+      firmwareImages(first: 100) {
+        nodes {
+          ...FirmwareImageFields
+        }
       }
       lampFirmware(first: $first, after: $after) {
-        mac
-        family
-        runningVersion
-        lastCheckAt
-        address
-        state
-        assignedFirmware {
-          version
+        nodes {
+          mac
+          family
+          runningVersion
+          lastCheckAt
+          address
+          state
+          lamp {
+            name
+          }
+          assignedFirmware {
+            version
+          }
+          checks(first: 1) {
+            nodes {
+              outcome
+              detail
+              at
+            }
+          }
         }
-        checks(last: 1) {
-          outcome
-          detail
-          at
+        pageInfo {
+          hasNextPage
+          endCursor
         }
+        totalCount
       }
-      lampFirmwareCount
     }
   `,
   [FirmwareImageFields],
 );
-export type LampFirmwareInfo = ResultOf<typeof FIRMWARE>['lampFirmware'][number];
+export type LampFirmwareInfo = ResultOf<typeof FIRMWARE>['lampFirmware']['nodes'][number];
+export type ChipTarget = NonNullable<FirmwareImageInfo['target']>;
 export const UPLOAD_FIRMWARE = graphql(
   `
-    mutation UploadFirmware($file: File!, $version: String, $target: String, $notes: String) {
+    mutation UploadFirmware($file: File!, $version: String, $target: ChipTarget, $notes: String) {
       uploadFirmware(file: $file, version: $version, target: $target, notes: $notes) {
         ...FirmwareImageFields
       }
@@ -261,9 +365,10 @@ export const CREATE_API_TOKEN = graphql(
   `,
   [ApiTokenFields],
 );
-export const REVOKE_API_TOKEN = graphql('mutation RevokeApiToken($id: ID!) { revokeApiToken(id: $id) { ...ApiTokenFields } }', [
-  ApiTokenFields,
-]);
+export const REVOKE_API_TOKEN = graphql(
+  'mutation RevokeApiToken($apiTokenId: ID!) { revokeApiToken(apiTokenId: $apiTokenId) { ...ApiTokenFields } }',
+  [ApiTokenFields],
+);
 
 export const CHANGE_ADMIN_PASSWORD = graphql(
   'mutation ChangeAdminPassword($currentPassword: String!, $newPassword: String!) { changeAdminPassword(currentPassword: $currentPassword, newPassword: $newPassword) }',

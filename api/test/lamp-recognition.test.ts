@@ -6,7 +6,7 @@ import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LampCommand } from '../src/commands/command-dispatch.js';
 import { InvalidInput } from '../src/invalid-input.js';
-import type { LampReport } from '../src/lamps/lamp-admission.js';
+import type { LampReport } from '@cloud-cloud/contract/lamp-identity';
 import { buildServices, type ApiServices } from '../src/services.js';
 import { openDatabase, type SqliteDatabase } from '../src/store/database.js';
 

@@ -24,3 +24,15 @@ export function normalizeFirmwareVersion(text: string): string | null {
   if (trimmed.length === 0 || trimmed.length > MAX_FIRMWARE_VERSION_LENGTH) return null;
   return /^[\x20-\x7e]+$/.test(trimmed) ? trimmed : null;
 }
+
+/** A lamp connection as its adapter reports it to the API, with what the lamp said in its handshake. */
+export interface LampReport {
+  connectionId: string;
+  secret: string;
+  remoteAddress: string;
+  connectedAt: Date;
+  lastSeenAt: Date;
+  /** From the connection URL when the lamp gave a valid one, normalised by `normalizeMac`. */
+  mac: string | null;
+  firmwareVersion: string | null;
+}

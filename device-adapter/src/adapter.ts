@@ -1,3 +1,4 @@
+import type { LampReport } from '@cloud-cloud/contract/lamp-identity';
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -5,7 +6,7 @@ import { ADAPTER_ID, ADAPTER_ID_RULE } from '@cloud-cloud/contract/ids';
 import { LampCloseCode } from '@cloud-cloud/protocol/close-codes';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { ApiLink, LinkDown, type LampReport } from './api-link.js';
+import { ApiLink, LinkDown } from './api-link.js';
 import { CommandDelivery } from './command-delivery.js';
 import { identityFromUrl } from './connection-url.js';
 import { AdmissionUnavailable, LampConnection, type Admission, type LampConnectionHost } from './lamp-connection.js';

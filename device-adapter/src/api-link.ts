@@ -1,3 +1,4 @@
+import type { LampReport } from '@cloud-cloud/contract/lamp-identity';
 import type { ResultOf, TadaDocumentNode } from '@cloud-cloud/contract/graphql';
 import { ADAPTER_GRAPHQL_PATH, GRAPHQL_PATH, MAX_OPERATIONS_PER_CONNECTION } from '@cloud-cloud/contract/http';
 import { print, type DocumentNode } from 'graphql';
@@ -14,18 +15,6 @@ import {
   ROOM_FRAMES,
   SYNC_LAMPS,
 } from './api-operations.js';
-
-/** A lamp connection as the adapter reports it to the API. */
-export interface LampReport {
-  connectionId: string;
-  secret: string;
-  remoteAddress: string;
-  connectedAt: Date;
-  lastSeenAt: Date;
-  /** From the connection URL, when the lamp gave a valid one. */
-  mac: string | null;
-  firmwareVersion: string | null;
-}
 
 /**
  * A packet to write, connections to close, or lamps to file under another room, for some or

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { WebSocketServer } from 'ws';
 import { accessOf, type Principal } from '../access/principal.js';
 import type { ApiContext } from '../context.js';
-import { SubscriberBehind } from '../events/pubsub.js';
+import { maskError } from '../http/error-masking.js';
 import { serveGraphqlWs } from '../http/graphql-ws-link.js';
 import { refuseOversizedBody } from '../http/request-limits.js';
 import { queryLimitPlugins } from '../http/request-guards.js';
@@ -15,8 +15,7 @@ import { requestOrigin } from '../http/request-origin.js';
 import { principalOfRequest } from '../http/request-principal.js';
 import { useSubscriptionLifetime } from '../http/subscription-lifetime.js';
 import type { ApiServerContext, ApiYoga } from '../http/yoga.js';
-import { InvalidInput } from '../invalid-input.js';
-import { ApiErrorCode, invalidArgument, subscriberTooSlow } from '../schema/errors.js';
+import { ApiErrorCode } from '../schema/errors.js';
 import { RequestLoaders } from '../schema/request-loaders.js';
 import type { ApiServices } from '../services.js';
 import { adapterLinkPolicy, NOT_AN_ADAPTER } from './adapter-link-policy.js';
@@ -56,7 +55,7 @@ export function serveAdapterEndpoint({ services, logger, trustProxy, maxBodyByte
     landingPage: false,
     graphiql: false,
     cors: false,
-    maskedErrors: { maskError: (error, message) => maskError(error, message, endpointLogger) },
+    maskedErrors: { maskError: (error, message, isDev) => maskError(error, message, endpointLogger, isDev ?? false) },
     logging: {
       debug: (...args) => endpointLogger.debug(args.join(' ')),
       info: (...args) => endpointLogger.info(args.join(' ')),
@@ -121,18 +120,4 @@ export function serveAdapterEndpoint({ services, logger, trustProxy, maxBodyByte
 function refuse(response: ServerResponse, status: number, code: string, message: string): void {
   response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
   response.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
-}
-
-/** As on the public endpoint: errors an adapter can act on pass; anything else is logged and masked. */
-function maskError(error: unknown, message: string, logger: Logger): Error {
-  const original = error instanceof GraphQLError ? error.originalError : error;
-  if (error instanceof GraphQLError && (!original || original instanceof GraphQLError)) return error;
-  const located = error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {};
-  if (original instanceof InvalidInput) {
-    const refusal = invalidArgument(original.argument, original.message, original.allowed);
-    return new GraphQLError(refusal.message, { ...located, extensions: refusal.extensions });
-  }
-  if (original instanceof SubscriberBehind) return subscriberTooSlow(original.backlog);
-  logger.error({ err: original }, 'internal error');
-  return new GraphQLError(message, { ...located, extensions: { code: ApiErrorCode.InternalServerError } });
 }

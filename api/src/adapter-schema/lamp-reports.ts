@@ -1,3 +1,4 @@
+import type { LampReport } from '@cloud-cloud/contract/lamp-identity';
 import { LAMP_ID, LAMP_ID_RULE } from '@cloud-cloud/contract/ids';
 import {
   FIRMWARE_VERSION_RULE,
@@ -6,7 +7,7 @@ import {
   normalizeFirmwareVersion,
   normalizeMac,
 } from '@cloud-cloud/contract/lamp-identity';
-import type { Admission, LampReport } from '../lamps/lamp-admission.js';
+import type { Admission } from '../lamps/lamp-admission.js';
 import { ConnectionIdTaken } from '../lamps/lamp-admission.js';
 import { checkArguments, eachOf, type ArgumentRule } from '../schema/arguments.js';
 import { forbidden, invalidArgument } from '../schema/errors.js';

@@ -1,16 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { GraphQLError, type GraphQLSchema } from 'graphql';
+import type { GraphQLSchema } from 'graphql';
 import { createYoga, type Plugin, type YogaInitialContext, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import { accessOf, type Principal } from '../access/principal.js';
 import { useRequireCredentials } from '../access/require-credentials.js';
 import type { ApiContext, RequestOrigin } from '../context.js';
-import { SubscriberBehind } from '../events/pubsub.js';
-import { InvalidInput } from '../invalid-input.js';
-import { ApiErrorCode, invalidArgument, subscriberTooSlow } from '../schema/errors.js';
 import { RequestLoaders } from '../schema/request-loaders.js';
 import type { ApiServices } from '../services.js';
+import { maskError } from './error-masking.js';
 import { queryLimitPlugins, useCsrfPrevention } from './request-guards.js';
 import { requestOrigin } from './request-origin.js';
 import { principalOfRequest } from './request-principal.js';
@@ -65,7 +63,7 @@ export function buildYoga({ schema, services, logger, trustProxy }: YogaOptions)
     landingPage: false,
     // Same-origin pages only; scripts and servers are not affected by CORS.
     cors: false,
-    maskedErrors: { maskError: (error, message, isDev) => maskError(error, message, isDev ?? false, logger) },
+    maskedErrors: { maskError: (error, message, isDev) => maskError(error, message, logger, isDev ?? false) },
     logging: {
       debug: (...args) => logger.debug(args.join(' ')),
       info: (...args) => logger.info(args.join(' ')),
@@ -103,31 +101,6 @@ function useResponseCookies(cookies: WeakMap<IncomingMessage, string[]>): Plugin
       for (const cookie of (req && cookies.get(req)) ?? []) response.headers.append('set-cookie', cookie);
     },
   };
-}
-
-/**
- * Errors a client can act on (GraphQL errors: validation, not allowed, bad input, and inputs a
- * domain operation refused) pass, the latter as BAD_USER_INPUT. Anything else is a fault of
- * ours: logged in full, answered with a generic message and `INTERNAL_SERVER_ERROR`; the detail
- * is added only in development.
- */
-function maskError(error: unknown, message: string, isDev: boolean, logger: Logger): Error {
-  const original = error instanceof GraphQLError ? error.originalError : error;
-  if (error instanceof GraphQLError && (!original || original instanceof GraphQLError)) return error;
-  const located = error instanceof GraphQLError ? { nodes: error.nodes, path: error.path } : {};
-  if (original instanceof InvalidInput) {
-    const refusal = invalidArgument(original.argument, original.message, original.allowed);
-    return new GraphQLError(refusal.message, { ...located, extensions: refusal.extensions });
-  }
-  if (original instanceof SubscriberBehind) return subscriberTooSlow(original.backlog);
-  logger.error({ err: original }, 'internal error');
-  return new GraphQLError(message, {
-    ...located,
-    extensions: {
-      code: ApiErrorCode.InternalServerError,
-      ...(isDev && original instanceof Error ? { detail: original.message } : {}),
-    },
-  });
 }
 
 const DEFAULT_GRAPHIQL_QUERY = /* GraphQL */ `

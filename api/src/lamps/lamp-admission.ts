@@ -1,21 +1,10 @@
+import type { LampReport } from '@cloud-cloud/contract/lamp-identity';
 import type { RoomDisplays } from '../rooms/room-displays.js';
 import type { LampRecords } from './lamp-records.js';
 import { ConnectionIdTaken, type LampConnections } from './lamp-connections.js';
 import type { LampRecognition } from './lamp-identity.js';
 
 export { ConnectionIdTaken };
-
-/** A lamp connection as its adapter reports it, with what the lamp sent in its handshake. */
-export interface LampReport {
-  connectionId: string;
-  secret: string;
-  remoteAddress: string;
-  connectedAt: Date;
-  lastSeenAt: Date;
-  /** Already validated and normalised by the adapter schema. */
-  mac: string | null;
-  firmwareVersion: string | null;
-}
 
 export type Admission =
   | { accepted: true; reason: null; lamp: { id: string; name: string; roomId: string }; frame: string }

@@ -238,7 +238,8 @@ describe('graphql-ws connections', () => {
       10_000,
       'every subscriber to end on the last state',
     );
-  });
+    // Some 300 changes one after another: seconds on a quiet machine, more beside other suites.
+  }, 60_000);
 
   it('closes a connection whose events pile up unread past the bound', async () => {
     running = await startSystem({ maxSubscriberBacklog: 5 });

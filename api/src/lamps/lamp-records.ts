@@ -4,13 +4,18 @@ import type { LampRecord, LampStore, StoredDebugMessage } from '../store/lamp-st
 /**
  * Every lamp's record, held in memory (lamps are counted in thousands at most) and written
  * through to the store, with the lookups recognising a lamp needs: by own secret, by MAC, by
- * address. Records handed out are copies; changes go through `save`.
+ * address, by name. Those are indexed, so a burst of lamps connecting does not scan every
+ * record for each. Records handed out are copies; changes go through `save`.
  */
 export class LampRecords {
   readonly #byId = new Map<string, LampRecord>();
+  readonly #bySecretHash = new KeyIndex();
+  readonly #byMac = new KeyIndex();
+  readonly #byAddress = new KeyIndex();
+  readonly #byName = new KeyIndex();
 
   constructor(private readonly store: LampStore) {
-    for (const lamp of store.all()) this.#byId.set(lamp.id, lamp);
+    for (const lamp of store.all()) this.#put(lamp);
   }
 
   find(id: string): LampRecord | undefined {
@@ -27,22 +32,27 @@ export class LampRecords {
   }
 
   bySecretHash(secretHash: string): LampRecord | undefined {
-    return this.#first((lamp) => lamp.secretHash === secretHash);
+    return this.#firstOf(this.#bySecretHash.ids(secretHash));
   }
 
   byMac(mac: string): LampRecord | undefined {
-    return this.#first((lamp) => lamp.mac === mac);
+    return this.#firstOf(this.#byMac.ids(mac));
   }
 
   /** Lamps recognised by their address (weak identity) last seen at `address`. */
   atAddress(address: string): LampRecord[] {
-    return this.all().filter((lamp) => lamp.identity === 'ADDRESS' && lamp.lastAddress === address);
+    const lamps: LampRecord[] = [];
+    for (const id of this.#byAddress.ids(address)) {
+      const lamp = this.#byId.get(id);
+      if (lamp?.identity === 'ADDRESS') lamps.push({ ...lamp });
+    }
+    return lamps;
   }
 
   /** Whether a lamp other than `exceptId` has this name (case-insensitively). */
   nameTaken(name: string, exceptId: string | null = null): boolean {
-    const wanted = name.toLowerCase();
-    return this.#first((lamp) => lamp.id !== exceptId && lamp.name.toLowerCase() === wanted) !== undefined;
+    for (const id of this.#byName.ids(name.toLowerCase())) if (id !== exceptId) return true;
+    return false;
   }
 
   /** `base`, or `base (2)`, `base (3)`… whichever no lamp has yet. */
@@ -53,7 +63,7 @@ export class LampRecords {
 
   save(lamp: LampRecord): LampRecord {
     this.store.save(lamp);
-    this.#byId.set(lamp.id, { ...lamp });
+    this.#put({ ...lamp });
     return { ...lamp };
   }
 
@@ -63,7 +73,7 @@ export class LampRecords {
    * of known lamps reconnecting costs no disk writes.
    */
   remember(lamp: LampRecord): LampRecord {
-    this.#byId.set(lamp.id, { ...lamp });
+    this.#put({ ...lamp });
     return { ...lamp };
   }
 
@@ -86,7 +96,7 @@ export class LampRecords {
   /** Deletes the record with its debug lines and its own secret. */
   forget(id: string): void {
     this.store.forget(id);
-    this.#byId.delete(id);
+    this.#drop(id);
   }
 
   /** Files these lamps under another room (their rows are already moved, e.g. with a deleted room). */
@@ -111,11 +121,58 @@ export class LampRecords {
     return this.store.recentDebugMessagesOf(lampIds, limit);
   }
 
-  #first(test: (lamp: LampRecord) => boolean): LampRecord | undefined {
-    for (const lamp of this.#byId.values()) if (test(lamp)) return { ...lamp };
+  #firstOf(ids: Iterable<string>): LampRecord | undefined {
+    for (const id of ids) {
+      const lamp = this.#byId.get(id);
+      if (lamp) return { ...lamp };
+    }
     return undefined;
   }
+
+  #put(lamp: LampRecord): void {
+    this.#drop(lamp.id);
+    this.#byId.set(lamp.id, lamp);
+    this.#bySecretHash.add(lamp.secretHash, lamp.id);
+    this.#byMac.add(lamp.mac, lamp.id);
+    this.#byAddress.add(lamp.lastAddress, lamp.id);
+    this.#byName.add(lamp.name.toLowerCase(), lamp.id);
+  }
+
+  #drop(id: string): void {
+    const lamp = this.#byId.get(id);
+    if (!lamp) return;
+    this.#byId.delete(id);
+    this.#bySecretHash.remove(lamp.secretHash, id);
+    this.#byMac.remove(lamp.mac, id);
+    this.#byAddress.remove(lamp.lastAddress, id);
+    this.#byName.remove(lamp.name.toLowerCase(), id);
+  }
 }
+
+/** Lamp ids by one field's value; a value may be shared (names of a revoked and an active lamp, say). */
+class KeyIndex {
+  readonly #ids = new Map<string, Set<string>>();
+
+  ids(key: string): ReadonlySet<string> {
+    return this.#ids.get(key) ?? NONE;
+  }
+
+  add(key: string | null, id: string): void {
+    if (key === null) return;
+    const ids = this.#ids.get(key);
+    if (ids) ids.add(id);
+    else this.#ids.set(key, new Set([id]));
+  }
+
+  remove(key: string | null, id: string): void {
+    if (key === null) return;
+    const ids = this.#ids.get(key);
+    ids?.delete(id);
+    if (ids?.size === 0) this.#ids.delete(key);
+  }
+}
+
+const NONE: ReadonlySet<string> = new Set();
 
 /** A new lamp's id: `lamp-` and 12 random base32-ish characters. */
 export function newLampId(): string {

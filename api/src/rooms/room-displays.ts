@@ -27,6 +27,11 @@ export interface DisplayChange {
   pulse?: number;
 }
 
+export interface RoomChange {
+  roomId: string;
+  change: DisplayChange;
+}
+
 /**
  * `displayState:<room id>` carries each change of that room (null: the room was deleted);
  * `roomFrames` only wakes the frame followers, which then read what changed.
@@ -99,12 +104,21 @@ export class RoomDisplays {
   }
 
   change(roomId: string, change: DisplayChange): DisplayState {
-    return this.#apply([roomId], change)[0]!;
+    return this.changeRooms([{ roomId, change }])[0]!;
   }
 
   /** The same change in every room: each room changes (and is published) once. */
   changeAll(change: DisplayChange): DisplayState[] {
-    return this.#apply([...this.#states.keys()], change);
+    return this.changeRooms([...this.#states.keys()].map((roomId) => ({ roomId, change })));
+  }
+
+  /**
+   * A change for each of these rooms (a scene, say), stored together and published once per
+   * room. Throws before changing anything when a room does not exist.
+   */
+  changeRooms(changes: readonly RoomChange[]): DisplayState[] {
+    for (const { roomId } of changes) this.#require(roomId);
+    return this.#apply(changes);
   }
 
   /** Changes what weather mode shows, in every room. Returns whether anything changed. */
@@ -112,15 +126,15 @@ export class RoomDisplays {
     if (weather.state === this.#weather.state && weather.intensity === this.#weather.intensity) return false;
     this.#weather = { ...weather };
     this.state.saveWeatherDisplay(this.#weather);
-    this.#apply([...this.#states.keys()], {});
+    this.#apply([...this.#states.keys()].map((roomId) => ({ roomId, change: {} })));
     return true;
   }
 
-  #apply(roomIds: readonly string[], change: DisplayChange): DisplayState[] {
+  #apply(changes: readonly RoomChange[]): DisplayState[] {
     const now = this.clock.now();
     const results: DisplayState[] = [];
     const changed: DisplayState[] = [];
-    for (const roomId of roomIds) {
+    for (const { roomId, change } of changes) {
       const current = this.#require(roomId);
       const candidate: DisplayState = {
         ...current,

@@ -1,8 +1,9 @@
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { esp32Image } from './support/firmware-images.js';
 import { AS_ADMIN, graphql, graphqlData, subscribe, wsClient } from './support/graphql.js';
 import { allLamps, connectLamp, dialLamp, hangUp, LAMP_FIELDS, lampById, lampWhen, offline } from './support/lamp-rooms.js';
-import { DEVICE_SECRET, startSystem, temporaryDataDir, type RunningSystem } from './support/system.js';
+import { DEVICE_SECRET, startSystem, temporaryDataDir, waitUntil, type RunningSystem } from './support/system.js';
 import { esp8266UpdateHeaders, updateCheck } from './support/update-client.js';
 
 let running: RunningSystem;
@@ -564,6 +565,33 @@ describe('across a restart', () => {
         await again.stop();
       }
     } finally {
+      data.remove();
+    }
+  });
+
+  it("an online lamp's last-seen time is stored while it is online, so a crash loses little of it", async () => {
+    const data = temporaryDataDir();
+    const system = await startSystem({ databaseFile: data.databaseFile, onlineTimesEveryMs: 100, seenReportIntervalMs: 100 });
+    // A second connection to the same file, as a look at what a crash would leave behind.
+    const onDisk = new Database(data.databaseFile, { readonly: true });
+    try {
+      const { lamp: socket } = await connectLamp(system.device, { mac: '5C:CF:7F:00:00:63' });
+      const lamp = await lampWhen(system.http, (l) => l.mac === '5C:CF:7F:00:00:63' && l.online, 'the lamp');
+      const stored = () =>
+        (onDisk.prepare('SELECT last_seen_at FROM lamps WHERE id = ?').get(lamp.id) as { last_seen_at: string | null }).last_seen_at;
+      const connectedSeen = stored();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      socket.send('ping');
+      await socket.waitFor('pong');
+      const heardAt = Date.now();
+      await waitUntil(() => stored() !== connectedSeen, 5000, 'the newer last-seen time on disk');
+      expect(Date.parse(stored()!)).toBeGreaterThanOrEqual(Date.parse(lamp.connection.connectedAt));
+      expect(Date.parse(stored()!)).toBeLessThanOrEqual(heardAt);
+      expect((await lampById(system.http, lamp.id)).lastSeenAt).toBe(stored());
+      await hangUp(socket);
+    } finally {
+      onDisk.close();
+      await system.stop();
       data.remove();
     }
   });

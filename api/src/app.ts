@@ -27,6 +27,8 @@ export interface ApiOptions extends ServiceOptions {
   uiDirectory?: string;
   /** Largest request body accepted. Default 1 MiB. */
   maxBodyBytes?: number;
+  /** How often online lamps' last-seen times are stored. Default 60 s. */
+  onlineTimesEveryMs?: number;
 }
 
 export interface ApiStarted {
@@ -90,8 +92,18 @@ export function buildApi(options: ApiOptions): Api {
     trustProxy,
   });
 
+  // A failed write (a full disk, say) is logged and tried again next time; it never stops the API.
+  const storeOnlineTimes = () => {
+    try {
+      services.lampConnections.storeOnlineTimes();
+    } catch (error) {
+      logger.error({ err: error }, "could not store the lamps' last-seen times");
+    }
+  };
+
   let port = 0;
   let sessionExpiry: NodeJS.Timeout | undefined;
+  let onlineTimes: NodeJS.Timeout | undefined;
   return {
     services,
     get deviceSecret() {
@@ -119,11 +131,14 @@ export function buildApi(options: ApiOptions): Api {
       services.weather.start();
       sessionExpiry = setInterval(() => services.authenticator.expireSessions(), SESSION_EXPIRY_CHECK_MS);
       sessionExpiry.unref();
+      onlineTimes = setInterval(storeOnlineTimes, options.onlineTimesEveryMs ?? 60_000);
+      onlineTimes.unref();
       return { port, generatedAdminPassword };
     },
     stop: async () => {
       services.weather.stop();
       clearInterval(sessionExpiry);
+      clearInterval(onlineTimes);
       await wsLink.dispose();
       await adapterEndpoint.dispose();
       for (const client of wsServer.clients) client.terminate();

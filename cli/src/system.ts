@@ -19,6 +19,7 @@ export interface SystemOptions extends Pick<
   | 'maxFirmwareBytes'
   | 'firmwareLimits'
   | 'maxSubscriberBacklog'
+  | 'onlineTimesEveryMs'
 > {
   host: string;
   httpPort: number;
@@ -28,6 +29,8 @@ export interface SystemOptions extends Pick<
   adapterToken: string;
   logger: Logger;
   heartbeatTimeoutMs?: number;
+  /** How often the adapter tells the API which lamps it heard from. */
+  seenReportIntervalMs?: number;
 }
 
 export interface SystemStarted {
@@ -47,7 +50,7 @@ export interface System {
 
 /** The whole of cloud-cloud in one process: the API and an adapter that follows it. */
 export function buildSystem(options: SystemOptions): System {
-  const { host, httpPort, devicePort, database, adapterToken, logger, heartbeatTimeoutMs, ...apiOptions } = options;
+  const { host, httpPort, devicePort, database, adapterToken, logger, heartbeatTimeoutMs, seenReportIntervalMs, ...apiOptions } = options;
   const api = buildApi({ ...apiOptions, host, port: httpPort, database, adapterToken, logger: logger.child({ component: 'api' }) });
   let adapter: Adapter | undefined;
 
@@ -66,6 +69,7 @@ export function buildSystem(options: SystemOptions): System {
         adapterToken,
         logger,
         ...(heartbeatTimeoutMs ? { heartbeatTimeoutMs } : {}),
+        ...(seenReportIntervalMs ? { seenReportIntervalMs } : {}),
       });
       try {
         const device = await adapter.start();

@@ -163,6 +163,23 @@ export class LampConnections {
     if (connection && connection.adapterId === adapterId) connection.lastSeenAt = latest(connection.lastSeenAt, at);
   }
 
+  /**
+   * Writes the online lamps' last-seen times (and since when they are online) that are newer
+   * than what is stored, in one transaction. Run every so often, so that after a crash a lamp's
+   * last-seen time is at most that old; a clean stop writes them as the lamps go offline.
+   */
+  storeOnlineTimes(): number {
+    const changed: LampRecord[] = [];
+    for (const connection of this.#byId.values()) {
+      const lamp = this.records.find(connection.lampId);
+      if (!lamp) continue;
+      const newer = connection.lastSeenAt.getTime() !== lamp.lastSeenAt?.getTime();
+      if (newer || this.records.isUnsaved(lamp.id)) changed.push({ ...lamp, lastSeenAt: connection.lastSeenAt });
+    }
+    this.records.saveAll(changed);
+    return changed.length;
+  }
+
   addDebugMessage(adapterId: string, connectionId: string, message: { at: Date; text: string }): boolean {
     const connection = this.#byId.get(connectionId);
     const lamp = connection && this.records.find(connection.lampId);

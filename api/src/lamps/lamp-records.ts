@@ -13,6 +13,8 @@ export class LampRecords {
   readonly #byMac = new KeyIndex();
   readonly #byAddress = new KeyIndex();
   readonly #byName = new KeyIndex();
+  /** Lamps whose online times changed in memory only (see `remember`). */
+  readonly #unsaved = new Set<string>();
 
   constructor(private readonly store: LampStore) {
     for (const lamp of store.all()) this.#put(lamp);
@@ -64,7 +66,23 @@ export class LampRecords {
   save(lamp: LampRecord): LampRecord {
     this.store.save(lamp);
     this.#put({ ...lamp });
+    this.#unsaved.delete(lamp.id);
     return { ...lamp };
+  }
+
+  /** Stores these records together, in one transaction. */
+  saveAll(lamps: readonly LampRecord[]): void {
+    if (lamps.length === 0) return;
+    this.store.saveAll(lamps);
+    for (const lamp of lamps) {
+      this.#put({ ...lamp });
+      this.#unsaved.delete(lamp.id);
+    }
+  }
+
+  /** Whether the record has changes kept in memory only. */
+  isUnsaved(id: string): boolean {
+    return this.#unsaved.has(id);
   }
 
   /**
@@ -74,6 +92,7 @@ export class LampRecords {
    */
   remember(lamp: LampRecord): LampRecord {
     this.#put({ ...lamp });
+    this.#unsaved.add(lamp.id);
     return { ...lamp };
   }
 
@@ -97,6 +116,7 @@ export class LampRecords {
   forget(id: string): void {
     this.store.forget(id);
     this.#drop(id);
+    this.#unsaved.delete(id);
   }
 
   /** Files these lamps under another room (their rows are already moved, e.g. with a deleted room). */

@@ -66,6 +66,7 @@ export class LampStore {
   readonly #recentDebugOfLamps;
   readonly #appendDebug;
   readonly #forget;
+  readonly #saveAll;
 
   constructor(
     db: SqliteDatabase,
@@ -85,6 +86,9 @@ export class LampStore {
          last_address = excluded.last_address, last_seen_at = excluded.last_seen_at, status_since = excluded.status_since,
          revoked_at = excluded.revoked_at`,
     );
+    this.#saveAll = db.transaction((lamps: readonly LampRecord[]) => {
+      for (const lamp of lamps) this.save(lamp);
+    });
     this.#delete = db.prepare('DELETE FROM lamps WHERE id = ?');
     const forgetDebug = db.prepare('DELETE FROM debug_messages WHERE lamp_key = ?');
     this.#forget = db.transaction((id: string) => {
@@ -119,6 +123,11 @@ export class LampStore {
 
   all(): LampRecord[] {
     return this.#list.all().map(toLamp);
+  }
+
+  /** Several records in one transaction: one sync to disk, however many lamps. */
+  saveAll(lamps: readonly LampRecord[]): void {
+    this.#saveAll(lamps);
   }
 
   save(lamp: LampRecord): void {

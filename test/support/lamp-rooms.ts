@@ -1,4 +1,3 @@
-import WebSocket from 'ws';
 import { graphqlData } from './graphql.js';
 import { TestLamp } from './lamp.js';
 import { DEVICE_SECRET } from './system.js';
@@ -29,17 +28,9 @@ function lampPath(dial: LampDial): string {
   return query ? `/?${query}` : '/';
 }
 
-/**
- * Opens a raw lamp connection that may name itself in the URL and come from another address.
- * TestLamp only dials `/` from 127.0.0.1, so its socket is made here and handed to it.
- */
+/** Opens a raw lamp connection that may name itself in the URL and come from another address. */
 export function dialLamp(port: number, dial: LampDial = {}): Promise<TestLamp> {
-  const socket = new WebSocket(`ws://127.0.0.1:${port}${lampPath(dial)}`, dial.from ? { localAddress: dial.from } : {});
-  const wrap = TestLamp as unknown as new (socket: WebSocket) => TestLamp;
-  return new Promise((resolve, reject) => {
-    socket.once('open', () => resolve(new wrap(socket)));
-    socket.once('error', reject);
-  });
+  return TestLamp.connect(port, { path: lampPath(dial), from: dial.from });
 }
 
 /** Dials, sends the secret and expects `ok` then a display packet, which it returns. */

@@ -29,8 +29,12 @@ export class TestLamp {
     socket.on('error', () => {});
   }
 
-  static connect(port: number): Promise<TestLamp> {
-    const socket = new WebSocket(`ws://127.0.0.1:${port}/`);
+  /**
+   * Dials the device port: at `path` (firmware that names itself dials `/?mac=…`), and from
+   * `from`, another loopback address, to play a lamp elsewhere on the network.
+   */
+  static connect(port: number, dial: { path?: string; from?: string | undefined } = {}): Promise<TestLamp> {
+    const socket = new WebSocket(`ws://127.0.0.1:${port}${dial.path ?? '/'}`, dial.from ? { localAddress: dial.from } : {});
     return new Promise((resolve, reject) => {
       socket.once('open', () => resolve(new TestLamp(socket)));
       socket.once('error', reject);

@@ -117,12 +117,14 @@ export function buildApi(options: ApiOptions): Api {
         });
       });
       services.weather.start();
+      await services.schedules.start();
       sessionExpiry = setInterval(() => services.authenticator.expireSessions(), SESSION_EXPIRY_CHECK_MS);
       sessionExpiry.unref();
       return { port, generatedAdminPassword };
     },
     stop: async () => {
       services.weather.stop();
+      services.schedules.stop();
       clearInterval(sessionExpiry);
       await wsLink.dispose();
       await adapterEndpoint.dispose();

@@ -15,14 +15,18 @@ import { LampRecords } from './lamps/lamp-records.js';
 import { Lamps } from './lamps/lamps.js';
 import { RoomDisplays, type DisplayEvents } from './rooms/room-displays.js';
 import { Rooms } from './rooms/rooms.js';
+import { ScheduleActions } from './schedules/schedule-actions.js';
+import { Schedules, type ScheduleEvents } from './schedules/schedules.js';
 import { CredentialStore } from './store/credential-store.js';
 import type { SqliteDatabase } from './store/database.js';
 import { FirmwareStore } from './store/firmware-store.js';
 import { LampStore } from './store/lamp-store.js';
 import { RoomStore } from './store/room-store.js';
+import { ScheduleStore } from './store/schedule-store.js';
 import { SqliteStateStore } from './store/sqlite-state-store.js';
 import { WeatherService, type WeatherEvents } from './weather/weather-service.js';
 import type { WeatherSettings } from './weather/weather-settings.js';
+import { weatherPlace } from './schedules/weather-place.js';
 
 export interface ServiceOptions {
   /** The open, migrated database (see `openDatabase`). */
@@ -75,9 +79,11 @@ export interface ApiServices {
   firmwareUpdates: FirmwareUpdates;
   /** Firmware image files, for downloads. */
   firmwareLibrary: FirmwareLibrary;
+  /** Schedules, their runs, and the home's time zone they run in. */
+  schedules: Schedules;
 }
 
-type Events = DisplayEvents & LampEvents & CommandEvents & WeatherEvents & FirmwareEvents;
+type Events = DisplayEvents & LampEvents & CommandEvents & WeatherEvents & FirmwareEvents & ScheduleEvents;
 
 /** Builds the domain services on one database, with the pub/sub they publish changes through. */
 export function buildServices(options: ServiceOptions): { services: ApiServices; pubsub: PubSub<Events> } {
@@ -104,6 +110,25 @@ export function buildServices(options: ServiceOptions): { services: ApiServices;
   const firmwareUpdates = new FirmwareUpdates(firmwareStore, firmwareLibrary, lamps, pubsub, clock, options.firmwareLimits);
   const commands = new LampCommands(dispatch, lampConnections, records, rooms, state, clock);
 
+  const weather = new WeatherService({
+    store: state,
+    display: roomDisplays,
+    pubsub,
+    clock,
+    logger: options.logger,
+    defaults: options.weather ?? {},
+    ...options.weatherTiming,
+  });
+  const schedules = new Schedules({
+    store: new ScheduleStore(options.database),
+    actions: new ScheduleActions({ roomDisplays, rooms, commands }),
+    names: { room: (roomId) => rooms.find(roomId)?.name, scene: () => undefined },
+    pubsub,
+    clock,
+    logger: options.logger,
+    place: () => weatherPlace(weather.snapshot()),
+  });
+
   const services: ApiServices = {
     rooms,
     roomDisplays,
@@ -116,18 +141,11 @@ export function buildServices(options: ServiceOptions): { services: ApiServices;
       configuredAdminToken: options.apiToken,
       clock,
     }),
-    weather: new WeatherService({
-      store: state,
-      display: roomDisplays,
-      pubsub,
-      clock,
-      logger: options.logger,
-      defaults: options.weather ?? {},
-      ...options.weatherTiming,
-    }),
+    weather,
     firmware: new FirmwareManagement(firmwareStore, firmwareLibrary, firmwareUpdates, lamps, commands, clock),
     firmwareUpdates,
     firmwareLibrary,
+    schedules,
   };
   return { services, pubsub };
 }

@@ -140,7 +140,7 @@ describe('daylight saving time', () => {
 describe('sunrise and sunset', () => {
   const newYork: Place = { latitude: 40.7128, longitude: -74.006 };
   const zurich: Place = { latitude: 47.3769, longitude: 8.5417 };
-  const sun = (event: 'SUNRISE' | 'SUNSET', offsetMinutes = 0, weekdays = EVERY_DAY): ScheduleWhen => ({
+  const sun = (event: 'SUNRISE' | 'SUNSET', offsetMinutes = 0, weekdays = EVERY_DAY): Extract<ScheduleWhen, { kind: 'sun' }> => ({
     kind: 'sun',
     event,
     offsetMinutes,
@@ -195,5 +195,19 @@ describe('missed runs', () => {
     expect(
       lastOccurrenceBetween(daily('23:00'), new Date('2026-12-04T08:00:00Z'), new Date('2026-12-04T09:00:00Z'), context('UTC')),
     ).toBeNull();
+  });
+});
+
+describe('missed runs over a long outage', () => {
+  it('finds the latest of a per-minute cron and of a weekly rule without walking every occurrence', () => {
+    const from = new Date('2026-01-01T00:00:00Z');
+    const to = new Date('2026-12-04T08:00:30Z');
+    expect(lastOccurrenceBetween({ kind: 'cron', expression: '* * * * *' }, from, to, context('UTC'))?.toISOString()).toBe(
+      '2026-12-04T08:00:00.000Z',
+    );
+    // 2026-12-04 is a Friday; the last Monday 06:30 in Zurich before it is 2026-11-30.
+    expect(lastOccurrenceBetween(daily('06:30', ['MONDAY']), from, to, context('Europe/Zurich'))?.toISOString()).toBe(
+      '2026-11-30T05:30:00.000Z',
+    );
   });
 });

@@ -50,10 +50,18 @@ export function nextOccurrence(when: ScheduleWhen, after: Date, context: TimingC
 
 /** The latest instant in (from, to] at which the schedule was due, or null. */
 export function lastOccurrenceBetween(when: ScheduleWhen, from: Date, to: Date, context: TimingContext): Date | null {
-  let last: Date | null = null;
+  // Walk forward (where croner settles DST repeats) from shortly before the latest candidate.
   let cursor = from;
-  // Bounded: a per-minute cron over a long outage must not spin forever.
-  for (let i = 0; i < 50_000; i++) {
+  if (when.kind === 'sun') {
+    cursor = new Date(Math.max(from.getTime(), to.getTime() - 8 * DAY_MS));
+  } else {
+    const cron = when.kind === 'cron' ? cronOf(when.expression, context.timeZone) : timeOfDayCron(when, context.timeZone);
+    const candidate = cron.previousRuns(1, to)[0];
+    if (!candidate || candidate <= from) return null;
+    cursor = new Date(Math.max(from.getTime(), candidate.getTime() - 3 * 3_600_000));
+  }
+  let last: Date | null = null;
+  for (let i = 0; i < 20_000; i++) {
     const next = nextOccurrence(when, cursor, context);
     if (!next || next > to) return last;
     last = next;

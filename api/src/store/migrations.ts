@@ -171,4 +171,28 @@ export const MIGRATIONS: readonly string[] = [
 
   DELETE FROM debug_messages WHERE lamp_key LIKE 'connection:%';
   `,
+  /* schedules: when and what (JSON, checked on load), how far each has been handled, and
+        every run with its outcome; the home's time zone is a settings row once chosen */ `
+  CREATE TABLE schedules (
+    id            TEXT    PRIMARY KEY,
+    name          TEXT,
+    enabled       INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+    when_json     TEXT    NOT NULL,
+    what_json     TEXT    NOT NULL,
+    created_at    TEXT    NOT NULL,
+    updated_at    TEXT    NOT NULL,
+    handled_until TEXT    NOT NULL
+  );
+
+  CREATE TABLE schedule_runs (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    schedule_id   TEXT    NOT NULL REFERENCES schedules (id) ON DELETE CASCADE,
+    scheduled_for TEXT    NOT NULL,
+    ran_at        TEXT    NOT NULL,
+    outcome       TEXT    NOT NULL CHECK (outcome IN ('SUCCEEDED', 'FAILED', 'SKIPPED')),
+    message       TEXT    NOT NULL,
+    catch_up      INTEGER NOT NULL CHECK (catch_up IN (0, 1))
+  );
+  CREATE INDEX schedule_runs_by_schedule ON schedule_runs (schedule_id, id);
+  `,
 ];

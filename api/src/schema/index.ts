@@ -7,6 +7,7 @@ import './weather.js';
 import './firmware.js';
 import './lamps.js';
 import './access.js';
+import './schedules.js';
 
 let schema: GraphQLSchema | undefined;
 

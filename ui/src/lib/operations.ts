@@ -380,3 +380,79 @@ export const DEVICE_SECRET = graphql('query DeviceSecret { deviceSecret { ...Dev
 export const ROTATE_DEVICE_SECRET = graphql('mutation RotateDeviceSecret { rotateDeviceSecret { ...DeviceSecretFields } }', [
   DeviceSecretFields,
 ]);
+
+/* Schedules: the list in words with next and last runs, and the forms that change them. */
+const ScheduleFields = graphql(`
+  fragment ScheduleFields on Schedule {
+    id
+    name
+    enabled
+    description
+    nextRunAt
+    lastRun {
+      ranAt
+      outcome
+      message
+    }
+    when {
+      timeOfDay {
+        time
+        weekdays
+        from
+        until
+      }
+      sun {
+        event
+        offsetMinutes
+        weekdays
+      }
+      cron {
+        expression
+      }
+    }
+    what {
+      turnOff {
+        roomIds
+        transitionSeconds
+      }
+      setRooms {
+        roomIds
+        mode
+        color {
+          hex
+        }
+        transitionSeconds
+      }
+      wakeUp {
+        roomId
+        durationMinutes
+        offAfterMinutes
+      }
+      sleepTimer {
+        roomId
+        durationMinutes
+      }
+    }
+  }
+`);
+export type ScheduleInfo = ResultOf<typeof ScheduleFields>;
+export type ScheduleInputValue = VariablesOf<typeof CREATE_SCHEDULE>['input'];
+export type WeekdayName = ScheduleInfo['when']['timeOfDay'] extends infer T ? (T extends { weekdays: (infer D)[] } ? D : never) : never;
+export const SCHEDULES = graphql('subscription Schedules { schedules { ...ScheduleFields } }', [ScheduleFields]);
+export const HOME_SETTINGS = graphql('query HomeSettings { homeSettings { timeZone } }');
+export const CREATE_SCHEDULE = graphql(
+  'mutation CreateSchedule($input: ScheduleInput!) { createSchedule(input: $input) { ...ScheduleFields } }',
+  [ScheduleFields],
+);
+export const UPDATE_SCHEDULE = graphql(
+  'mutation UpdateSchedule($scheduleId: ID!, $input: ScheduleInput!) { updateSchedule(scheduleId: $scheduleId, input: $input) { ...ScheduleFields } }',
+  [ScheduleFields],
+);
+export const SET_SCHEDULE_ENABLED = graphql(
+  'mutation SetScheduleEnabled($scheduleId: ID!, $enabled: Boolean!) { setScheduleEnabled(scheduleId: $scheduleId, enabled: $enabled) { ...ScheduleFields } }',
+  [ScheduleFields],
+);
+export const DELETE_SCHEDULE = graphql('mutation DeleteSchedule($scheduleId: ID!) { deleteSchedule(scheduleId: $scheduleId) }');
+export const RUN_SCHEDULE_NOW = graphql(
+  'mutation RunScheduleNow($scheduleId: ID!) { runScheduleNow(scheduleId: $scheduleId) { outcome message } }',
+);

@@ -117,12 +117,14 @@ export function buildApi(options: ApiOptions): Api {
         });
       });
       services.weather.start();
+      services.fades.start();
       sessionExpiry = setInterval(() => services.authenticator.expireSessions(), SESSION_EXPIRY_CHECK_MS);
       sessionExpiry.unref();
       return { port, generatedAdminPassword };
     },
     stop: async () => {
       services.weather.stop();
+      services.fades.stop();
       clearInterval(sessionExpiry);
       await wsLink.dispose();
       await adapterEndpoint.dispose();

@@ -4,6 +4,7 @@ import { systemClock, type Clock } from './clock.js';
 import { CommandDispatch, type CommandEvents } from './commands/command-dispatch.js';
 import { LampCommands } from './commands/lamp-commands.js';
 import { PubSub } from './events/pubsub.js';
+import { RoomFades } from './fades/room-fades.js';
 import { DEFAULT_MAX_FIRMWARE_BYTES, FirmwareLibrary } from './firmware/firmware-library.js';
 import { FirmwareManagement } from './firmware/firmware-management.js';
 import { FirmwareUpdates, type FirmwareEvents, type FirmwareLimits } from './firmware/firmware-updates.js';
@@ -16,6 +17,7 @@ import { Lamps } from './lamps/lamps.js';
 import { RoomDisplays, type DisplayEvents } from './rooms/room-displays.js';
 import { Rooms } from './rooms/rooms.js';
 import { CredentialStore } from './store/credential-store.js';
+import { FadeStore } from './store/fade-store.js';
 import type { SqliteDatabase } from './store/database.js';
 import { FirmwareStore } from './store/firmware-store.js';
 import { LampStore } from './store/lamp-store.js';
@@ -60,6 +62,8 @@ export interface ApiServices {
   rooms: Rooms;
   /** Each room's display state, and the frames adapters follow. */
   roomDisplays: RoomDisplays;
+  /** Fades, wake-up lights and sleep timers running in rooms (started on `start`, stopped on `stop`). */
+  fades: RoomFades;
   /** Lamps as people manage them, and the shared device secret. */
   lamps: Lamps;
   /** Which lamps are online, on which connection, as adapters report them. */
@@ -89,6 +93,7 @@ export function buildServices(options: ServiceOptions): { services: ApiServices;
 
   const storedRooms = roomStore.list();
   const roomDisplays = new RoomDisplays(storedRooms, roomStore, state, pubsub, clock);
+  const fades = new RoomFades(roomDisplays, new FadeStore(options.database), clock, options.logger);
   const records = new LampRecords(new LampStore(options.database));
   const dispatch = new CommandDispatch(pubsub, clock, options.commandConfirmTimeoutMs);
   const lampConnections = new LampConnections(records, dispatch, pubsub, clock);
@@ -107,6 +112,7 @@ export function buildServices(options: ServiceOptions): { services: ApiServices;
   const services: ApiServices = {
     rooms,
     roomDisplays,
+    fades,
     lamps,
     lampConnections,
     admission: new LampAdmission(new LampRecognition(credentials, records, lampConnections, clock), records, lampConnections, roomDisplays),

@@ -48,7 +48,8 @@ export const wakeUpPath: FadePath = (progress) => {
   if (progress <= 0) return { ...WAKE_UP_TARGET, mode: 'OFF' };
   const hue = wakeUpHue(progress);
   const brightness = wakeUpBrightness(progress);
-  const red = Math.max(1, Math.round(hue.r * brightness));
-  const color = { r: red, g: Math.round(hue.g * brightness), b: Math.round(hue.b * brightness) };
+  // Rounded down, so that full light comes at the end and not a moment before.
+  const red = Math.max(1, Math.floor(hue.r * brightness));
+  const color = { r: red, g: Math.floor(hue.g * brightness), b: Math.floor(hue.b * brightness) };
   return { mode: 'MANUAL', color, pulse: 0 };
 };

@@ -121,6 +121,78 @@ describe('a fade', () => {
   });
 });
 
+describe('every room at once', () => {
+  it('setAllRooms with transitionSeconds fades each room from what it shows, with one end time', async () => {
+    const running = await system();
+    const { createRoom } = await graphqlData(running.http, 'mutation { createRoom(name: "Bedroom") { id } }');
+    await setColor(running.http, '#0000ff');
+    const { setAllRooms } = await graphqlData(
+      running.http,
+      `mutation { setAllRooms(display: { color: { hex: "#ff0000" } }, transitionSeconds: 1) { id displayState { ${STATE} } } }`,
+    );
+    expect(setAllRooms.map((room: any) => [room.id, room.displayState.mode, room.displayState.transition?.kind])).toEqual([
+      ['home', 'MANUAL', 'FADE'],
+      [createRoom.id, 'OFF', 'FADE'],
+    ]);
+    expect(setAllRooms[0].displayState.transition.endsAt).toBe(setAllRooms[1].displayState.transition.endsAt);
+    const deadline = Date.now() + 5000;
+    let states: any[] = [];
+    do {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      states = (await graphqlData(running.http, `{ rooms { displayState { ${STATE} } } }`)).rooms.map((room: any) => room.displayState);
+    } while (states.some((state) => state.transition !== null) && Date.now() < deadline);
+    expect(states.map((state) => [state.frame, state.transition])).toEqual([
+      ['[cc:2:255,0,0:0]', null],
+      ['[cc:2:255,0,0:0]', null],
+    ]);
+  });
+});
+
+describe('the wake-up light and the sleep timer', () => {
+  it('a wake-up light reaches a raw lamp as ever brighter packets from the dimmest red to warm white, then off', async () => {
+    const running = await system();
+    const { lamp, packet } = await lampOf(running);
+    expect(packet).toBe('[cc:0:?:?]');
+    const started = running.system.api.services.fades.wakeUp('home', { durationMs: 3000, offAfterMs: 500 });
+    expect(started.transition).toMatchObject({ kind: 'WAKE_UP', target: { mode: 'MANUAL', color: { r: 255, g: 190, b: 120 } } });
+    const packets = await packetsUntil(lamp, '[cc:2:255,190,120:0]', 6000);
+    expect(packets[0]).toBe('[cc:2:1,0,0:0]');
+    expectNoRepeat(packets, packet);
+    const channels = packets.map((p) => p.slice('[cc:2:'.length, p.lastIndexOf(':')).split(',').map(Number));
+    for (let i = 1; i < channels.length; i++) {
+      expect(
+        channels[i]!.every((value, c) => value >= channels[i - 1]![c]!),
+        packets.slice(i - 1, i + 1).join(' -> '),
+      ).toBe(true);
+    }
+    expect(await lamp.next(3000)).toBe('[cc:0:?:?]');
+    expect(running.system.api.services.fades.running('home')).toBeUndefined();
+  });
+
+  it('a sleep timer fades what the room shows to off; its state says when', async () => {
+    const running = await system();
+    const { lamp } = await lampOf(running);
+    await setColor(running.http, '#ffffff');
+    await lamp.waitFor('[cc:2:255,255,255:0]');
+    const { startSleepTimer } = await graphqlData(running.http, `mutation { startSleepTimer(durationMinutes: 1) { ${STATE} } }`);
+    expect(startSleepTimer).toMatchObject({
+      mode: 'MANUAL',
+      color: { hex: '#ffffff' },
+      transition: { kind: 'SLEEP', target: { mode: 'OFF', color: { hex: '#ffffff' }, frame: '[cc:0:?:?]' } },
+    });
+    expect(Date.parse(startSleepTimer.transition.endsAt) - Date.parse(startSleepTimer.transition.startedAt)).toBe(60_000);
+    const [r, g, b] = (await lamp.next(3000)).slice('[cc:2:'.length, -3).split(',').map(Number);
+    expect(r).toBeLessThan(255);
+    expect([g, b]).toEqual([r, r]);
+
+    // A shorter one, through the service a schedule uses, to its end.
+    running.system.api.services.fades.sleepTimer('home', 1500);
+    const packets = await packetsUntil(lamp, '[cc:0:?:?]', 5000);
+    expect(packets.length).toBeLessThanOrEqual(7);
+    expect(await displayState(running.http)).toMatchObject({ mode: 'OFF', transition: null });
+  });
+});
+
 describe('after a restart', () => {
   it('a fade resumes toward its target on the same path, with the time that was left', async () => {
     const data = temporaryDataDir();

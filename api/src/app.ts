@@ -117,6 +117,7 @@ export function buildApi(options: ApiOptions): Api {
         });
       });
       services.weather.start();
+      services.fades.start();
       await services.schedules.start();
       sessionExpiry = setInterval(() => services.authenticator.expireSessions(), SESSION_EXPIRY_CHECK_MS);
       sessionExpiry.unref();
@@ -124,6 +125,7 @@ export function buildApi(options: ApiOptions): Api {
     },
     stop: async () => {
       services.weather.stop();
+      services.fades.stop();
       services.schedules.stop();
       clearInterval(sessionExpiry);
       await wsLink.dispose();

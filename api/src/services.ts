@@ -4,6 +4,7 @@ import { systemClock, type Clock } from './clock.js';
 import { CommandDispatch, type CommandEvents } from './commands/command-dispatch.js';
 import { LampCommands } from './commands/lamp-commands.js';
 import { PubSub } from './events/pubsub.js';
+import { RoomFades } from './fades/room-fades.js';
 import { DEFAULT_MAX_FIRMWARE_BYTES, FirmwareLibrary } from './firmware/firmware-library.js';
 import { FirmwareManagement } from './firmware/firmware-management.js';
 import { FirmwareUpdates, type FirmwareEvents, type FirmwareLimits } from './firmware/firmware-updates.js';
@@ -18,6 +19,7 @@ import { Rooms } from './rooms/rooms.js';
 import { ScheduleActions } from './schedules/schedule-actions.js';
 import { Schedules, type ScheduleEvents } from './schedules/schedules.js';
 import { CredentialStore } from './store/credential-store.js';
+import { FadeStore } from './store/fade-store.js';
 import type { SqliteDatabase } from './store/database.js';
 import { FirmwareStore } from './store/firmware-store.js';
 import { LampStore } from './store/lamp-store.js';
@@ -64,6 +66,8 @@ export interface ApiServices {
   rooms: Rooms;
   /** Each room's display state, and the frames adapters follow. */
   roomDisplays: RoomDisplays;
+  /** Fades, wake-up lights and sleep timers running in rooms (started on `start`, stopped on `stop`). */
+  fades: RoomFades;
   /** Lamps as people manage them, and the shared device secret. */
   lamps: Lamps;
   /** Which lamps are online, on which connection, as adapters report them. */
@@ -95,6 +99,7 @@ export function buildServices(options: ServiceOptions): { services: ApiServices;
 
   const storedRooms = roomStore.list();
   const roomDisplays = new RoomDisplays(storedRooms, roomStore, state, pubsub, clock);
+  const fades = new RoomFades(roomDisplays, new FadeStore(options.database), clock, options.logger);
   const records = new LampRecords(new LampStore(options.database));
   const dispatch = new CommandDispatch(pubsub, clock, options.commandConfirmTimeoutMs);
   const lampConnections = new LampConnections(records, dispatch, pubsub, clock);
@@ -121,7 +126,7 @@ export function buildServices(options: ServiceOptions): { services: ApiServices;
   });
   const schedules = new Schedules({
     store: new ScheduleStore(options.database),
-    actions: new ScheduleActions({ roomDisplays, rooms, commands }),
+    actions: new ScheduleActions({ roomDisplays, rooms, commands, fades }),
     names: { room: (roomId) => rooms.find(roomId)?.name, scene: () => undefined },
     pubsub,
     clock,
@@ -132,6 +137,7 @@ export function buildServices(options: ServiceOptions): { services: ApiServices;
   const services: ApiServices = {
     rooms,
     roomDisplays,
+    fades,
     lamps,
     lampConnections,
     admission: new LampAdmission(new LampRecognition(credentials, records, lampConnections, clock), records, lampConnections, roomDisplays),

@@ -171,7 +171,27 @@ export const MIGRATIONS: readonly string[] = [
 
   DELETE FROM debug_messages WHERE lamp_key LIKE 'connection:%';
   `,
-  /* schedules: when and what (JSON, checked on load), how far each has been handled, and
+  /* 5: fades, wake-up lights and sleep timers running in rooms, so that a restart resumes them
+        (the room's display keeps what it showed last; this is where it was going and when) */ `
+  CREATE TABLE room_fades (
+    room_id       TEXT    PRIMARY KEY REFERENCES rooms (id) ON DELETE CASCADE,
+    kind          TEXT    NOT NULL CHECK (kind IN ('FADE', 'WAKE_UP', 'SLEEP')),
+    from_mode     TEXT    NOT NULL CHECK (from_mode IN ('OFF', 'WEATHER', 'MANUAL')),
+    from_red      INTEGER NOT NULL CHECK (from_red BETWEEN 0 AND 255),
+    from_green    INTEGER NOT NULL CHECK (from_green BETWEEN 0 AND 255),
+    from_blue     INTEGER NOT NULL CHECK (from_blue BETWEEN 0 AND 255),
+    from_pulse    INTEGER NOT NULL CHECK (from_pulse BETWEEN 0 AND 9),
+    target_mode   TEXT    NOT NULL CHECK (target_mode IN ('OFF', 'WEATHER', 'MANUAL')),
+    target_red    INTEGER NOT NULL CHECK (target_red BETWEEN 0 AND 255),
+    target_green  INTEGER NOT NULL CHECK (target_green BETWEEN 0 AND 255),
+    target_blue   INTEGER NOT NULL CHECK (target_blue BETWEEN 0 AND 255),
+    target_pulse  INTEGER NOT NULL CHECK (target_pulse BETWEEN 0 AND 9),
+    started_at    TEXT    NOT NULL,
+    ends_at       TEXT    NOT NULL,
+    off_at        TEXT
+  );
+  `,
+  /* 7: schedules: when and what (JSON, checked on load), how far each has been handled, and
         every run with its outcome; the home's time zone is a settings row once chosen */ `
   CREATE TABLE schedules (
     id            TEXT    PRIMARY KEY,

@@ -24,9 +24,22 @@ const DisplayStateFields = graphql(`
     }
     frame
     updatedAt
+    transition {
+      kind
+      target {
+        frame
+        color {
+          hex
+        }
+        mode
+        pulse
+      }
+      endsAt
+    }
   }
 `);
 export type DisplayState = ResultOf<typeof DisplayStateFields>;
+export type DisplayTransition = NonNullable<DisplayState['transition']>;
 export type DisplayMode = DisplayState['mode'];
 
 export const VIEWER = graphql('query Viewer { viewer { scope credential } }');

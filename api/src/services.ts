@@ -15,11 +15,15 @@ import { LampRecords } from './lamps/lamp-records.js';
 import { Lamps } from './lamps/lamps.js';
 import { RoomDisplays, type DisplayEvents } from './rooms/room-displays.js';
 import { Rooms } from './rooms/rooms.js';
+import { FavoriteColors, type FavoriteColorEvents } from './scenes/favorite-colors.js';
+import { Scenes, type SceneEvents } from './scenes/scenes.js';
 import { CredentialStore } from './store/credential-store.js';
 import type { SqliteDatabase } from './store/database.js';
+import { FavoriteColorStore } from './store/favorite-color-store.js';
 import { FirmwareStore } from './store/firmware-store.js';
 import { LampStore } from './store/lamp-store.js';
 import { RoomStore } from './store/room-store.js';
+import { SceneStore } from './store/scene-store.js';
 import { SqliteStateStore } from './store/sqlite-state-store.js';
 import { WeatherService, type WeatherEvents } from './weather/weather-service.js';
 import type { WeatherSettings } from './weather/weather-settings.js';
@@ -60,6 +64,10 @@ export interface ApiServices {
   rooms: Rooms;
   /** Each room's display state, and the frames adapters follow. */
   roomDisplays: RoomDisplays;
+  /** Saved looks of rooms, applied with one call. */
+  scenes: Scenes;
+  /** The colours offered for one-tap picking. */
+  favoriteColors: FavoriteColors;
   /** Lamps as people manage them, and the shared device secret. */
   lamps: Lamps;
   /** Which lamps are online, on which connection, as adapters report them. */
@@ -77,7 +85,7 @@ export interface ApiServices {
   firmwareLibrary: FirmwareLibrary;
 }
 
-type Events = DisplayEvents & LampEvents & CommandEvents & WeatherEvents & FirmwareEvents;
+type Events = DisplayEvents & LampEvents & CommandEvents & WeatherEvents & FirmwareEvents & SceneEvents & FavoriteColorEvents;
 
 /** Builds the domain services on one database, with the pub/sub they publish changes through. */
 export function buildServices(options: ServiceOptions): { services: ApiServices; pubsub: PubSub<Events> } {
@@ -107,6 +115,8 @@ export function buildServices(options: ServiceOptions): { services: ApiServices;
   const services: ApiServices = {
     rooms,
     roomDisplays,
+    scenes: new Scenes(new SceneStore(options.database), rooms, roomDisplays, pubsub, clock),
+    favoriteColors: new FavoriteColors(new FavoriteColorStore(options.database), pubsub),
     lamps,
     lampConnections,
     admission: new LampAdmission(new LampRecognition(credentials, records, lampConnections, clock), records, lampConnections, roomDisplays),

@@ -16,7 +16,7 @@ export const DisplayModeEnum = builder.enumType('DisplayMode', {
   } as const satisfies Record<(typeof DISPLAY_MODES)[number], unknown>,
 });
 
-const ColorRef = builder.objectRef<Rgb>('Color').implement({
+export const ColorRef = builder.objectRef<Rgb>('Color').implement({
   description: 'An RGB colour, each channel 0-255.',
   fields: (t) => ({
     r: t.exposeInt('r', { description: 'Red, 0-255.' }),

@@ -2,6 +2,7 @@ import type { GraphQLSchema } from 'graphql';
 import { builder } from './builder.js';
 import './display-state.js';
 import './rooms.js';
+import './scenes.js';
 import './commands.js';
 import './weather.js';
 import './firmware.js';

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { graphql, graphqlData, subscribe, wsClient } from './support/graphql.js';
 import type { TestLamp } from './support/lamp.js';
 import { connectLamp, createRoom, hangUp, lampWhen, moveLamp, setRoomColor } from './support/lamp-rooms.js';
-import { startSystem, type RunningSystem } from './support/system.js';
+import { startSystem, temporaryDataDir, type RunningSystem } from './support/system.js';
 
 const SCENE = 'id name position rooms { room { id name } mode color { hex } pulse frame }';
 const FAVORITE = 'id name color { hex } position';
@@ -180,6 +180,8 @@ describe('scenes', () => {
     const updates = subscribe(client, 'subscription { scenes { name rooms { room { id } } } }');
     expect((await updates.next()).scenes.map((scene: any) => scene.name)).toEqual(['Both', 'Cellar only']);
 
+    // A display change touches no scene: the next list is the one the room's deletion makes.
+    await setRoomColor(running.http, kitchen.id, '#0f0f0f');
     await graphqlData(running.http, 'mutation($roomId: ID!) { deleteRoom(roomId: $roomId) { roomId } }', { roomId: kitchen.id });
     expect((await updates.next()).scenes).toEqual([
       { name: 'Both', rooms: [{ room: { id: 'home' } }] },
@@ -344,5 +346,29 @@ describe('a read-only token', () => {
     await client.dispose();
     expect((await scenes()).map((s) => s.name)).toEqual(['Reading']);
     expect((await favorites()).map((f) => [f.name, f.color.hex])).toEqual(PRESETS);
+  });
+});
+
+describe('scenes and favourites', () => {
+  it('survive a restart', async () => {
+    const data = temporaryDataDir();
+    try {
+      let system = await startSystem({ databaseFile: data.databaseFile });
+      await graphqlData(system.http, 'mutation { setColor(color: { hex: "#445566" }) { frame } }');
+      const saved = (await graphqlData(system.http, `mutation { saveScene(name: "Kept") { ${SCENE} } }`)).saveScene;
+      const favorite = (
+        await graphqlData(system.http, `mutation { addFavoriteColor(color: { hex: "#445566" }, name: "Slate") { ${FAVORITE} } }`)
+      ).addFavoriteColor;
+      await system.stop({ keepData: true });
+
+      system = await startSystem({ databaseFile: data.databaseFile });
+      const after = await graphqlData(system.http, `{ scenes { ${SCENE} } favoriteColors { ${FAVORITE} } }`);
+      expect(after.scenes).toEqual([saved]);
+      expect(after.favoriteColors.at(-1)).toEqual(favorite);
+      expect(after.favoriteColors).toHaveLength(PRESETS.length + 1);
+      await system.stop({ keepData: true });
+    } finally {
+      data.remove();
+    }
   });
 });

@@ -18,13 +18,17 @@ import { RoomDisplays, type DisplayEvents } from './rooms/room-displays.js';
 import { Rooms } from './rooms/rooms.js';
 import { ScheduleActions } from './schedules/schedule-actions.js';
 import { Schedules, type ScheduleEvents } from './schedules/schedules.js';
+import { FavoriteColors, type FavoriteColorEvents } from './scenes/favorite-colors.js';
+import { Scenes, type SceneEvents } from './scenes/scenes.js';
 import { CredentialStore } from './store/credential-store.js';
 import { FadeStore } from './store/fade-store.js';
 import type { SqliteDatabase } from './store/database.js';
+import { FavoriteColorStore } from './store/favorite-color-store.js';
 import { FirmwareStore } from './store/firmware-store.js';
 import { LampStore } from './store/lamp-store.js';
 import { RoomStore } from './store/room-store.js';
 import { ScheduleStore } from './store/schedule-store.js';
+import { SceneStore } from './store/scene-store.js';
 import { SqliteStateStore } from './store/sqlite-state-store.js';
 import { WeatherService, type WeatherEvents } from './weather/weather-service.js';
 import type { WeatherSettings } from './weather/weather-settings.js';
@@ -68,6 +72,10 @@ export interface ApiServices {
   roomDisplays: RoomDisplays;
   /** Fades, wake-up lights and sleep timers running in rooms (started on `start`, stopped on `stop`). */
   fades: RoomFades;
+  /** Saved looks of rooms, applied with one call. */
+  scenes: Scenes;
+  /** The colours offered for one-tap picking. */
+  favoriteColors: FavoriteColors;
   /** Lamps as people manage them, and the shared device secret. */
   lamps: Lamps;
   /** Which lamps are online, on which connection, as adapters report them. */
@@ -87,7 +95,14 @@ export interface ApiServices {
   schedules: Schedules;
 }
 
-type Events = DisplayEvents & LampEvents & CommandEvents & WeatherEvents & FirmwareEvents & ScheduleEvents;
+type Events = DisplayEvents &
+  LampEvents &
+  CommandEvents &
+  WeatherEvents &
+  FirmwareEvents &
+  SceneEvents &
+  FavoriteColorEvents &
+  ScheduleEvents;
 
 /** Builds the domain services on one database, with the pub/sub they publish changes through. */
 export function buildServices(options: ServiceOptions): { services: ApiServices; pubsub: PubSub<Events> } {
@@ -124,10 +139,11 @@ export function buildServices(options: ServiceOptions): { services: ApiServices;
     defaults: options.weather ?? {},
     ...options.weatherTiming,
   });
+  const scenes = new Scenes(new SceneStore(options.database), rooms, roomDisplays, pubsub, clock);
   const schedules = new Schedules({
     store: new ScheduleStore(options.database),
-    actions: new ScheduleActions({ roomDisplays, rooms, commands, fades }),
-    names: { room: (roomId) => rooms.find(roomId)?.name, scene: () => undefined },
+    actions: new ScheduleActions({ roomDisplays, rooms, commands, fades, scenes }),
+    names: { room: (roomId) => rooms.find(roomId)?.name, scene: (sceneId) => scenes.find(sceneId)?.name },
     pubsub,
     clock,
     logger: options.logger,
@@ -138,6 +154,8 @@ export function buildServices(options: ServiceOptions): { services: ApiServices;
     rooms,
     roomDisplays,
     fades,
+    scenes,
+    favoriteColors: new FavoriteColors(new FavoriteColorStore(options.database), pubsub),
     lamps,
     lampConnections,
     admission: new LampAdmission(new LampRecognition(credentials, records, lampConnections, clock), records, lampConnections, roomDisplays),

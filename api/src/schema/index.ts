@@ -3,6 +3,7 @@ import { builder } from './builder.js';
 import './display-state.js';
 import './rooms.js';
 import './fades.js';
+import './scenes.js';
 import './commands.js';
 import './weather.js';
 import './firmware.js';

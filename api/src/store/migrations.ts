@@ -191,6 +191,49 @@ export const MIGRATIONS: readonly string[] = [
     off_at        TEXT
   );
   `,
+  /* scenes: named looks for one or more rooms (a room's part goes when the room is deleted), and
+     the favourite colours, seeded with the colour presets the web UI offered before */ `
+  CREATE TABLE scenes (
+    id         TEXT    PRIMARY KEY,
+    name       TEXT    NOT NULL,
+    position   INTEGER NOT NULL,
+    created_at TEXT    NOT NULL
+  );
+  CREATE UNIQUE INDEX scenes_by_name ON scenes (name COLLATE NOCASE);
+
+  CREATE TABLE scene_rooms (
+    scene_id TEXT    NOT NULL REFERENCES scenes (id) ON DELETE CASCADE,
+    room_id  TEXT    NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
+    mode     TEXT    NOT NULL CHECK (mode IN ('OFF', 'WEATHER', 'MANUAL')),
+    red      INTEGER NOT NULL CHECK (red BETWEEN 0 AND 255),
+    green    INTEGER NOT NULL CHECK (green BETWEEN 0 AND 255),
+    blue     INTEGER NOT NULL CHECK (blue BETWEEN 0 AND 255),
+    pulse    INTEGER NOT NULL CHECK (pulse BETWEEN 0 AND 9),
+    PRIMARY KEY (scene_id, room_id)
+  );
+  CREATE INDEX scene_rooms_by_room ON scene_rooms (room_id);
+
+  CREATE TABLE favorite_colors (
+    id       TEXT    PRIMARY KEY,
+    name     TEXT    NOT NULL,
+    position INTEGER NOT NULL,
+    red      INTEGER NOT NULL CHECK (red BETWEEN 0 AND 255),
+    green    INTEGER NOT NULL CHECK (green BETWEEN 0 AND 255),
+    blue     INTEGER NOT NULL CHECK (blue BETWEEN 0 AND 255)
+  );
+  CREATE UNIQUE INDEX favorite_colors_by_name ON favorite_colors (name COLLATE NOCASE);
+  INSERT INTO favorite_colors (id, name, position, red, green, blue) VALUES
+    ('color-warm-white', 'Warm white', 0, 255, 180, 107),
+    ('color-daylight', 'Daylight', 1, 255, 255, 255),
+    ('color-pink', 'Pink', 2, 255, 65, 174),
+    ('color-red', 'Red', 3, 255, 26, 26),
+    ('color-orange', 'Orange', 4, 255, 122, 0),
+    ('color-yellow', 'Yellow', 5, 255, 208, 0),
+    ('color-green', 'Green', 6, 0, 214, 92),
+    ('color-cyan', 'Cyan', 7, 0, 200, 255),
+    ('color-blue', 'Blue', 8, 42, 77, 255),
+    ('color-violet', 'Violet', 9, 138, 43, 226);
+  `,
   /* 7: schedules: when and what (JSON, checked on load), how far each has been handled, and
         every run with its outcome; the home's time zone is a settings row once chosen */ `
   CREATE TABLE schedules (

@@ -469,3 +469,61 @@ export const DELETE_SCHEDULE = graphql('mutation DeleteSchedule($scheduleId: ID!
 export const RUN_SCHEDULE_NOW = graphql(
   'mutation RunScheduleNow($scheduleId: ID!) { runScheduleNow(scheduleId: $scheduleId) { outcome message } }',
 );
+/* Scenes and favourite colours, shown on the home screen. */
+
+const SceneFields = graphql(`
+  fragment SceneFields on Scene {
+    id
+    name
+    position
+    rooms {
+      room {
+        id
+        name
+      }
+      mode
+      color {
+        hex
+      }
+      pulse
+    }
+  }
+`);
+export type SceneInfo = ResultOf<typeof SceneFields>;
+/** Every scene at once, then again after every change. */
+export const SCENES = graphql('subscription Scenes { scenes { ...SceneFields } }', [SceneFields]);
+export const SAVE_SCENE = graphql(
+  'mutation SaveScene($name: String!, $roomIds: [ID!]) { saveScene(name: $name, roomIds: $roomIds) { ...SceneFields } }',
+  [SceneFields],
+);
+export const RENAME_SCENE = graphql(
+  'mutation RenameScene($sceneId: ID!, $name: String!) { renameScene(sceneId: $sceneId, name: $name) { ...SceneFields } }',
+  [SceneFields],
+);
+export const REORDER_SCENES = graphql('mutation ReorderScenes($sceneIds: [ID!]!) { reorderScenes(sceneIds: $sceneIds) { id } }');
+export const DELETE_SCENE = graphql('mutation DeleteScene($sceneId: ID!) { deleteScene(sceneId: $sceneId) { id } }');
+export const APPLY_SCENE = graphql('mutation ApplyScene($sceneId: ID!) { applyScene(sceneId: $sceneId) { roomId } }');
+
+const FavoriteColorFields = graphql(`
+  fragment FavoriteColorFields on FavoriteColor {
+    id
+    name
+    position
+    color {
+      r
+      g
+      b
+      hex
+    }
+  }
+`);
+export type FavoriteColorInfo = ResultOf<typeof FavoriteColorFields>;
+/** The favourite colours at once, then again after every change. */
+export const FAVORITE_COLORS = graphql('subscription FavoriteColors { favoriteColors { ...FavoriteColorFields } }', [FavoriteColorFields]);
+export const ADD_FAVORITE_COLOR = graphql(
+  'mutation AddFavoriteColor($color: ColorInput!, $name: String) { addFavoriteColor(color: $color, name: $name) { ...FavoriteColorFields } }',
+  [FavoriteColorFields],
+);
+export const REMOVE_FAVORITE_COLOR = graphql(
+  'mutation RemoveFavoriteColor($favoriteColorId: ID!) { removeFavoriteColor(favoriteColorId: $favoriteColorId) { id } }',
+);

@@ -171,3 +171,67 @@ describe('after a restart', () => {
     expect(services.schedules.lastRun(created.id)).toBeNull();
   });
 });
+
+describe('wake-up lights, sleep timers and scenes', () => {
+  const wakeAt = (time: string, roomId: string, durationMinutes = 30): ScheduleInput =>
+    daily(time, { kind: 'wakeUp', roomId, durationMinutes, offAfterMinutes: null });
+
+  it('start a wake-up light its duration before the alarm, full at the alarm', async () => {
+    const bedroom = services.rooms.create('Bedroom');
+    const schedule = services.schedules.create(wakeAt('06:30', bedroom.id));
+    expect(services.schedules.describe(schedule)).toBe('Every day at 06:30 · Bedroom · wake-up light, 30 min');
+    expect(services.schedules.nextRunAt(schedule)?.toISOString()).toBe('2026-12-02T05:00:00.000Z'); // 06:00 in Zurich
+    now = new Date('2026-12-02T05:00:01Z');
+    await services.schedules.runDue();
+    const state = services.roomDisplays.find(bedroom.id)!;
+    expect(state.transition).toMatchObject({ kind: 'WAKE_UP', endsAt: new Date('2026-12-02T05:30:01Z') });
+    expect(services.schedules.lastRun(schedule.id)).toMatchObject({ outcome: 'SUCCEEDED', scheduledFor: new Date('2026-12-02T05:00:00Z') });
+    expect(() => services.schedules.create(wakeAt('06:30', bedroom.id, 4))).toThrow(
+      expect.objectContaining({ argument: 'what.wakeUp.durationMinutes' }) as InvalidInput,
+    );
+  });
+
+  it('after a restart, a missed wake-up older than its duration is not replayed; a younger one finishes on time', async () => {
+    const bedroom = services.rooms.create('Bedroom');
+    const kids = services.rooms.create('Kids');
+    const late = services.schedules.create(wakeAt('06:30', bedroom.id));
+    const running = services.schedules.create(wakeAt('07:00', kids.id));
+    services.roomDisplays.change(bedroom.id, { mode: 'OFF' });
+    now = new Date('2026-12-02T05:45:00Z'); // 06:45: the bedroom's alarm has passed, the kids' light rises since 06:30
+    boot();
+    await services.schedules.catchUp();
+    expect(services.roomDisplays.find(bedroom.id)).toMatchObject({ mode: 'OFF', transition: null });
+    expect(services.schedules.lastRun(late.id)).toMatchObject({
+      outcome: 'SKIPPED',
+      catchUp: true,
+      message: expect.stringContaining('not replayed') as string,
+    });
+    expect(services.roomDisplays.find(kids.id)?.transition).toMatchObject({ kind: 'WAKE_UP', endsAt: new Date('2026-12-02T06:00:00Z') });
+    expect(services.schedules.lastRun(running.id)).toMatchObject({ outcome: 'SUCCEEDED', catchUp: true });
+  });
+
+  it('after a restart, a sleep timer that would have ended leaves its room off', async () => {
+    const schedule = services.schedules.create(daily('22:00', { kind: 'sleepTimer', roomId: 'home', durationMinutes: 20 }));
+    services.roomDisplays.change('home', { mode: 'MANUAL' });
+    now = new Date('2026-12-01T22:30:00Z');
+    boot();
+    await services.schedules.catchUp();
+    expect(services.roomDisplays.find('home')?.mode).toBe('OFF');
+    expect(services.schedules.lastRun(schedule.id)).toMatchObject({ outcome: 'SUCCEEDED', catchUp: true });
+  });
+
+  it('apply a scene, and say so when the scene is gone', async () => {
+    services.roomDisplays.change('home', { mode: 'MANUAL', color: { r: 0, g: 0, b: 255 } });
+    const scene = services.scenes.save('Blue', ['home']);
+    services.roomDisplays.change('home', { mode: 'OFF' });
+    const schedule = services.schedules.create(daily('20:00', { kind: 'applyScene', sceneId: scene.id, transitionSeconds: 0 }));
+    expect(services.schedules.describe(schedule)).toBe('Every day at 20:00 · scene Blue');
+    expect(await services.schedules.runNow(schedule.id)).toMatchObject({ outcome: 'SUCCEEDED', message: 'applied scene Blue' });
+    expect(services.roomDisplays.find('home')).toMatchObject({ mode: 'MANUAL', color: { r: 0, g: 0, b: 255 } });
+    services.scenes.delete(scene.id);
+    expect(await services.schedules.runNow(schedule.id)).toMatchObject({
+      outcome: 'FAILED',
+      message: `scene ${scene.id} no longer exists`,
+    });
+  });
+});

@@ -33,7 +33,8 @@ describe.runIf(browserAvailable())('schedules in the web UI', () => {
 
     const item = page.getByRole('listitem').filter({ hasText: 'Weekdays at 06:30 · Bedroom · wake-up light, 30 min' });
     await item.waitFor();
-    await expect.poll(() => item.locator('.next').textContent()).toMatch(/^Next: /);
+    // The next run is when the light starts, shown in the home's zone: 06:00.
+    await expect.poll(() => item.locator('.next').textContent()).toMatch(/^Next: .*06:00/);
     await page.screenshot({ path: join(SCREENSHOTS, 'schedules-wake-up.png') });
 
     // What the page shows is what the server stored: the light starts 30 minutes before 06:30 Zurich time.
@@ -44,6 +45,15 @@ describe.runIf(browserAvailable())('schedules in the web UI', () => {
     const start = new Date(stored!.nextRunAt);
     const local = start.toLocaleString('en-GB', { timeZone: 'Europe/Zurich', weekday: 'long', hour: '2-digit', minute: '2-digit' });
     expect(local).toMatch(/^(Monday|Tuesday|Wednesday|Thursday|Friday) 06:00$/);
+
+    // Switched off, it has no next run; edited, it says its new time in words.
+    await item.getByRole('switch').uncheck();
+    await expect.poll(() => item.locator('.next').textContent()).toBe('Off');
+    await item.getByRole('button', { name: 'Edit' }).click();
+    const edit = page.getByRole('form', { name: 'Edit schedule' });
+    await edit.getByLabel('Time', { exact: true }).fill('07:15');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('listitem').filter({ hasText: 'Weekdays at 07:15 · Bedroom · wake-up light, 30 min' }).waitFor();
     await context.close();
   });
 });

@@ -122,8 +122,9 @@ export function inputOf(draft: ScheduleDraft): ScheduleInputValue {
   return { name: draft.name.trim() || null, enabled: draft.enabled, when, what };
 }
 
-/** "Next: Mon 06:00" in the phone's locale and zone. */
-export function nextRunText(iso: string | null | undefined): string {
+/** "Next: Mon 1 Dec, 06:00" in the phone's locale, in the home's time zone (the phone's until it is known). */
+export function nextRunText(iso: string | null | undefined, timeZone: string | null = null): string {
   if (!iso) return 'No next run';
-  return `Next: ${new Date(iso).toLocaleString([], { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' })}`;
+  const options: Intl.DateTimeFormatOptions = { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' };
+  return `Next: ${new Date(iso).toLocaleString([], timeZone ? { ...options, timeZone } : options)}`;
 }

@@ -95,11 +95,14 @@ describe('a fade plan', () => {
     expect(planSteps(fadePath(from, to), 90_000)).toEqual(planSteps(fadePath(from, to), 90_000));
   });
 
-  it('cannot step from or to weather, nor between displays that look the same', () => {
+  it('cannot step from or to weather, nor when the colour shown does not change', () => {
     expect(canFade({ mode: 'WEATHER', color: { r: 1, g: 2, b: 3 }, pulse: 0 }, manual(1, 2, 3))).toBe(false);
     expect(canFade(manual(1, 2, 3), { mode: 'WEATHER', color: { r: 1, g: 2, b: 3 }, pulse: 0 })).toBe(false);
     expect(canFade(off(1, 2, 3), off(9, 9, 9))).toBe(false);
     expect(canFade(manual(1, 2, 3), manual(1, 2, 4))).toBe(true);
+    expect(canFade(manual(1, 2, 3), manual(1, 2, 3, 5))).toBe(false);
+    expect(canFade(manual(0, 0, 0), off())).toBe(false);
+    expect(canFade(off(), manual(9, 0, 0))).toBe(true);
     // A sleep timer in weather mode holds the weather, then switches off at the end: one step.
     const weather: DisplayTarget = { mode: 'WEATHER', color: { r: 1, g: 2, b: 3 }, pulse: 0 };
     expect(planSteps(fadePath(weather, { ...weather, mode: 'OFF' }), 60_000)).toEqual([

@@ -1,3 +1,5 @@
+import { displayFrame, DEFAULT_WEATHER } from '@cloud-cloud/api/display/display-state';
+import { fadePath, planSteps } from '@cloud-cloud/api/fades/fade-plan';
 import { afterEach, describe, expect, it } from 'vitest';
 import { graphql, graphqlData } from './support/graphql.js';
 import { ManualClock } from './support/clock.js';
@@ -213,6 +215,13 @@ describe('after a restart', () => {
     expect(packet).toMatch(/^\[cc:2:/);
     const packets = await packetsUntil(again, '[cc:2:255,136,0:0]', 12_000);
     expectNoRepeat(packets, packet);
+    // Every packet, before and after the restart, is one of the plan computed from the fade's start.
+    const plan = planSteps(
+      fadePath({ mode: 'OFF', color: { r: 255, g: 255, b: 255 }, pulse: 0 }, { mode: 'MANUAL', color: { r: 255, g: 136, b: 0 }, pulse: 0 }),
+      8000,
+    ).map((step) => displayFrame({ ...step.display, weather: DEFAULT_WEATHER }));
+    for (const sent of [firstStep, packet, ...packets]) expect(plan).toContain(sent);
+    expect(plan.indexOf(packets[0]!)).toBeGreaterThan(plan.indexOf(firstStep));
     expect(await displayState(second.http)).toMatchObject({ color: { hex: '#ff8800' }, transition: null });
     expect(second.system.api.services.fades.running('home')).toBeUndefined();
   });

@@ -1,5 +1,7 @@
+import { displayFrame, DEFAULT_WEATHER } from '@cloud-cloud/api/display/display-state';
+import { fadePath, planSteps } from '@cloud-cloud/api/fades/fade-plan';
 import { afterEach, describe, expect, it } from 'vitest';
-import { graphql, graphqlData } from './support/graphql.js';
+import { graphql, graphqlData, subscribe, wsClient } from './support/graphql.js';
 import { ManualClock } from './support/clock.js';
 import type { TestLamp } from './support/lamp.js';
 import { startSystem, temporaryDataDir, type RunningSystem } from './support/system.js';
@@ -72,6 +74,31 @@ describe('a fade', () => {
     expectNoRepeat(packets, '[cc:2:0,0,128:0]');
     expect(packets.every((packet) => packet.startsWith('[cc:2:'))).toBe(true);
     expect(await displayState(running.http)).toMatchObject({ color: { hex: '#ff8800' }, transition: null });
+  });
+
+  it('reaches subscribers as the same steps, each with the transition, the last without it', async () => {
+    const running = await system();
+    await setColor(running.http, '#202020');
+    const client = wsClient(running.http);
+    cleanup.push(() => client.dispose());
+    const updates = subscribe(client, `subscription { displayState { ${STATE} } }`);
+    cleanup.push(() => updates.stop());
+    expect((await updates.next()).displayState).toMatchObject({ color: { hex: '#202020' }, transition: null });
+
+    const started = await setColor(running.http, '#e0e0e0', 1.5);
+    const seen: any[] = [];
+    for (;;) {
+      const { displayState } = await updates.next(5000);
+      seen.push(displayState);
+      if (displayState.transition === null) break;
+    }
+    expect(seen[0]).toMatchObject({ color: { hex: '#202020' }, transition: started.transition });
+    expect(seen.slice(1, -1).every((state) => state.transition?.endsAt === started.transition.endsAt)).toBe(true);
+    expect(seen.length).toBeGreaterThan(2);
+    expect(seen.at(-1)).toMatchObject({ color: { hex: '#e0e0e0' }, frame: '[cc:2:224,224,224:0]', transition: null });
+    // Brighter each time: a grey fade steps every channel up together.
+    const levels = seen.map((state) => parseInt(state.color.hex.slice(1, 3), 16));
+    for (let i = 1; i < levels.length; i++) expect(levels[i]).toBeGreaterThanOrEqual(levels[i - 1]!);
   });
 
   it('to off steps the colour down and ends OFF; MANUAL afterwards brings the colour back', async () => {
@@ -213,6 +240,13 @@ describe('after a restart', () => {
     expect(packet).toMatch(/^\[cc:2:/);
     const packets = await packetsUntil(again, '[cc:2:255,136,0:0]', 12_000);
     expectNoRepeat(packets, packet);
+    // Every packet, before and after the restart, is one of the plan computed from the fade's start.
+    const plan = planSteps(
+      fadePath({ mode: 'OFF', color: { r: 255, g: 255, b: 255 }, pulse: 0 }, { mode: 'MANUAL', color: { r: 255, g: 136, b: 0 }, pulse: 0 }),
+      8000,
+    ).map((step) => displayFrame({ ...step.display, weather: DEFAULT_WEATHER }));
+    for (const sent of [firstStep, packet, ...packets]) expect(plan).toContain(sent);
+    expect(plan.indexOf(packets[0]!)).toBeGreaterThan(plan.indexOf(firstStep));
     expect(await displayState(second.http)).toMatchObject({ color: { hex: '#ff8800' }, transition: null });
     expect(second.system.api.services.fades.running('home')).toBeUndefined();
   });

@@ -95,11 +95,14 @@ describe('a fade plan', () => {
     expect(planSteps(fadePath(from, to), 90_000)).toEqual(planSteps(fadePath(from, to), 90_000));
   });
 
-  it('cannot step from or to weather, nor between displays that look the same', () => {
+  it('cannot step from or to weather, nor when the colour shown does not change', () => {
     expect(canFade({ mode: 'WEATHER', color: { r: 1, g: 2, b: 3 }, pulse: 0 }, manual(1, 2, 3))).toBe(false);
     expect(canFade(manual(1, 2, 3), { mode: 'WEATHER', color: { r: 1, g: 2, b: 3 }, pulse: 0 })).toBe(false);
     expect(canFade(off(1, 2, 3), off(9, 9, 9))).toBe(false);
     expect(canFade(manual(1, 2, 3), manual(1, 2, 4))).toBe(true);
+    expect(canFade(manual(1, 2, 3), manual(1, 2, 3, 5))).toBe(false);
+    expect(canFade(manual(0, 0, 0), off())).toBe(false);
+    expect(canFade(off(), manual(9, 0, 0))).toBe(true);
     // A sleep timer in weather mode holds the weather, then switches off at the end: one step.
     const weather: DisplayTarget = { mode: 'WEATHER', color: { r: 1, g: 2, b: 3 }, pulse: 0 };
     expect(planSteps(fadePath(weather, { ...weather, mode: 'OFF' }), 60_000)).toEqual([
@@ -112,8 +115,12 @@ describe('a fade plan', () => {
     const to = manual(255, 255, 255);
     const steps = planSteps(fadePath(from, to), 7_200_000);
     expectWellFormed(steps, from, to, 7_200_000);
-    expect(steps[0]!.atMs).toBeLessThan(120_000);
-    expect(steps.at(-1)!.atMs).toBe(7_200_000);
+    // OKLab's lightness reaches the lamps' dimmest level (1 of 255) about 5 % along.
+    expect(steps[0]!.atMs).toBeLessThan(7_200_000 * 0.06);
+    expect(steps.at(-1)!.atMs).toBeGreaterThan(7_200_000 * 0.99);
+    const gaps = steps.slice(1).map((step, i) => step.atMs - steps[i]!.atMs);
+    // The widest gaps are near black, where one level of 255 is a big step in lightness.
+    expect(Math.max(...gaps)).toBeLessThan(7_200_000 * 0.03);
   });
 });
 

@@ -43,9 +43,20 @@ export function planSteps(path: FadePath, durationMs: number): FadeStep[] {
   return steps;
 }
 
-/** Whether a room can be stepped between these two displays (weather mode has no colour to step from or to). */
+/**
+ * Whether a room can be stepped between these two displays: only when the colour it shows
+ * changes (black when off). Weather mode has no colour to step from or to, and a change of
+ * pulse alone has nothing to step; those are made at once.
+ */
 export function canFade(from: DisplayTarget, to: DisplayTarget): boolean {
-  return from.mode !== 'WEATHER' && to.mode !== 'WEATHER' && packetOf(from) !== packetOf(to);
+  if (from.mode === 'WEATHER' || to.mode === 'WEATHER') return false;
+  const a = shownColor(from);
+  const b = shownColor(to);
+  return a.r !== b.r || a.g !== b.g || a.b !== b.b;
+}
+
+function shownColor(display: DisplayTarget): Rgb {
+  return display.mode === 'MANUAL' ? display.color : BLACK;
 }
 
 /**
@@ -56,9 +67,7 @@ export function canFade(from: DisplayTarget, to: DisplayTarget): boolean {
  * either end holds the start until the end.
  */
 export function fadePath(from: DisplayTarget, to: DisplayTarget): FadePath {
-  const fromColor = from.mode === 'MANUAL' ? from.color : BLACK;
-  const toColor = to.mode === 'MANUAL' ? to.color : BLACK;
-  const between = interpolate([toCulori(fromColor), toCulori(toColor)], 'oklab');
+  const between = interpolate([toCulori(shownColor(from)), toCulori(shownColor(to))], 'oklab');
   const weather = from.mode === 'WEATHER' || to.mode === 'WEATHER';
   return (progress) => {
     if (progress >= 1) return to;

@@ -97,6 +97,8 @@ describe.runIf(browserAvailable())('scenes and favourites in the web UI', () => 
     await lamp.waitFor((frame) => frame.startsWith('[cc:2:0,200,255:'));
 
     await page.getByRole('button', { name: 'Edit' }).last().click();
+    await page.getByRole('button', { name: 'Remove favourite #123456' }).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SCREENSHOTS, 'favorites-edit-dark.png') });
     await page.getByRole('button', { name: 'Remove favourite #123456' }).click();
     await expect.poll(async () => (await graphqlData(ui.running.http, '{ favoriteColors { name } }')).favoriteColors.length).toBe(10);
     await page.getByRole('button', { name: 'Remove favourite #123456' }).waitFor({ state: 'detached' });

@@ -65,8 +65,15 @@ describe.runIf(browserAvailable())('scenes and favourites in the web UI', () => 
     await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.getByRole('button', { name: 'Delete scene Dusk' }).waitFor();
     expect((await graphqlData(ui.running.http, '{ scenes { name } }')).scenes).toEqual([{ name: 'Dusk' }]);
+    await graphqlData(ui.running.http, 'mutation { setColor(color: { hex: "#00d65c" }) { frame } }');
+    await page.getByRole('button', { name: 'Update Dusk to what its rooms show now' }).click();
+    await page.getByRole('status').filter({ hasText: 'Updated Dusk.' }).waitFor();
+    expect((await graphqlData(ui.running.http, '{ scenes { rooms { color { hex } } } }')).scenes[0].rooms[0].color.hex).toBe('#00d65c');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
     await page.getByRole('button', { name: 'Delete scene Dusk' }).click();
     await expect.poll(async () => (await graphqlData(ui.running.http, '{ scenes { name } }')).scenes).toEqual([]);
+    // With the last scene gone, edit mode ends and a new one can be saved.
+    await page.getByRole('button', { name: '+ Save current look' }).waitFor();
     homeLamp.close();
     bedLamp.close();
     await context.close();
@@ -90,6 +97,8 @@ describe.runIf(browserAvailable())('scenes and favourites in the web UI', () => 
     await lamp.waitFor((frame) => frame.startsWith('[cc:2:0,200,255:'));
 
     await page.getByRole('button', { name: 'Edit' }).last().click();
+    await page.getByRole('button', { name: 'Remove favourite #123456' }).scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SCREENSHOTS, 'favorites-edit-dark.png') });
     await page.getByRole('button', { name: 'Remove favourite #123456' }).click();
     await expect.poll(async () => (await graphqlData(ui.running.http, '{ favoriteColors { name } }')).favoriteColors.length).toBe(10);
     await page.getByRole('button', { name: 'Remove favourite #123456' }).waitFor({ state: 'detached' });

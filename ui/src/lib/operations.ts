@@ -500,6 +500,10 @@ export const RENAME_SCENE = graphql(
   'mutation RenameScene($sceneId: ID!, $name: String!) { renameScene(sceneId: $sceneId, name: $name) { ...SceneFields } }',
   [SceneFields],
 );
+export const UPDATE_SCENE_FROM_ROOMS = graphql(
+  'mutation UpdateSceneFromRooms($sceneId: ID!, $roomIds: [ID!]) { updateSceneFromRooms(sceneId: $sceneId, roomIds: $roomIds) { ...SceneFields } }',
+  [SceneFields],
+);
 export const REORDER_SCENES = graphql('mutation ReorderScenes($sceneIds: [ID!]!) { reorderScenes(sceneIds: $sceneIds) { id } }');
 export const DELETE_SCENE = graphql('mutation DeleteScene($sceneId: ID!) { deleteScene(sceneId: $sceneId) { id } }');
 export const APPLY_SCENE = graphql('mutation ApplyScene($sceneId: ID!) { applyScene(sceneId: $sceneId) { roomId } }');

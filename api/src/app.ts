@@ -129,6 +129,8 @@ export function buildApi(options: ApiOptions): Api {
         });
       });
       services.weather.start();
+      services.fades.start();
+      await services.schedules.start();
       sessionExpiry = setInterval(() => services.authenticator.expireSessions(), SESSION_EXPIRY_CHECK_MS);
       sessionExpiry.unref();
       onlineTimes = setInterval(storeOnlineTimes, options.onlineTimesEveryMs ?? 60_000);
@@ -137,6 +139,8 @@ export function buildApi(options: ApiOptions): Api {
     },
     stop: async () => {
       services.weather.stop();
+      services.fades.stop();
+      services.schedules.stop();
       clearInterval(sessionExpiry);
       clearInterval(onlineTimes);
       await wsLink.dispose();

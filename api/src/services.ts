@@ -4,6 +4,7 @@ import { systemClock, type Clock } from './clock.js';
 import { CommandDispatch, type CommandEvents } from './commands/command-dispatch.js';
 import { LampCommands } from './commands/lamp-commands.js';
 import { PubSub } from './events/pubsub.js';
+import { RoomFades } from './fades/room-fades.js';
 import { DEFAULT_MAX_FIRMWARE_BYTES, FirmwareLibrary } from './firmware/firmware-library.js';
 import { FirmwareManagement } from './firmware/firmware-management.js';
 import { FirmwareUpdates, type FirmwareEvents, type FirmwareLimits } from './firmware/firmware-updates.js';
@@ -15,14 +16,23 @@ import { LampRecords } from './lamps/lamp-records.js';
 import { Lamps } from './lamps/lamps.js';
 import { RoomDisplays, type DisplayEvents } from './rooms/room-displays.js';
 import { Rooms } from './rooms/rooms.js';
+import { ScheduleActions } from './schedules/schedule-actions.js';
+import { Schedules, type ScheduleEvents } from './schedules/schedules.js';
+import { FavoriteColors, type FavoriteColorEvents } from './scenes/favorite-colors.js';
+import { Scenes, type SceneEvents } from './scenes/scenes.js';
 import { CredentialStore } from './store/credential-store.js';
+import { FadeStore } from './store/fade-store.js';
 import type { SqliteDatabase } from './store/database.js';
+import { FavoriteColorStore } from './store/favorite-color-store.js';
 import { FirmwareStore } from './store/firmware-store.js';
 import { LampStore } from './store/lamp-store.js';
 import { RoomStore } from './store/room-store.js';
+import { ScheduleStore } from './store/schedule-store.js';
+import { SceneStore } from './store/scene-store.js';
 import { SqliteStateStore } from './store/sqlite-state-store.js';
 import { WeatherService, type WeatherEvents } from './weather/weather-service.js';
 import type { WeatherSettings } from './weather/weather-settings.js';
+import { weatherPlace } from './schedules/weather-place.js';
 
 export interface ServiceOptions {
   /** The open, migrated database (see `openDatabase`). */
@@ -60,6 +70,12 @@ export interface ApiServices {
   rooms: Rooms;
   /** Each room's display state, and the frames adapters follow. */
   roomDisplays: RoomDisplays;
+  /** Fades, wake-up lights and sleep timers running in rooms (started on `start`, stopped on `stop`). */
+  fades: RoomFades;
+  /** Saved looks of rooms, applied with one call. */
+  scenes: Scenes;
+  /** The colours offered for one-tap picking. */
+  favoriteColors: FavoriteColors;
   /** Lamps as people manage them, and the shared device secret. */
   lamps: Lamps;
   /** Which lamps are online, on which connection, as adapters report them. */
@@ -75,9 +91,18 @@ export interface ApiServices {
   firmwareUpdates: FirmwareUpdates;
   /** Firmware image files, for downloads. */
   firmwareLibrary: FirmwareLibrary;
+  /** Schedules, their runs, and the home's time zone they run in. */
+  schedules: Schedules;
 }
 
-type Events = DisplayEvents & LampEvents & CommandEvents & WeatherEvents & FirmwareEvents;
+type Events = DisplayEvents &
+  LampEvents &
+  CommandEvents &
+  WeatherEvents &
+  FirmwareEvents &
+  SceneEvents &
+  FavoriteColorEvents &
+  ScheduleEvents;
 
 /** Builds the domain services on one database, with the pub/sub they publish changes through. */
 export function buildServices(options: ServiceOptions): { services: ApiServices; pubsub: PubSub<Events> } {
@@ -89,6 +114,7 @@ export function buildServices(options: ServiceOptions): { services: ApiServices;
 
   const storedRooms = roomStore.list();
   const roomDisplays = new RoomDisplays(storedRooms, roomStore, state, pubsub, clock);
+  const fades = new RoomFades(roomDisplays, new FadeStore(options.database), clock, options.logger);
   const records = new LampRecords(new LampStore(options.database));
   const dispatch = new CommandDispatch(pubsub, clock, options.commandConfirmTimeoutMs);
   const lampConnections = new LampConnections(records, dispatch, pubsub, clock);
@@ -104,9 +130,32 @@ export function buildServices(options: ServiceOptions): { services: ApiServices;
   const firmwareUpdates = new FirmwareUpdates(firmwareStore, firmwareLibrary, lamps, pubsub, clock, options.firmwareLimits);
   const commands = new LampCommands(dispatch, lampConnections, records, rooms, state, clock);
 
+  const weather = new WeatherService({
+    store: state,
+    display: roomDisplays,
+    pubsub,
+    clock,
+    logger: options.logger,
+    defaults: options.weather ?? {},
+    ...options.weatherTiming,
+  });
+  const scenes = new Scenes(new SceneStore(options.database), rooms, roomDisplays, pubsub, clock);
+  const schedules = new Schedules({
+    store: new ScheduleStore(options.database),
+    actions: new ScheduleActions({ roomDisplays, rooms, commands, fades, scenes }),
+    names: { room: (roomId) => rooms.find(roomId)?.name, scene: (sceneId) => scenes.find(sceneId)?.name },
+    pubsub,
+    clock,
+    logger: options.logger,
+    place: () => weatherPlace(weather.snapshot()),
+  });
+
   const services: ApiServices = {
     rooms,
     roomDisplays,
+    fades,
+    scenes,
+    favoriteColors: new FavoriteColors(new FavoriteColorStore(options.database), pubsub),
     lamps,
     lampConnections,
     admission: new LampAdmission(new LampRecognition(credentials, records, lampConnections, clock), records, lampConnections, roomDisplays),
@@ -116,18 +165,11 @@ export function buildServices(options: ServiceOptions): { services: ApiServices;
       configuredAdminToken: options.apiToken,
       clock,
     }),
-    weather: new WeatherService({
-      store: state,
-      display: roomDisplays,
-      pubsub,
-      clock,
-      logger: options.logger,
-      defaults: options.weather ?? {},
-      ...options.weatherTiming,
-    }),
+    weather,
     firmware: new FirmwareManagement(firmwareStore, firmwareLibrary, firmwareUpdates, lamps, commands, clock),
     firmwareUpdates,
     firmwareLibrary,
+    schedules,
   };
   return { services, pubsub };
 }

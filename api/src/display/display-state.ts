@@ -21,6 +21,26 @@ export interface DisplayState {
   updatedAt: Date;
   /** Increases with every change of this room's state; lets subscribers drop anything they have already seen. */
   revision: number;
+  /** Set while a fade, wake-up light or sleep timer is taking the room somewhere; mode, colour and pulse are what it shows now. */
+  transition: DisplayTransition | null;
+}
+
+/** Where a room's display is going: the mode, colour and pulse it will show. */
+export interface DisplayTarget {
+  mode: DisplayMode;
+  color: Rgb;
+  pulse: number;
+}
+
+export type TransitionKind = 'FADE' | 'WAKE_UP' | 'SLEEP';
+export const TRANSITION_KINDS = ['FADE', 'WAKE_UP', 'SLEEP'] as const satisfies readonly TransitionKind[];
+
+/** A room on its way to `target`, which it shows from `endsAt`. */
+export interface DisplayTransition {
+  kind: TransitionKind;
+  target: DisplayTarget;
+  startedAt: Date;
+  endsAt: Date;
 }
 
 /** Before any weather report: clear sky at full intensity, as the original server did. */
@@ -35,10 +55,11 @@ export function initialDisplayState(roomId: string, weather: WeatherDisplay, now
     weather,
     updatedAt: now,
     revision: 0,
+    transition: null,
   };
 }
 
-export function toDisplay(state: DisplayState): Display {
+export function toDisplay(state: DisplayTarget & { weather: WeatherDisplay }): Display {
   switch (state.mode) {
     case 'OFF':
       return { mode: 'off' };
@@ -50,7 +71,7 @@ export function toDisplay(state: DisplayState): Display {
 }
 
 /** The exact packet lamps receive for this state. */
-export function displayFrame(state: DisplayState): string {
+export function displayFrame(state: DisplayTarget & { weather: WeatherDisplay }): string {
   return formatDisplayPacket(toDisplay(state));
 }
 
@@ -63,5 +84,19 @@ export function sameDisplay(a: DisplayState, b: DisplayState): boolean {
     a.color.b === b.color.b &&
     a.weather.state === b.weather.state &&
     a.weather.intensity === b.weather.intensity
+  );
+}
+
+export function sameTransition(a: DisplayTransition | null, b: DisplayTransition | null): boolean {
+  if (a === null || b === null) return a === b;
+  return (
+    a.kind === b.kind &&
+    a.startedAt.getTime() === b.startedAt.getTime() &&
+    a.endsAt.getTime() === b.endsAt.getTime() &&
+    a.target.mode === b.target.mode &&
+    a.target.pulse === b.target.pulse &&
+    a.target.color.r === b.target.color.r &&
+    a.target.color.g === b.target.color.g &&
+    a.target.color.b === b.target.color.b
   );
 }

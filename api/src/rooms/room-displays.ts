@@ -4,8 +4,11 @@ import {
   DEFAULT_WEATHER,
   displayFrame,
   sameDisplay,
+  sameTransition,
   type DisplayMode,
   type DisplayState,
+  type DisplayTarget,
+  type DisplayTransition,
   type WeatherDisplay,
 } from '../display/display-state.js';
 import type { PubSub } from '../events/pubsub.js';
@@ -32,6 +35,37 @@ export interface RoomChange {
   change: DisplayChange;
 }
 
+/** The longest transition a change may ask for: two hours. */
+export const MAX_TRANSITION_MS = 7_200_000;
+
+/** How a change is shown: at once (no or 0 `transitionMs`), or faded over up to two hours. */
+export interface TransitionOptions {
+  transitionMs?: number;
+}
+
+/** A fade RoomDisplays started: the room's display when it began, and where it goes. */
+export interface FadeStart {
+  roomId: string;
+  from: DisplayTarget;
+  transition: DisplayTransition;
+}
+
+/**
+ * What steps fades (RoomFades): RoomDisplays tells it of every change a person or schedule makes,
+ * which ends the fade running in those rooms, and of each fade it starts.
+ */
+export interface FadeRunner {
+  cancel(roomIds: readonly string[]): void;
+  begin(fades: readonly FadeStart[]): void;
+  /** Whether a change from `from` to `to` can be stepped; otherwise it is made at once. */
+  canFade(from: DisplayTarget, to: DisplayTarget): boolean;
+}
+
+/** A change as applied: `transition` undefined keeps the room's. */
+interface AppliedChange extends RoomChange {
+  transition?: DisplayTransition | null;
+}
+
 /**
  * `displayState:<room id>` carries each change of that room (null: the room was deleted);
  * `roomFrames` only wakes the frame followers, which then read what changed.
@@ -47,6 +81,7 @@ export type DisplayEvents = { [topic: `displayState:${string}`]: DisplayState | 
 export class RoomDisplays {
   readonly #states = new Map<string, DisplayState>();
   #weather: WeatherDisplay;
+  #fades: FadeRunner | undefined;
 
   constructor(
     rooms: readonly StoredRoom[],
@@ -56,7 +91,12 @@ export class RoomDisplays {
     private readonly clock: Clock,
   ) {
     this.#weather = state.loadWeatherDisplay() ?? DEFAULT_WEATHER;
-    for (const room of rooms) this.#states.set(room.id, { roomId: room.id, ...room.display, weather: this.#weather });
+    for (const room of rooms) this.#states.set(room.id, { roomId: room.id, ...room.display, weather: this.#weather, transition: null });
+  }
+
+  /** Lets changes with a transition fade, and every change end the room's running fade. */
+  attachFades(fades: FadeRunner): void {
+    this.#fades = fades;
   }
 
   /** The room's state, or undefined for a room that does not exist. */
@@ -79,7 +119,7 @@ export class RoomDisplays {
 
   /** Starts showing a new room (its state already stored). */
   add(room: StoredRoom): DisplayState {
-    const state: DisplayState = { roomId: room.id, ...room.display, weather: this.#weather };
+    const state: DisplayState = { roomId: room.id, ...room.display, weather: this.#weather, transition: null };
     this.#states.set(room.id, state);
     this.events.publish('roomFrames', null);
     return state;
@@ -88,6 +128,7 @@ export class RoomDisplays {
   /** Stops showing a deleted room; its followers' streams end. */
   remove(roomId: string): void {
     if (!this.#states.delete(roomId)) return;
+    this.#fades?.cancel([roomId]);
     this.events.publish(`displayState:${roomId}`, null);
   }
 
@@ -103,22 +144,55 @@ export class RoomDisplays {
     return this.change(roomId, { mode: 'MANUAL', pulse });
   }
 
-  change(roomId: string, change: DisplayChange): DisplayState {
-    return this.changeRooms([{ roomId, change }])[0]!;
+  change(roomId: string, change: DisplayChange, options?: TransitionOptions): DisplayState {
+    return this.changeRooms([{ roomId, change }], options)[0]!;
   }
 
   /** The same change in every room: each room changes (and is published) once. */
-  changeAll(change: DisplayChange): DisplayState[] {
-    return this.changeRooms([...this.#states.keys()].map((roomId) => ({ roomId, change })));
+  changeAll(change: DisplayChange, options?: TransitionOptions): DisplayState[] {
+    return this.changeRooms(
+      [...this.#states.keys()].map((roomId) => ({ roomId, change })),
+      options,
+    );
   }
 
   /**
    * A change for each of these rooms (a scene, say), stored together and published once per
-   * room. Throws before changing anything when a room does not exist.
+   * room. Throws before changing anything when a room does not exist. Ends any fade running in
+   * these rooms. With `transitionMs`, each room that can be stepped there (not from or to
+   * weather) keeps what it shows and gets a FADE transition, which the fade runner steps; the
+   * others change at once.
    */
-  changeRooms(changes: readonly RoomChange[]): DisplayState[] {
-    for (const { roomId } of changes) this.#require(roomId);
-    return this.#apply(changes);
+  changeRooms(changes: readonly RoomChange[], options: TransitionOptions = {}): DisplayState[] {
+    const now = this.clock.now();
+    const currents = changes.map(({ roomId }) => this.#require(roomId));
+    const transitionMs = options.transitionMs ?? 0;
+    if (!(transitionMs >= 0 && transitionMs <= MAX_TRANSITION_MS)) {
+      throw new RangeError(`transitionMs must be from 0 to ${MAX_TRANSITION_MS}, got ${transitionMs}`);
+    }
+    const fades: FadeStart[] = [];
+    const applied = changes.map(({ roomId, change }, i): AppliedChange => {
+      const current = currents[i]!;
+      const target = targetOf({ ...current, ...change });
+      const from = targetOf(current);
+      if (transitionMs <= 0 || !this.#fades?.canFade(from, target)) return { roomId, change, transition: null };
+      const transition: DisplayTransition = { kind: 'FADE', target, startedAt: now, endsAt: new Date(now.getTime() + transitionMs) };
+      fades.push({ roomId, from, transition });
+      return { roomId, change: {}, transition };
+    });
+    this.#fades?.cancel(changes.map(({ roomId }) => roomId));
+    const results = this.#apply(applied, now);
+    if (fades.length > 0) this.#fades!.begin(fades);
+    return results;
+  }
+
+  /**
+   * Shows one step of the room's own transition (or its end, `transition` null). The fade's
+   * steps go the same way as any change, stored and published, but do not end the fade.
+   */
+  showTransitionStep(roomId: string, display: DisplayTarget, transition: DisplayTransition | null): DisplayState {
+    this.#require(roomId);
+    return this.#apply([{ roomId, change: display, transition }], this.clock.now())[0]!;
   }
 
   /** Changes what weather mode shows, in every room. Returns whether anything changed. */
@@ -126,23 +200,26 @@ export class RoomDisplays {
     if (weather.state === this.#weather.state && weather.intensity === this.#weather.intensity) return false;
     this.#weather = { ...weather };
     this.state.saveWeatherDisplay(this.#weather);
-    this.#apply([...this.#states.keys()].map((roomId) => ({ roomId, change: {} })));
+    this.#apply(
+      [...this.#states.keys()].map((roomId) => ({ roomId, change: {} })),
+      this.clock.now(),
+    );
     return true;
   }
 
-  #apply(changes: readonly RoomChange[]): DisplayState[] {
-    const now = this.clock.now();
+  #apply(changes: readonly AppliedChange[], now: Date): DisplayState[] {
     const results: DisplayState[] = [];
     const changed: DisplayState[] = [];
-    for (const { roomId, change } of changes) {
+    for (const { roomId, change, transition } of changes) {
       const current = this.#require(roomId);
       const candidate: DisplayState = {
         ...current,
         ...change,
         color: change.color ? { ...change.color } : current.color,
         weather: this.#weather,
+        transition: transition === undefined ? current.transition : transition,
       };
-      if (sameDisplay(candidate, current)) {
+      if (sameDisplay(candidate, current) && sameTransition(candidate.transition, current.transition)) {
         results.push(current);
         continue;
       }
@@ -213,6 +290,10 @@ export class RoomDisplays {
       await wakes.return?.();
     }
   }
+}
+
+function targetOf(state: DisplayTarget): DisplayTarget {
+  return { mode: state.mode, color: { ...state.color }, pulse: state.pulse };
 }
 
 function frameOf(state: DisplayState): RoomFrame {

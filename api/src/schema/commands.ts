@@ -1,7 +1,7 @@
 import type { LampCommandResult } from '../commands/lamp-commands.js';
 import { builder } from './builder.js';
 
-const DeviceCommandEnum = builder.enumType('DeviceCommand', {
+export const DeviceCommandEnum = builder.enumType('DeviceCommand', {
   description: 'One-shot commands. They reach the lamps connected now and are not remembered.',
   values: {
     RESET: { value: 'reset', description: 'Reboot the lamp (`[cc:r:?:?]`).' },

@@ -1,10 +1,19 @@
 import { formatHexColor, parseHexColor } from '@cloud-cloud/protocol/color';
 import { COLOR_CHANNEL_MAX, PULSE_MAX, type Rgb } from '@cloud-cloud/protocol/packet';
-import { DISPLAY_MODES, displayFrame, type DisplayMode, type DisplayState, type WeatherDisplay } from '../display/display-state.js';
+import {
+  DISPLAY_MODES,
+  displayFrame,
+  TRANSITION_KINDS,
+  type DisplayMode,
+  type DisplayState,
+  type DisplayTarget,
+  type DisplayTransition,
+  type WeatherDisplay,
+} from '../display/display-state.js';
 import { DEFAULT_ROOM_ID } from '../rooms/rooms.js';
-import type { DisplayChange } from '../rooms/room-displays.js';
+import { MAX_TRANSITION_MS, type DisplayChange, type TransitionOptions } from '../rooms/room-displays.js';
 import { builder } from './builder.js';
-import { checkArguments, integerFrom, type ArgumentRule } from './arguments.js';
+import { checkArguments, integerFrom, numberFrom, type ArgumentRule } from './arguments.js';
 import { invalidArgument } from './errors.js';
 
 export const DisplayModeEnum = builder.enumType('DisplayMode', {
@@ -16,7 +25,7 @@ export const DisplayModeEnum = builder.enumType('DisplayMode', {
   } as const satisfies Record<(typeof DISPLAY_MODES)[number], unknown>,
 });
 
-const ColorRef = builder.objectRef<Rgb>('Color').implement({
+export const ColorRef = builder.objectRef<Rgb>('Color').implement({
   description: 'An RGB colour, each channel 0-255.',
   fields: (t) => ({
     r: t.exposeInt('r', { description: 'Red, 0-255.' }),
@@ -38,6 +47,40 @@ export const WeatherDisplayRef = builder.objectRef<WeatherDisplay>('WeatherDispl
   }),
 });
 
+const TransitionKindEnum = builder.enumType('TransitionKind', {
+  description: 'What is taking a room to its target.',
+  values: {
+    FADE: { description: 'A change made with `transitionSeconds`.' },
+    WAKE_UP: { description: 'A wake-up light: from off through deep red and orange to full warm white.' },
+    SLEEP: { description: 'A sleep timer: what the room showed, fading to off.' },
+  } as const satisfies Record<(typeof TRANSITION_KINDS)[number], unknown>,
+});
+
+const DisplayTargetRef = builder.objectRef<DisplayTarget & { weather: WeatherDisplay }>('DisplayTarget').implement({
+  description: 'What a room will show when its transition ends.',
+  fields: (t) => ({
+    mode: t.field({ type: DisplayModeEnum, description: 'The mode it will show.', resolve: (s) => s.mode }),
+    color: t.field({ type: ColorRef, description: 'The colour MANUAL mode will show.', resolve: (s) => s.color }),
+    pulse: t.exposeInt('pulse', { description: 'The pulse MANUAL mode will show, 0 (steady) to 9.' }),
+    frame: t.string({ description: "The `[cc:…]` packet the room's lamps will receive at the end.", resolve: displayFrame }),
+  }),
+});
+
+const DisplayTransitionRef = builder.objectRef<DisplayTransition & { weather: WeatherDisplay }>('DisplayTransition').implement({
+  description:
+    "A room on its way somewhere: the server steps the lamps' colour (at most a few packets a second) and shows `target` from `endsAt`. Any other change to the room ends it.",
+  fields: (t) => ({
+    kind: t.field({ type: TransitionKindEnum, description: 'A fade, a wake-up light or a sleep timer.', resolve: (s) => s.kind }),
+    target: t.field({
+      type: DisplayTargetRef,
+      description: 'What the room will show at the end.',
+      resolve: (s) => ({ ...s.target, weather: s.weather }),
+    }),
+    startedAt: t.field({ type: 'DateTime', description: 'When it began.', resolve: (s) => s.startedAt }),
+    endsAt: t.field({ type: 'DateTime', description: 'When the room shows the target.', resolve: (s) => s.endsAt }),
+  }),
+});
+
 export const DisplayStateRef = builder.objectRef<DisplayState>('DisplayState').implement({
   description: "What one room's lamps show now. Colour and pulse are kept while the mode is OFF or WEATHER.",
   fields: (t) => ({
@@ -55,8 +98,24 @@ export const DisplayStateRef = builder.objectRef<DisplayState>('DisplayState').i
       resolve: displayFrame,
     }),
     updatedAt: t.field({ type: 'DateTime', description: 'When this state last changed.', resolve: (s) => s.updatedAt }),
+    transition: t.field({
+      type: DisplayTransitionRef,
+      nullable: true,
+      description: 'Where a running fade, wake-up light or sleep timer is taking the room; null when none is.',
+      resolve: (s) => (s.transition ? { ...s.transition, weather: s.weather } : null),
+    }),
   }),
 });
+
+/** What `transitionSeconds` means, on every display change that takes it. */
+export const TRANSITION_SECONDS = `Fade to the new look over this many seconds, 0 (at once, the default) to ${MAX_TRANSITION_MS / 1000}. Weather mode, to or from, is switched at once.`;
+
+/** Checks `transitionSeconds` and gives it as RoomDisplays takes it. */
+export function transitionOptions(transitionSeconds: number | null | undefined): TransitionOptions {
+  if (transitionSeconds == null) return {};
+  const seconds = numberFrom(0, MAX_TRANSITION_MS / 1000)(transitionSeconds, 'transitionSeconds');
+  return { transitionMs: Math.round(seconds * 1000) };
+}
 
 export const ColorInput = builder.inputType('ColorInput', {
   description:
@@ -96,8 +155,12 @@ builder.mutationFields((t) => ({
     args: {
       mode: t.arg({ type: DisplayModeEnum, required: true, description: 'The mode to show.' }),
       roomId: t.arg.id({ required: false, description: 'The room; the default room when omitted.' }),
+      transitionSeconds: t.arg.float({ required: false, description: TRANSITION_SECONDS }),
     },
-    resolve: (_root, { mode, roomId }, { rooms, roomDisplays }) => roomDisplays.setMode(rooms.require(roomId ?? DEFAULT_ROOM_ID).id, mode),
+    resolve: (_root, { mode, roomId, transitionSeconds }, { rooms, roomDisplays }) => {
+      const options = transitionOptions(transitionSeconds);
+      return roomDisplays.change(rooms.require(roomId ?? DEFAULT_ROOM_ID).id, { mode }, options);
+    },
   }),
   setColor: t.field({
     type: DisplayStateRef,
@@ -106,10 +169,12 @@ builder.mutationFields((t) => ({
     args: {
       color: t.arg({ type: ColorInput, required: true, description: 'The colour.' }),
       roomId: t.arg.id({ required: false, description: 'The room; the default room when omitted.' }),
+      transitionSeconds: t.arg.float({ required: false, description: TRANSITION_SECONDS }),
     },
     resolve: (_root, args, { rooms, roomDisplays }) => {
       const { color, roomId } = checkArguments(args, { color: parseColorInput });
-      return roomDisplays.setColor(rooms.require(roomId ?? DEFAULT_ROOM_ID).id, color);
+      const options = transitionOptions(args.transitionSeconds);
+      return roomDisplays.change(rooms.require(roomId ?? DEFAULT_ROOM_ID).id, { mode: 'MANUAL', color }, options);
     },
   }),
   setPulse: t.field({

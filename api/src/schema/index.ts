@@ -2,11 +2,14 @@ import type { GraphQLSchema } from 'graphql';
 import { builder } from './builder.js';
 import './display-state.js';
 import './rooms.js';
+import './fades.js';
+import './scenes.js';
 import './commands.js';
 import './weather.js';
 import './firmware.js';
 import './lamps.js';
 import './access.js';
+import './schedules.js';
 
 let schema: GraphQLSchema | undefined;
 

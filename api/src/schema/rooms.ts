@@ -1,7 +1,7 @@
 import { MAX_ROOMS, ROOM_NAME_MAX, type DeletedRoom, type Room } from '../rooms/rooms.js';
 import { builder } from './builder.js';
 import { checkArguments, eachOf, trimmedText } from './arguments.js';
-import { displayChange, DisplayInput, DisplayStateRef } from './display-state.js';
+import { displayChange, DisplayInput, DisplayStateRef, TRANSITION_SECONDS, transitionOptions } from './display-state.js';
 import { LampPageRef, lampPage } from './lamps.js';
 
 export const RoomRef = builder.objectRef<Room>('Room');
@@ -73,9 +73,13 @@ builder.mutationFields((t) => ({
     type: [RoomRef],
     description: 'Makes the same change in every room at once; each room changes (and is published) once. Answers every room, by position.',
     authScopes: { control: true },
-    args: { display: t.arg({ type: DisplayInput, required: true, description: 'The change: at least one of mode, color and pulse.' }) },
+    args: {
+      display: t.arg({ type: DisplayInput, required: true, description: 'The change: at least one of mode, color and pulse.' }),
+      transitionSeconds: t.arg.float({ required: false, description: TRANSITION_SECONDS }),
+    },
     resolve: (_root, args, { rooms, roomDisplays }) => {
-      roomDisplays.changeAll(checkArguments(args, { display: displayChange }).display);
+      const { display } = checkArguments(args, { display: displayChange });
+      roomDisplays.changeAll(display, transitionOptions(args.transitionSeconds));
       return rooms.list();
     },
   }),

@@ -171,4 +171,91 @@ export const MIGRATIONS: readonly string[] = [
 
   DELETE FROM debug_messages WHERE lamp_key LIKE 'connection:%';
   `,
+  /* 5: fades, wake-up lights and sleep timers running in rooms, so that a restart resumes them
+        (the room's display keeps what it showed last; this is where it was going and when) */ `
+  CREATE TABLE room_fades (
+    room_id       TEXT    PRIMARY KEY REFERENCES rooms (id) ON DELETE CASCADE,
+    kind          TEXT    NOT NULL CHECK (kind IN ('FADE', 'WAKE_UP', 'SLEEP')),
+    from_mode     TEXT    NOT NULL CHECK (from_mode IN ('OFF', 'WEATHER', 'MANUAL')),
+    from_red      INTEGER NOT NULL CHECK (from_red BETWEEN 0 AND 255),
+    from_green    INTEGER NOT NULL CHECK (from_green BETWEEN 0 AND 255),
+    from_blue     INTEGER NOT NULL CHECK (from_blue BETWEEN 0 AND 255),
+    from_pulse    INTEGER NOT NULL CHECK (from_pulse BETWEEN 0 AND 9),
+    target_mode   TEXT    NOT NULL CHECK (target_mode IN ('OFF', 'WEATHER', 'MANUAL')),
+    target_red    INTEGER NOT NULL CHECK (target_red BETWEEN 0 AND 255),
+    target_green  INTEGER NOT NULL CHECK (target_green BETWEEN 0 AND 255),
+    target_blue   INTEGER NOT NULL CHECK (target_blue BETWEEN 0 AND 255),
+    target_pulse  INTEGER NOT NULL CHECK (target_pulse BETWEEN 0 AND 9),
+    started_at    TEXT    NOT NULL,
+    ends_at       TEXT    NOT NULL,
+    off_at        TEXT
+  );
+  `,
+  /* scenes: named looks for one or more rooms (a room's part goes when the room is deleted), and
+     the favourite colours, seeded with the colour presets the web UI offered before */ `
+  CREATE TABLE scenes (
+    id         TEXT    PRIMARY KEY,
+    name       TEXT    NOT NULL,
+    position   INTEGER NOT NULL,
+    created_at TEXT    NOT NULL
+  );
+  CREATE UNIQUE INDEX scenes_by_name ON scenes (name COLLATE NOCASE);
+
+  CREATE TABLE scene_rooms (
+    scene_id TEXT    NOT NULL REFERENCES scenes (id) ON DELETE CASCADE,
+    room_id  TEXT    NOT NULL REFERENCES rooms (id) ON DELETE CASCADE,
+    mode     TEXT    NOT NULL CHECK (mode IN ('OFF', 'WEATHER', 'MANUAL')),
+    red      INTEGER NOT NULL CHECK (red BETWEEN 0 AND 255),
+    green    INTEGER NOT NULL CHECK (green BETWEEN 0 AND 255),
+    blue     INTEGER NOT NULL CHECK (blue BETWEEN 0 AND 255),
+    pulse    INTEGER NOT NULL CHECK (pulse BETWEEN 0 AND 9),
+    PRIMARY KEY (scene_id, room_id)
+  );
+  CREATE INDEX scene_rooms_by_room ON scene_rooms (room_id);
+
+  CREATE TABLE favorite_colors (
+    id       TEXT    PRIMARY KEY,
+    name     TEXT    NOT NULL,
+    position INTEGER NOT NULL,
+    red      INTEGER NOT NULL CHECK (red BETWEEN 0 AND 255),
+    green    INTEGER NOT NULL CHECK (green BETWEEN 0 AND 255),
+    blue     INTEGER NOT NULL CHECK (blue BETWEEN 0 AND 255)
+  );
+  CREATE UNIQUE INDEX favorite_colors_by_name ON favorite_colors (name COLLATE NOCASE);
+  INSERT INTO favorite_colors (id, name, position, red, green, blue) VALUES
+    ('color-warm-white', 'Warm white', 0, 255, 180, 107),
+    ('color-daylight', 'Daylight', 1, 255, 255, 255),
+    ('color-pink', 'Pink', 2, 255, 65, 174),
+    ('color-red', 'Red', 3, 255, 26, 26),
+    ('color-orange', 'Orange', 4, 255, 122, 0),
+    ('color-yellow', 'Yellow', 5, 255, 208, 0),
+    ('color-green', 'Green', 6, 0, 214, 92),
+    ('color-cyan', 'Cyan', 7, 0, 200, 255),
+    ('color-blue', 'Blue', 8, 42, 77, 255),
+    ('color-violet', 'Violet', 9, 138, 43, 226);
+  `,
+  /* 7: schedules: when and what (JSON, checked on load), how far each has been handled, and
+        every run with its outcome; the home's time zone is a settings row once chosen */ `
+  CREATE TABLE schedules (
+    id            TEXT    PRIMARY KEY,
+    name          TEXT,
+    enabled       INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+    when_json     TEXT    NOT NULL,
+    what_json     TEXT    NOT NULL,
+    created_at    TEXT    NOT NULL,
+    updated_at    TEXT    NOT NULL,
+    handled_until TEXT    NOT NULL
+  );
+
+  CREATE TABLE schedule_runs (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    schedule_id   TEXT    NOT NULL REFERENCES schedules (id) ON DELETE CASCADE,
+    scheduled_for TEXT    NOT NULL,
+    ran_at        TEXT    NOT NULL,
+    outcome       TEXT    NOT NULL CHECK (outcome IN ('SUCCEEDED', 'FAILED', 'SKIPPED')),
+    message       TEXT    NOT NULL,
+    catch_up      INTEGER NOT NULL CHECK (catch_up IN (0, 1))
+  );
+  CREATE INDEX schedule_runs_by_schedule ON schedule_runs (schedule_id, id);
+  `,
 ];

@@ -24,9 +24,22 @@ const DisplayStateFields = graphql(`
     }
     frame
     updatedAt
+    transition {
+      kind
+      target {
+        frame
+        color {
+          hex
+        }
+        mode
+        pulse
+      }
+      endsAt
+    }
   }
 `);
 export type DisplayState = ResultOf<typeof DisplayStateFields>;
+export type DisplayTransition = NonNullable<DisplayState['transition']>;
 export type DisplayMode = DisplayState['mode'];
 
 export const VIEWER = graphql('query Viewer { viewer { scope credential } }');
@@ -380,3 +393,141 @@ export const DEVICE_SECRET = graphql('query DeviceSecret { deviceSecret { ...Dev
 export const ROTATE_DEVICE_SECRET = graphql('mutation RotateDeviceSecret { rotateDeviceSecret { ...DeviceSecretFields } }', [
   DeviceSecretFields,
 ]);
+
+/* Schedules: the list in words with next and last runs, and the forms that change them. */
+const ScheduleFields = graphql(`
+  fragment ScheduleFields on Schedule {
+    id
+    name
+    enabled
+    description
+    nextRunAt
+    lastRun {
+      ranAt
+      outcome
+      message
+    }
+    when {
+      timeOfDay {
+        time
+        weekdays
+        from
+        until
+      }
+      sun {
+        event
+        offsetMinutes
+        weekdays
+      }
+      cron {
+        expression
+      }
+    }
+    what {
+      turnOff {
+        roomIds
+        transitionSeconds
+      }
+      setRooms {
+        roomIds
+        mode
+        color {
+          hex
+        }
+        transitionSeconds
+      }
+      wakeUp {
+        roomId
+        durationMinutes
+        offAfterMinutes
+      }
+      sleepTimer {
+        roomId
+        durationMinutes
+      }
+    }
+  }
+`);
+export type ScheduleInfo = ResultOf<typeof ScheduleFields>;
+export type ScheduleInputValue = VariablesOf<typeof CREATE_SCHEDULE>['input'];
+export type WeekdayName = ScheduleInfo['when']['timeOfDay'] extends infer T ? (T extends { weekdays: (infer D)[] } ? D : never) : never;
+export const SCHEDULES = graphql('subscription Schedules { schedules { ...ScheduleFields } }', [ScheduleFields]);
+export const HOME_SETTINGS = graphql('query HomeSettings { homeSettings { timeZone } }');
+export const CREATE_SCHEDULE = graphql(
+  'mutation CreateSchedule($input: ScheduleInput!) { createSchedule(input: $input) { ...ScheduleFields } }',
+  [ScheduleFields],
+);
+export const UPDATE_SCHEDULE = graphql(
+  'mutation UpdateSchedule($scheduleId: ID!, $input: ScheduleInput!) { updateSchedule(scheduleId: $scheduleId, input: $input) { ...ScheduleFields } }',
+  [ScheduleFields],
+);
+export const SET_SCHEDULE_ENABLED = graphql(
+  'mutation SetScheduleEnabled($scheduleId: ID!, $enabled: Boolean!) { setScheduleEnabled(scheduleId: $scheduleId, enabled: $enabled) { ...ScheduleFields } }',
+  [ScheduleFields],
+);
+export const DELETE_SCHEDULE = graphql('mutation DeleteSchedule($scheduleId: ID!) { deleteSchedule(scheduleId: $scheduleId) }');
+export const RUN_SCHEDULE_NOW = graphql(
+  'mutation RunScheduleNow($scheduleId: ID!) { runScheduleNow(scheduleId: $scheduleId) { outcome message } }',
+);
+/* Scenes and favourite colours, shown on the home screen. */
+
+const SceneFields = graphql(`
+  fragment SceneFields on Scene {
+    id
+    name
+    position
+    rooms {
+      room {
+        id
+        name
+      }
+      mode
+      color {
+        hex
+      }
+      pulse
+    }
+  }
+`);
+export type SceneInfo = ResultOf<typeof SceneFields>;
+/** Every scene at once, then again after every change. */
+export const SCENES = graphql('subscription Scenes { scenes { ...SceneFields } }', [SceneFields]);
+export const SAVE_SCENE = graphql(
+  'mutation SaveScene($name: String!, $roomIds: [ID!]) { saveScene(name: $name, roomIds: $roomIds) { ...SceneFields } }',
+  [SceneFields],
+);
+export const RENAME_SCENE = graphql(
+  'mutation RenameScene($sceneId: ID!, $name: String!) { renameScene(sceneId: $sceneId, name: $name) { ...SceneFields } }',
+  [SceneFields],
+);
+export const UPDATE_SCENE_FROM_ROOMS = graphql(
+  'mutation UpdateSceneFromRooms($sceneId: ID!, $roomIds: [ID!]) { updateSceneFromRooms(sceneId: $sceneId, roomIds: $roomIds) { ...SceneFields } }',
+  [SceneFields],
+);
+export const REORDER_SCENES = graphql('mutation ReorderScenes($sceneIds: [ID!]!) { reorderScenes(sceneIds: $sceneIds) { id } }');
+export const DELETE_SCENE = graphql('mutation DeleteScene($sceneId: ID!) { deleteScene(sceneId: $sceneId) { id } }');
+export const APPLY_SCENE = graphql('mutation ApplyScene($sceneId: ID!) { applyScene(sceneId: $sceneId) { roomId } }');
+
+const FavoriteColorFields = graphql(`
+  fragment FavoriteColorFields on FavoriteColor {
+    id
+    name
+    position
+    color {
+      r
+      g
+      b
+      hex
+    }
+  }
+`);
+export type FavoriteColorInfo = ResultOf<typeof FavoriteColorFields>;
+/** The favourite colours at once, then again after every change. */
+export const FAVORITE_COLORS = graphql('subscription FavoriteColors { favoriteColors { ...FavoriteColorFields } }', [FavoriteColorFields]);
+export const ADD_FAVORITE_COLOR = graphql(
+  'mutation AddFavoriteColor($color: ColorInput!, $name: String) { addFavoriteColor(color: $color, name: $name) { ...FavoriteColorFields } }',
+  [FavoriteColorFields],
+);
+export const REMOVE_FAVORITE_COLOR = graphql(
+  'mutation RemoveFavoriteColor($favoriteColorId: ID!) { removeFavoriteColor(favoriteColorId: $favoriteColorId) { id } }',
+);

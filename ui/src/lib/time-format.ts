@@ -18,3 +18,13 @@ export function ago(iso: string, now: number = Date.now()): string {
   const days = Math.floor(hours / 24);
   return days < 7 ? `${days} day${days === 1 ? '' : 's'} ago` : `on ${dateTime(iso)}`;
 }
+
+/** Time left until `iso`, in words: "40 s left", "2 min left", "1 h 5 min left". */
+export function timeLeft(iso: string, now: number = Date.now()): string {
+  const seconds = Math.max(0, Math.ceil((Date.parse(iso) - now) / 1000));
+  if (seconds < 60) return `${seconds} s left`;
+  const minutes = Math.ceil(seconds / 60);
+  if (minutes < 60) return `${minutes} min left`;
+  const rest = minutes % 60;
+  return `${Math.floor(minutes / 60)} h${rest ? ` ${rest} min` : ''} left`;
+}

@@ -1,0 +1,59 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { browserAvailable } from '../support/browser.js';
+import { graphqlData } from '../support/graphql.js';
+import { logIn, openPhone, SCREENSHOTS, useUiSystem } from './phone.js';
+
+/*
+ * The Schedules view in Chromium against the real server: the common case on one screen, a
+ * wake-up alarm at 06:30 on weekdays in the bedroom, then listed in words with its next run.
+ */
+
+describe.runIf(browserAvailable())('schedules in the web UI', () => {
+  const ui = useUiSystem();
+  const url = () => `http://127.0.0.1:${ui.running.http}/`;
+
+  it('creates a wake-up alarm from the wake-me form and lists it with its next run', async () => {
+    await graphqlData(ui.running.http, 'mutation { setTimeZone(timeZone: "Europe/Zurich") { timeZone } }');
+    const bedroom = (await graphqlData(ui.running.http, 'mutation { createRoom(name: "Bedroom") { id } }')).createRoom.id as string;
+
+    const { context, page } = await openPhone(ui.browser);
+    await logIn(page, url());
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Schedules' }).click();
+    await page.getByText('No schedules yet.').waitFor();
+
+    const form = page.getByRole('form', { name: 'Wake me' });
+    await form.getByLabel('Alarm time').fill('06:30');
+    await form.getByLabel('Room').selectOption({ label: 'Bedroom' });
+    await form.getByLabel('Light rises over').selectOption({ label: '30 min' });
+    // Weekdays are chosen already; Saturday is not.
+    expect(await form.getByRole('button', { name: 'Friday' }).getAttribute('aria-pressed')).toBe('true');
+    expect(await form.getByRole('button', { name: 'Saturday' }).getAttribute('aria-pressed')).toBe('false');
+    await form.getByRole('button', { name: 'Set wake-up alarm' }).click();
+
+    const item = page.getByRole('listitem').filter({ hasText: 'Weekdays at 06:30 · Bedroom · wake-up light, 30 min' });
+    await item.waitFor();
+    // The next run is when the light starts, shown in the home's zone: 06:00.
+    await expect.poll(() => item.locator('.next').textContent()).toMatch(/^Next: .*06:00/);
+    await page.screenshot({ path: join(SCREENSHOTS, 'schedules-wake-up.png') });
+
+    // What the page shows is what the server stored: the light starts 30 minutes before 06:30 Zurich time.
+    const [stored] = (
+      await graphqlData(ui.running.http, '{ schedules { description nextRunAt what { wakeUp { roomId durationMinutes } } } }')
+    ).schedules as { nextRunAt: string; what: { wakeUp: { roomId: string; durationMinutes: number } } }[];
+    expect(stored!.what.wakeUp).toEqual({ roomId: bedroom, durationMinutes: 30 });
+    const start = new Date(stored!.nextRunAt);
+    const local = start.toLocaleString('en-GB', { timeZone: 'Europe/Zurich', weekday: 'long', hour: '2-digit', minute: '2-digit' });
+    expect(local).toMatch(/^(Monday|Tuesday|Wednesday|Thursday|Friday) 06:00$/);
+
+    // Switched off, it has no next run; edited, it says its new time in words.
+    await item.getByRole('switch').uncheck();
+    await expect.poll(() => item.locator('.next').textContent()).toBe('Off');
+    await item.getByRole('button', { name: 'Edit' }).click();
+    const edit = page.getByRole('form', { name: 'Edit schedule' });
+    await edit.getByLabel('Time', { exact: true }).fill('07:15');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('listitem').filter({ hasText: 'Weekdays at 07:15 · Bedroom · wake-up light, 30 min' }).waitFor();
+    await context.close();
+  });
+});

@@ -2,7 +2,7 @@ import { formatDisplayPacket } from '@cloud-cloud/protocol/packet';
 import { converter, differenceEuclidean, wcagLuminance } from 'culori';
 import { describe, expect, it } from 'vitest';
 import type { DisplayTarget } from '../src/display/display-state.js';
-import { canFade, fadePath, MIN_STEP_SPACING_MS, planSteps, type FadeStep } from '../src/fades/fade-plan.js';
+import { canFade, displayAt, fadePath, MIN_STEP_SPACING_MS, planSteps, stepsOf, type FadeStep } from '../src/fades/fade-plan.js';
 import { WAKE_UP_TARGET, wakeUpBrightness, wakeUpPath } from '../src/fades/wake-up-curve.js';
 
 const manual = (r: number, g: number, b: number, pulse = 0): DisplayTarget => ({ mode: 'MANUAL', color: { r, g, b }, pulse });
@@ -93,6 +93,21 @@ describe('a fade plan', () => {
     const from = manual(10, 200, 30);
     const to = manual(200, 10, 90);
     expect(planSteps(fadePath(from, to), 90_000)).toEqual(planSteps(fadePath(from, to), 90_000));
+  });
+
+  it('resumed at any moment, shows what the fade showed then and takes the rest of the same steps', () => {
+    const from = manual(10, 200, 30);
+    const to: DisplayTarget = { mode: 'OFF', color: { r: 10, g: 200, b: 30 }, pulse: 0 };
+    for (const path of [fadePath(from, to), wakeUpPath]) {
+      const plan = planSteps(path, 30_000);
+      for (const atMs of [0, 1, 249, 250, 7_777, 15_000, 29_999, 30_000]) {
+        const shown = plan.filter((step) => step.atMs <= atMs).at(-1)?.display ?? path(0);
+        expect(packet(displayAt(path, 30_000, atMs)), `at ${atMs}`).toBe(packet(shown));
+        expect([...stepsOf(path, 30_000, atMs)].map((s) => [s.atMs, packet(s.display)])).toEqual(
+          plan.filter((step) => step.atMs > atMs).map((s) => [s.atMs, packet(s.display)]),
+        );
+      }
+    }
   });
 
   it('cannot step from or to weather, nor when the colour shown does not change', () => {

@@ -1,6 +1,6 @@
 import type { Rgb } from '@cloud-cloud/protocol/packet';
 import { interpolate, rgb, type Color } from 'culori';
-import { displayFrame, DEFAULT_WEATHER, type DisplayTarget } from '../display/display-state.js';
+import type { DisplayTarget } from '../display/display-state.js';
 
 /** The lamp protocol has no fade: packets are stepped, at most this often per room (4 a second). */
 export const MIN_STEP_SPACING_MS = 250;
@@ -17,30 +17,55 @@ export interface FadeStep {
 
 const BLACK: Rgb = { r: 0, g: 0, b: 0 };
 
-/** The packet a display gives lamps; weather mode's packet is not stepped, so any weather will do. */
-function packetOf(display: DisplayTarget): string {
-  return displayFrame({ ...display, weather: DEFAULT_WEATHER });
+/** Whether lamps get the same packet for both (off is off whatever colour is kept; weather is drawn by the lamp). */
+export function samePacket(a: DisplayTarget, b: DisplayTarget): boolean {
+  if (a.mode !== b.mode) return false;
+  if (a.mode !== 'MANUAL') return true;
+  return a.pulse === b.pulse && a.color.r === b.color.r && a.color.g === b.color.g && a.color.b === b.color.b;
+}
+
+/** How many moments of a transition are looked at: one per MIN_STEP_SPACING_MS, at least the end. */
+function gridCount(durationMs: number): number {
+  return Math.max(1, Math.floor(durationMs / MIN_STEP_SPACING_MS));
+}
+
+/** The last moment of the grid at or before `atMs`, as an index. */
+function gridIndexAt(durationMs: number, atMs: number): number {
+  const count = gridCount(durationMs);
+  if (durationMs <= 0) return count;
+  return Math.min(count, Math.max(0, Math.floor((atMs / durationMs) * count)));
 }
 
 /**
- * The steps of a transition along `path` over `durationMs`: on a grid no finer than
- * MIN_STEP_SPACING_MS, keeping only the moments whose packet differs from the one before (the
- * first from what `path(0)` shows), ending with `path(1)`'s packet at `durationMs` unless the
- * packet before is already it. Computed from the path and the duration alone, so a fade resumed
- * after a restart takes the same steps.
+ * What the room shows `atMs` into a transition along `path`: the same packet as the last step
+ * of the plan at or before then, so a fade resumed after a restart shows where it would be.
  */
-export function planSteps(path: FadePath, durationMs: number): FadeStep[] {
-  const count = Math.max(1, Math.floor(durationMs / MIN_STEP_SPACING_MS));
-  const steps: FadeStep[] = [];
-  let previous = packetOf(path(0));
-  for (let i = 1; i <= count; i++) {
+export function displayAt(path: FadePath, durationMs: number, atMs: number): DisplayTarget {
+  return path(gridIndexAt(durationMs, atMs) / gridCount(durationMs));
+}
+
+/**
+ * The steps of a transition along `path` over `durationMs`, lazily, after `fromMs`: on a grid no
+ * finer than MIN_STEP_SPACING_MS, keeping only the moments whose packet differs from the one
+ * before, the last being `path(1)`'s packet (at `durationMs` unless reached a moment early).
+ * Computed from the path and the time alone, so a fade resumed after a restart takes the same
+ * steps; lazily, so that starting many long fades at once costs little.
+ */
+export function* stepsOf(path: FadePath, durationMs: number, fromMs = 0): Generator<FadeStep, void, undefined> {
+  const count = gridCount(durationMs);
+  let i = gridIndexAt(durationMs, fromMs);
+  let previous = path(i / count);
+  for (i++; i <= count; i++) {
     const display = path(i / count);
-    const packet = packetOf(display);
-    if (packet === previous) continue;
-    steps.push({ atMs: i === count ? durationMs : Math.round((durationMs * i) / count), display });
-    previous = packet;
+    if (samePacket(display, previous)) continue;
+    yield { atMs: i === count ? durationMs : Math.round((durationMs * i) / count), display };
+    previous = display;
   }
-  return steps;
+}
+
+/** Every step of a transition from its start (see `stepsOf`). */
+export function planSteps(path: FadePath, durationMs: number): FadeStep[] {
+  return [...stepsOf(path, durationMs)];
 }
 
 /**

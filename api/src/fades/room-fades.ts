@@ -3,15 +3,26 @@ import type { Clock } from '../clock.js';
 import type { DisplayState, DisplayTarget, DisplayTransition } from '../display/display-state.js';
 import type { FadeRunner, FadeStart, RoomDisplays } from '../rooms/room-displays.js';
 import type { FadeStore, StoredFade } from '../store/fade-store.js';
-import { canFade, fadePath, MAX_TRANSITION_MS, MIN_STEP_SPACING_MS, planSteps, type FadeStep } from './fade-plan.js';
+import {
+  canFade,
+  displayAt,
+  fadePath,
+  MAX_TRANSITION_MS,
+  MIN_STEP_SPACING_MS,
+  stepsOf,
+  type FadePath,
+  type FadeStep,
+} from './fade-plan.js';
 import { WAKE_UP_TARGET, wakeUpPath } from './wake-up-curve.js';
 
-/** A fade being stepped: its plan, how far it got, and the timer for its next step. */
+/** A fade being stepped: its path, its steps still to come, and the timer for the next. */
 interface Running {
   fade: StoredFade;
-  plan: FadeStep[];
-  /** How many steps of the plan are shown. */
-  shown: number;
+  path: FadePath;
+  durationMs: number;
+  /** The steps after the one shown, computed as they come due. */
+  steps: Iterator<FadeStep, void> | undefined;
+  next: FadeStep | undefined;
   lastStepAt: number;
   timer: NodeJS.Timeout | undefined;
 }
@@ -44,9 +55,15 @@ export class RoomFades implements FadeRunner {
     this.#stopped = false;
     for (const entry of [...this.#running.values()]) {
       if (entry.timer !== undefined) continue;
-      const state = this.displays.find(entry.fade.roomId)!;
-      if (this.clock.now() < entry.fade.endsAt)
-        this.displays.showTransitionStep(entry.fade.roomId, targetOf(state), transitionOf(entry.fade));
+      if (entry.steps === undefined) {
+        // Where the fade would be now, had the server not stopped; then on from there.
+        const elapsed = this.clock.now().getTime() - entry.fade.startedAt.getTime();
+        if (elapsed < entry.durationMs) {
+          const display = displayAt(entry.path, entry.durationMs, elapsed);
+          this.displays.showTransitionStep(entry.fade.roomId, display, transitionOf(entry.fade));
+        }
+        this.#stepFrom(entry, elapsed);
+      }
       this.#step(entry);
     }
   }
@@ -151,8 +168,14 @@ export class RoomFades implements FadeRunner {
   #track(fade: StoredFade): void {
     const entry = running(fade);
     entry.lastStepAt = this.clock.now().getTime();
+    this.#stepFrom(entry, 0);
     this.#running.set(fade.roomId, entry);
     this.#schedule(entry, 0);
+  }
+
+  #stepFrom(entry: Running, elapsed: number): void {
+    entry.steps = stepsOf(entry.path, entry.durationMs, elapsed);
+    entry.next = nextOf(entry.steps);
   }
 
   #schedule(entry: Running, delayMs: number): void {
@@ -164,24 +187,25 @@ export class RoomFades implements FadeRunner {
   /** Shows the step due now (skipping any the timer was too late for), then waits for the next. */
   #step(entry: Running): void {
     entry.timer = undefined;
-    const { fade, plan } = entry;
+    const { fade } = entry;
     if (this.#stopped || this.#running.get(fade.roomId) !== entry) return;
     try {
       const now = this.clock.now().getTime();
-      const duration = fade.endsAt.getTime() - fade.startedAt.getTime();
       const elapsed = now - fade.startedAt.getTime();
-      if (elapsed >= duration) {
+      if (elapsed >= entry.durationMs) {
         this.#end(entry, now);
         return;
       }
-      let due = entry.shown;
-      while (due < plan.length && plan[due]!.atMs <= elapsed) due++;
-      if (due > entry.shown) {
-        this.displays.showTransitionStep(fade.roomId, plan[due - 1]!.display, transitionOf(fade));
-        entry.shown = due;
+      let due: FadeStep | undefined;
+      while (entry.next !== undefined && entry.next.atMs <= elapsed) {
+        due = entry.next;
+        entry.next = nextOf(entry.steps!);
+      }
+      if (due !== undefined) {
+        this.displays.showTransitionStep(fade.roomId, due.display, transitionOf(fade));
         entry.lastStepAt = now;
       }
-      const nextAt = due < plan.length ? plan[due]!.atMs : duration;
+      const nextAt = entry.next?.atMs ?? entry.durationMs;
       this.#schedule(entry, Math.max(nextAt - elapsed, entry.lastStepAt + MIN_STEP_SPACING_MS - now));
     } catch (error) {
       this.logger.error({ err: error, roomId: fade.roomId }, 'a fade step failed; the fade is dropped');
@@ -211,8 +235,13 @@ export class RoomFades implements FadeRunner {
 
 function running(fade: StoredFade): Running {
   const path = fade.kind === 'WAKE_UP' ? wakeUpPath : fadePath(fade.from, fade.target);
-  const plan = planSteps(path, fade.endsAt.getTime() - fade.startedAt.getTime());
-  return { fade, plan, shown: 0, lastStepAt: 0, timer: undefined };
+  const durationMs = fade.endsAt.getTime() - fade.startedAt.getTime();
+  return { fade, path, durationMs, steps: undefined, next: undefined, lastStepAt: 0, timer: undefined };
+}
+
+function nextOf(steps: Iterator<FadeStep, void>): FadeStep | undefined {
+  const next = steps.next();
+  return next.done ? undefined : next.value;
 }
 
 function transitionOf(fade: StoredFade): DisplayTransition {

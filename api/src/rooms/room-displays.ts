@@ -173,7 +173,11 @@ export class RoomDisplays {
     const fades: FadeStart[] = [];
     const applied = changes.map(({ roomId, change }, i): AppliedChange => {
       const current = currents[i]!;
-      const target = targetOf({ ...current, ...change });
+      const target = targetOf({
+        mode: change.mode ?? current.mode,
+        color: change.color ?? current.color,
+        pulse: change.pulse ?? current.pulse,
+      });
       const from = targetOf(current);
       if (transitionMs <= 0 || !this.#fades?.canFade(from, target)) return { roomId, change, transition: null };
       const transition: DisplayTransition = { kind: 'FADE', target, startedAt: now, endsAt: new Date(now.getTime() + transitionMs) };

@@ -92,4 +92,21 @@ describe('schedules over GraphQL', () => {
     expect(after.lastRun.outcome).toBe('SUCCEEDED');
     expect(after.runs.nodes).toHaveLength(1);
   });
+  it('start a wake-up light on a raw lamp: its first packet leans red, and the display says it is a wake-up', async () => {
+    const { lamp } = await running.lamp();
+    await graphqlData(running.http, 'mutation { setMode(mode: OFF) { mode } }');
+    const input = { when: { cron: { expression: '0 0 1 1 *' } }, what: { wakeUp: { roomId: 'home', durationMinutes: 30 } } };
+    const schedule = (await graphqlData(running.http, CREATE, { input })).createSchedule;
+    expect(schedule.description).toBe('Cron 0 0 1 1 * · Home · wake-up light, 30 min');
+    const run = (await graphqlData(running.http, 'mutation($id: ID!) { runScheduleNow(scheduleId: $id) { outcome } }', { id: schedule.id }))
+      .runScheduleNow;
+    expect(run.outcome).toBe('SUCCEEDED');
+    const frame = await lamp.waitFor((packet) => packet.startsWith('[cc:2:'));
+    const [r, g, b] = frame.slice('[cc:2:'.length).split(':')[0]!.split(',').map(Number) as [number, number, number];
+    expect(r).toBeGreaterThanOrEqual(g);
+    expect(r).toBeGreaterThanOrEqual(b);
+    const state = (await graphqlData(running.http, '{ displayState { transition { kind } } }')).displayState;
+    expect(state.transition).toEqual({ kind: 'WAKE_UP' });
+    await graphqlData(running.http, 'mutation { setMode(mode: OFF) { mode } }');
+  });
 });

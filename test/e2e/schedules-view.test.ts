@@ -54,6 +54,16 @@ describe.runIf(browserAvailable())('schedules in the web UI', () => {
     await edit.getByLabel('Time', { exact: true }).fill('07:15');
     await edit.getByRole('button', { name: 'Save' }).click();
     await page.getByRole('listitem').filter({ hasText: 'Weekdays at 07:15 · Bedroom · wake-up light, 30 min' }).waitFor();
+
+    // The full form: a scene applied at 20:00 on weekdays.
+    await graphqlData(ui.running.http, 'mutation { saveScene(name: "Evening") { id } }');
+    await page.getByRole('button', { name: 'Add' }).click();
+    const add = page.getByRole('form', { name: 'New schedule' });
+    await add.getByLabel('Time', { exact: true }).fill('20:00');
+    await add.getByLabel('What').selectOption({ label: 'Apply a scene' });
+    await add.getByRole('combobox', { name: /^Scene/ }).selectOption({ label: 'Evening' });
+    await add.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('listitem').filter({ hasText: 'Weekdays at 20:00 · scene Evening' }).waitFor();
     await context.close();
   });
 });

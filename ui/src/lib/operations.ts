@@ -424,6 +424,10 @@ const ScheduleFields = graphql(`
       }
     }
     what {
+      applyScene {
+        sceneId
+        transitionSeconds
+      }
       turnOff {
         roomIds
         transitionSeconds

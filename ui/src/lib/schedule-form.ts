@@ -15,7 +15,7 @@ export const WEEKDAYS: Day[] = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'F
 export const EVERY_DAY: Day[] = DAYS.map(([day]) => day);
 
 export type WhenKind = 'timeOfDay' | 'sunrise' | 'sunset' | 'cron';
-export type ActionKind = 'wakeUp' | 'turnOff' | 'setRooms' | 'sleepTimer';
+export type ActionKind = 'wakeUp' | 'turnOff' | 'setRooms' | 'sleepTimer' | 'applyScene';
 
 /** What the schedule form edits: every field of every kind, so switching kinds keeps what was typed. */
 export interface ScheduleDraft {
@@ -30,6 +30,7 @@ export interface ScheduleDraft {
   cron: string;
   actionKind: ActionKind;
   roomIds: string[];
+  sceneId: string;
   color: string;
   transitionSeconds: number;
   durationMinutes: number;
@@ -49,6 +50,7 @@ export function newDraft(roomId: string): ScheduleDraft {
     cron: '0 7 * * *',
     actionKind: 'wakeUp',
     roomIds: [roomId],
+    sceneId: '',
     color: '#ffb060',
     transitionSeconds: 0,
     durationMinutes: 30,
@@ -77,7 +79,7 @@ export function draftOf(schedule: ScheduleInfo, fallbackRoomId: string): Schedul
       days: sun.weekdays,
     });
   else if (cron) Object.assign(draft, { whenKind: 'cron', cron: cron.expression });
-  const { wakeUp, turnOff, setRooms, sleepTimer } = schedule.what;
+  const { wakeUp, turnOff, setRooms, sleepTimer, applyScene } = schedule.what;
   if (wakeUp)
     Object.assign(draft, {
       actionKind: 'wakeUp',
@@ -91,6 +93,8 @@ export function draftOf(schedule: ScheduleInfo, fallbackRoomId: string): Schedul
   else if (setRooms) {
     Object.assign(draft, { actionKind: 'setRooms', roomIds: setRooms.roomIds, transitionSeconds: setRooms.transitionSeconds });
     if (setRooms.color) draft.color = setRooms.color.hex;
+  } else if (applyScene) {
+    Object.assign(draft, { actionKind: 'applyScene', sceneId: applyScene.sceneId, transitionSeconds: applyScene.transitionSeconds });
   } else return null;
   return draft;
 }
@@ -116,9 +120,11 @@ export function inputOf(draft: ScheduleDraft): ScheduleInputValue {
       ? { wakeUp: { roomId, durationMinutes: draft.durationMinutes, offAfterMinutes: draft.offAfterMinutes } }
       : draft.actionKind === 'sleepTimer'
         ? { sleepTimer: { roomId, durationMinutes: draft.durationMinutes } }
-        : draft.actionKind === 'turnOff'
-          ? { turnOff: { roomIds: draft.roomIds, transitionSeconds: draft.transitionSeconds } }
-          : { setRooms: { roomIds: draft.roomIds, color: { hex: draft.color }, transitionSeconds: draft.transitionSeconds } };
+        : draft.actionKind === 'applyScene'
+          ? { applyScene: { sceneId: draft.sceneId, transitionSeconds: draft.transitionSeconds } }
+          : draft.actionKind === 'turnOff'
+            ? { turnOff: { roomIds: draft.roomIds, transitionSeconds: draft.transitionSeconds } }
+            : { setRooms: { roomIds: draft.roomIds, color: { hex: draft.color }, transitionSeconds: draft.transitionSeconds } };
   return { name: draft.name.trim() || null, enabled: draft.enabled, when, what };
 }
 

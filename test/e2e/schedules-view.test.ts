@@ -66,4 +66,33 @@ describe.runIf(browserAvailable())('schedules in the web UI', () => {
     await page.getByRole('listitem').filter({ hasText: 'Weekdays at 20:00 · scene Evening' }).waitFor();
     await context.close();
   });
+
+  it("changes the home's time zone, and schedules keep their wall-clock times in the new one", async () => {
+    await graphqlData(ui.running.http, 'mutation { setTimeZone(timeZone: "Europe/Zurich") { timeZone } }');
+    await graphqlData(
+      ui.running.http,
+      'mutation { createSchedule(input: { when: { timeOfDay: { time: "21:00", weekdays: [MONDAY, TUESDAY, WEDNESDAY, THURSDAY, FRIDAY, SATURDAY, SUNDAY] } }, what: { turnOff: { roomIds: ["home"] } } }) { id } }',
+    );
+    const { context, page } = await openPhone(ui.browser);
+    await logIn(page, url());
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('button', { name: 'Schedules' }).click();
+    const zone = page.getByLabel('Time zone of the home');
+    expect(await zone.inputValue()).toBe('Europe/Zurich');
+    await zone.selectOption('America/New_York');
+    await page.getByText('Times are now in America/New_York.').waitFor();
+
+    const { homeSettings, schedules } = await graphqlData(
+      ui.running.http,
+      '{ homeSettings { timeZone } schedules { description nextRunAt } }',
+    );
+    expect(homeSettings.timeZone).toBe('America/New_York');
+    const offAtNine = (schedules as { description: string; nextRunAt: string }[]).find((s) => s.description.includes('21:00'))!;
+    const local = new Date(offAtNine.nextRunAt).toLocaleString('en-GB', {
+      timeZone: 'America/New_York',
+      hour: '2-digit',
+      minute: '2-digit',
+    });
+    expect(local).toBe('21:00');
+    await context.close();
+  });
 });

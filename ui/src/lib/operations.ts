@@ -457,6 +457,7 @@ export type ScheduleInputValue = VariablesOf<typeof CREATE_SCHEDULE>['input'];
 export type WeekdayName = ScheduleInfo['when']['timeOfDay'] extends infer T ? (T extends { weekdays: (infer D)[] } ? D : never) : never;
 export const SCHEDULES = graphql('subscription Schedules { schedules { ...ScheduleFields } }', [ScheduleFields]);
 export const HOME_SETTINGS = graphql('query HomeSettings { homeSettings { timeZone } }');
+export const SET_TIME_ZONE = graphql('mutation SetTimeZone($timeZone: String!) { setTimeZone(timeZone: $timeZone) { timeZone } }');
 export const CREATE_SCHEDULE = graphql(
   'mutation CreateSchedule($input: ScheduleInput!) { createSchedule(input: $input) { ...ScheduleFields } }',
   [ScheduleFields],

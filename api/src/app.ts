@@ -131,6 +131,7 @@ export function buildApi(options: ApiOptions): Api {
       services.weather.start();
       services.fades.start();
       await services.schedules.start();
+      services.mqtt.start();
       sessionExpiry = setInterval(() => services.authenticator.expireSessions(), SESSION_EXPIRY_CHECK_MS);
       sessionExpiry.unref();
       onlineTimes = setInterval(storeOnlineTimes, options.onlineTimesEveryMs ?? 60_000);
@@ -141,6 +142,7 @@ export function buildApi(options: ApiOptions): Api {
       services.weather.stop();
       services.fades.stop();
       services.schedules.stop();
+      await services.mqtt.stop();
       clearInterval(sessionExpiry);
       clearInterval(onlineTimes);
       await wsLink.dispose();

@@ -13,6 +13,8 @@ import { LampConnections, type LampEvents } from './lamps/lamp-connections.js';
 import { LampCredentials, resolveDeviceSecret } from './lamps/lamp-credentials.js';
 import { LampRecognition } from './lamps/lamp-identity.js';
 import { LampRecords } from './lamps/lamp-records.js';
+import { MqttBridge, type MqttBridgeEvents } from './mqtt/mqtt-bridge.js';
+import type { MqttSettings } from './mqtt/mqtt-settings.js';
 import { Lamps } from './lamps/lamps.js';
 import { RoomDisplays, type DisplayEvents } from './rooms/room-displays.js';
 import { Rooms } from './rooms/rooms.js';
@@ -57,6 +59,8 @@ export interface ServiceOptions {
   maxSubscriberBacklog?: number;
   /** Weather settings from the environment; changes made through the API override them. */
   weather?: Partial<WeatherSettings>;
+  /** MQTT bridge settings from the environment; changes made through the API override them. */
+  mqtt?: Partial<MqttSettings>;
   /** Weather timing, for tests: first retry delay, display recompute period, fetch timeout. */
   weatherTiming?: { retryBaseMs?: number; recomputeEveryMs?: number; timeoutMs?: number };
 }
@@ -93,6 +97,8 @@ export interface ApiServices {
   firmwareLibrary: FirmwareLibrary;
   /** Schedules, their runs, and the home's time zone they run in. */
   schedules: Schedules;
+  /** The bridge to an MQTT broker: Home Assistant discovery and plain topics (off unless configured). */
+  mqtt: MqttBridge;
 }
 
 type Events = DisplayEvents &
@@ -102,7 +108,8 @@ type Events = DisplayEvents &
   FirmwareEvents &
   SceneEvents &
   FavoriteColorEvents &
-  ScheduleEvents;
+  ScheduleEvents &
+  MqttBridgeEvents;
 
 /** Builds the domain services on one database, with the pub/sub they publish changes through. */
 export function buildServices(options: ServiceOptions): { services: ApiServices; pubsub: PubSub<Events> } {
@@ -170,6 +177,7 @@ export function buildServices(options: ServiceOptions): { services: ApiServices;
     firmwareUpdates,
     firmwareLibrary,
     schedules,
+    mqtt: new MqttBridge({ store: state, defaults: options.mqtt ?? {}, pubsub, clock, logger: options.logger }),
   };
   return { services, pubsub };
 }

@@ -10,6 +10,7 @@ import './firmware.js';
 import './lamps.js';
 import './access.js';
 import './schedules.js';
+import './mqtt.js';
 
 let schema: GraphQLSchema | undefined;
 

@@ -6,6 +6,7 @@ import { generateSecret } from '@cloud-cloud/api/access/secret';
 import { DatabaseError } from '@cloud-cloud/api/store/database';
 import { DataDirectoryError, openDataDirectory } from './data-directory.js';
 import { createLogger } from './logger.js';
+import { MQTT_SETTINGS, readMqttSettings } from './mqtt-environment.js';
 import { fail, stopOnSignals } from './process-lifecycle.js';
 import {
   ADAPTER_TOKEN,
@@ -42,6 +43,7 @@ const SETTINGS = [
   ADAPTER_TOKEN,
   TRUST_PROXY,
   ...WEATHER_SETTINGS,
+  ...MQTT_SETTINGS,
   FIRMWARE_MAX_SIZE,
   HEARTBEAT_TIMEOUT,
   LOG_LEVEL,
@@ -82,6 +84,7 @@ async function main(): Promise<void> {
     heartbeatTimeoutMs: read(HEARTBEAT_TIMEOUT, env) * 1000,
     logLevel: read(LOG_LEVEL, env),
     weather: readWeatherSettings(env),
+    mqtt: readMqttSettings(env),
     maxFirmwareBytes: read(FIRMWARE_MAX_SIZE, env),
   };
   const { database, file } = openDataDirectory(config.dataDir);
@@ -105,6 +108,7 @@ async function main(): Promise<void> {
     logger,
     heartbeatTimeoutMs: config.heartbeatTimeoutMs,
     weather: config.weather,
+    mqtt: config.mqtt,
     ...(uiBuilt ? { uiDirectory: UI_BUILD } : {}),
   });
   const started = await system.start().catch((error: NodeJS.ErrnoException) => {

@@ -30,7 +30,7 @@ const seconds = z
   .pipe(z.number().positive().max(86_400));
 const nonEmpty = z.string().trim().min(1);
 
-function setting<T>(
+export function setting<T>(
   env: string,
   description: string,
   defaultText: string,

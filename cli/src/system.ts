@@ -14,6 +14,7 @@ export interface SystemOptions extends Pick<
   | 'uiDirectory'
   | 'clock'
   | 'weather'
+  | 'mqtt'
   | 'weatherTiming'
   | 'firmwareDirectory'
   | 'maxFirmwareBytes'

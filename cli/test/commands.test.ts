@@ -120,6 +120,7 @@ describe('cloud-cloud (npm start)', () => {
     ],
     ['CC_DEVICE_SECRET', '   ', 'CC_DEVICE_SECRET must be a non-empty secret, got a value of 3 characters (not shown)'],
     ['CC_OWM_API_KEY', ' \t ', 'CC_OWM_API_KEY must be a non-empty key, got a value of 3 characters (not shown)'],
+    ['CC_MQTT_URL', 'http://home:hunter2@broker', 'CC_MQTT_URL must start with mqtt:// or mqtts://, got http://'],
   ])('names %s and its rule but never prints the rejected secret', async (name, value, message) => {
     const bad = run('cli/src/main.ts', { ...local, CC_DATA_DIR: dataDir(), [name]: value });
     expect(await bad.exited).toBe(2);

@@ -362,6 +362,29 @@ export const CONFIGURE_WEATHER = graphql(
   [WeatherReportSummary],
 );
 
+const MqttBridgeFields = graphql(`
+  fragment MqttBridgeFields on MqttBridge {
+    state
+    message
+    connectedSince
+    lastErrorAt
+    nextAttemptAt
+    failedAttempts
+    url
+    username
+    passwordConfigured
+    topicPrefix
+    discoveryPrefix
+  }
+`);
+export type MqttBridgeInfo = ResultOf<typeof MqttBridgeFields>;
+export const MQTT_BRIDGE_UPDATES = graphql('subscription MqttBridgeUpdates { mqttBridge { ...MqttBridgeFields } }', [MqttBridgeFields]);
+export const CONFIGURE_MQTT = graphql(
+  'mutation ConfigureMqtt($settings: MqttSettingsInput!) { configureMqtt(settings: $settings) { ...MqttBridgeFields } }',
+  [MqttBridgeFields],
+);
+export type MqttSettingsInput = VariablesOf<typeof CONFIGURE_MQTT>['settings'];
+
 const ApiTokenFields = graphql('fragment ApiTokenFields on ApiToken { id name scope createdAt lastUsedAt revokedAt }');
 export type ApiTokenInfo = ResultOf<typeof ApiTokenFields>;
 export const API_TOKENS = graphql('query ApiTokens { apiTokens { ...ApiTokenFields } }', [ApiTokenFields]);

@@ -54,7 +54,7 @@ describe.runIf(browserAvailable())('web UI settings', () => {
 
     standIn.reply = { kind: 'weather', body: currentWeather() };
     await page.getByLabel('Fetch every (minutes)').fill('15');
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('region', { name: 'Weather source' }).getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => weatherAnswer(page).textContent()).toBe('Saved. Zurich, CH: moderate rain, 9 °C.');
     const saved = (await graphqlData(ui.running.http, '{ weather { source { apiKeyConfigured intervalSeconds place { city } } } }')).weather
       .source;
@@ -165,8 +165,10 @@ describe.runIf(browserAvailable())('web UI settings', () => {
       await page.getByLabel('Shared secret', { exact: true }).waitFor();
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
       for (const name of ['Test', 'Save', 'Create token', 'Change password']) {
-        const box = await page.getByRole('button', { name, exact: true }).boundingBox();
-        expect(box!.height).toBeGreaterThanOrEqual(44);
+        // Weather and Home Assistant each have a Save button.
+        for (const button of await page.getByRole('button', { name, exact: true }).all()) {
+          expect((await button.boundingBox())!.height).toBeGreaterThanOrEqual(44);
+        }
       }
       await page.screenshot({ path: join(SCREENSHOTS, `settings-${scheme}.png`), fullPage: true });
       await page.getByRole('button', { name: 'Rotate…' }).click();

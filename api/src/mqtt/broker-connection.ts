@@ -158,12 +158,13 @@ export class BrokerConnection {
       : `could not connect to ${this.options.url}: ${reason}`;
     if (!wasConnected) this.#failedAttempts++;
     const delay = retryDelayMs(this.options.timing, this.#failedAttempts);
+    const now = this.options.clock.now();
     this.#lastMessage = message;
-    this.#lastErrorAt = this.options.clock.now();
+    this.#lastErrorAt = now;
     this.options.logger.warn({ failedAttempts: this.#failedAttempts, retryInMs: delay }, `MQTT bridge ${message}`);
     this.#retry = setTimeout(() => this.#attempt(), delay);
     this.#retry.unref();
-    this.#report('RECONNECTING', new Date(this.options.clock.now().getTime() + delay));
+    this.#report('RECONNECTING', new Date(now.getTime() + delay));
   }
 
   #report(state: MqttBridgeStatus['state'], nextAttemptAt: Date | null): void {

@@ -18,6 +18,7 @@ import {
 } from './discovery-configs.js';
 import { firmwareFacts, lampAvailability, lampFirmwareMessage, lampStateMessage, type LampFirmwareFacts } from './lamp-messages.js';
 import type { MqttTopics } from './mqtt-topics.js';
+import type { PublishedEntities } from './published-entities.js';
 import { roomStateMessage } from './plain-messages.js';
 import { lightState } from './room-light-messages.js';
 
@@ -40,10 +41,6 @@ export class HomePublisher {
   /** Payload sent per topic on the current connection. */
   #sent = new Map<string, string>();
   #session: BrokerSession | null = null;
-  /** Ids published on this broker, to clear once they are gone (also after a reconnect). */
-  readonly #knownRooms = new Set<string>();
-  readonly #knownLamps = new Set<string>();
-  readonly #knownScenes = new Set<string>();
   /** Lamps told to install firmware, until their next update check or until they go offline. */
   readonly #installRequested = new Set<string>();
   /** The rooms' ids and names as last published: only a change of them touches configs. */
@@ -53,6 +50,8 @@ export class HomePublisher {
     private readonly domain: BridgeDomain,
     private readonly topics: MqttTopics,
     private readonly origin: DiscoveryOrigin,
+    /** What is on the broker, to clear once it is gone (also after a reconnect or restart). */
+    private readonly published: PublishedEntities,
     private readonly logger: Logger,
   ) {}
 
@@ -63,6 +62,14 @@ export class HomePublisher {
 
   get discovery(): boolean {
     return this.topics.discoveryPrefix !== '';
+  }
+
+  /**
+   * Whether Home Assistant's birth message is followed: with discovery, unless it would be the
+   * bridge's own status topic (same prefixes), whose `online` would set off republishing forever.
+   */
+  get followsHomeAssistant(): boolean {
+    return this.discovery && this.topics.homeAssistantStatus !== this.topics.status;
   }
 
   /** A new connection (or Home Assistant restarted): every config and state again, then `online`. */
@@ -90,18 +97,18 @@ export class HomePublisher {
     }
     this.#roomNames = names;
     const ids = new Set(rooms.map((room) => room.id));
-    for (const roomId of [...this.#knownRooms]) {
+    for (const roomId of this.published.ids('rooms')) {
       if (ids.has(roomId)) continue;
       this.#clear([
         ...(this.discovery ? roomConfigTopics(this.topics, roomId) : []),
         this.topics.roomState(roomId),
         this.topics.roomLight(roomId),
       ]);
-      this.#knownRooms.delete(roomId);
+      this.published.delete('rooms', roomId);
     }
     for (const room of rooms) {
       if (this.discovery) this.#publishConfig(roomLightConfig(this.topics, this.origin, room));
-      this.#knownRooms.add(room.id);
+      this.published.add('rooms', room.id);
       this.roomDisplayChanged(room.id);
     }
     // A renamed room is the suggested area of its lamps.
@@ -113,7 +120,7 @@ export class HomePublisher {
     const room = this.domain.rooms.find(roomId);
     const display = this.domain.roomDisplays.find(roomId);
     if (!room || !display) return;
-    if (!this.#session || !this.#knownRooms.has(roomId)) return;
+    if (!this.#session || !this.published.has('rooms', roomId)) return;
     this.#publish(this.topics.roomState(roomId), JSON.stringify(roomStateMessage(room, display)));
     this.#publish(this.topics.roomLight(roomId), JSON.stringify(lightState(display)));
   }
@@ -122,7 +129,7 @@ export class HomePublisher {
     if (!this.#session) return;
     const lamps = this.domain.lamps.list();
     const ids = new Set(lamps.map((lamp) => lamp.id));
-    for (const lampId of [...this.#knownLamps]) if (!ids.has(lampId)) this.lampForgotten(lampId);
+    for (const lampId of this.published.ids('lamps')) if (!ids.has(lampId)) this.lampForgotten(lampId);
     for (const lamp of lamps) this.lampChanged(lamp);
   }
 
@@ -136,7 +143,7 @@ export class HomePublisher {
       const discoveryLamp = { id: lamp.id, name: lamp.name, roomId: lamp.roomId, mac: lamp.mac, installedVersion: firmware.installed };
       for (const config of lampConfigs(this.topics, this.origin, discoveryLamp, roomName)) this.#publishConfig(config);
     }
-    this.#knownLamps.add(lamp.id);
+    this.published.add('lamps', lamp.id);
     this.#publish(this.topics.lampState(lamp.id), JSON.stringify(lampStateMessage(lamp, firmware)));
     this.#publish(this.topics.lampAvailability(lamp.id), lampAvailability(lamp));
     if (lamp.mac !== null) this.#publish(this.topics.lampFirmware(lamp.id), JSON.stringify(lampFirmwareMessage(firmware)));
@@ -147,7 +154,7 @@ export class HomePublisher {
     if (!this.#session) return;
     const states = [this.topics.lampState(lampId), this.topics.lampAvailability(lampId), this.topics.lampFirmware(lampId)];
     this.#clear([...(this.discovery ? lampConfigTopics(this.topics, lampId) : []), ...states]);
-    this.#knownLamps.delete(lampId);
+    this.published.delete('lamps', lampId);
   }
 
   /** The lamp was told to install firmware: in progress until it checks for the update. */
@@ -175,14 +182,14 @@ export class HomePublisher {
     if (!this.#session) return;
     const scenes = this.domain.scenes.list();
     const ids = new Set(scenes.map((scene) => scene.id));
-    for (const sceneId of [...this.#knownScenes]) {
+    for (const sceneId of this.published.ids('scenes')) {
       if (ids.has(sceneId)) continue;
       if (this.discovery) this.#clear(sceneConfigTopics(this.topics, sceneId));
-      this.#knownScenes.delete(sceneId);
+      this.published.delete('scenes', sceneId);
     }
     for (const scene of scenes) {
       if (this.discovery) this.#publishConfig(sceneConfig(this.topics, this.origin, scene));
-      this.#knownScenes.add(scene.id);
+      this.published.add('scenes', scene.id);
     }
   }
 

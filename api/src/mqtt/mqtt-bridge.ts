@@ -13,6 +13,7 @@ import { HomePublisher } from './home-publisher.js';
 import { MqttCommands, type CommandDomain } from './mqtt-commands.js';
 import { effectiveMqttSettings, MqttSettingError, parseBrokerUrl, StoredMqttSettings, type MqttSettings } from './mqtt-settings.js';
 import { mqttTopics } from './mqtt-topics.js';
+import { PublishedEntities } from './published-entities.js';
 import { RoomOnModes } from './room-on-modes.js';
 import { followDomain } from './domain-following.js';
 
@@ -73,12 +74,14 @@ export class MqttBridge {
   #publisher: HomePublisher | null = null;
   #following: AbortController | null = null;
   readonly #onModes: RoomOnModes;
+  readonly #published: PublishedEntities;
   readonly #timing: BrokerRetryTiming;
 
   constructor(private readonly options: MqttBridgeOptions) {
     this.#settings = effectiveMqttSettings(options.defaults, this.#loadStoredSettings());
     this.#status = offStatus(this.#settings);
     this.#onModes = new RoomOnModes(options.store, options.logger);
+    this.#published = new PublishedEntities(options.store, options.logger);
     this.#timing = { ...DEFAULT_RETRY_TIMING, ...options.timing };
   }
 
@@ -148,7 +151,7 @@ export class MqttBridge {
     }
     const { logger } = this.options;
     const topics = mqttTopics(settings.topicPrefix, settings.discoveryPrefix);
-    const publisher = new HomePublisher(this.options.domain, topics, BRIDGE_ORIGIN, logger);
+    const publisher = new HomePublisher(this.options.domain, topics, BRIDGE_ORIGIN, this.#published, logger);
     const onHomeAssistantOnline = () => {
       logger.info('Home Assistant announced itself: sending every config and state again');
       publisher.publishAll(this.#connection?.session ?? null);
@@ -161,7 +164,7 @@ export class MqttBridge {
       password: settings.password ?? address.password ?? null,
       clientId: this.#clientId(),
       will: { topic: topics.status, payload: 'offline' },
-      subscriptions: [...topics.commandFilters, ...(publisher.discovery ? [topics.homeAssistantStatus] : [])],
+      subscriptions: [...topics.commandFilters, ...(publisher.followsHomeAssistant ? [topics.homeAssistantStatus] : [])],
       timing: this.#timing,
       clock: this.options.clock,
       logger,

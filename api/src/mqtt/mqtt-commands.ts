@@ -29,7 +29,7 @@ export class MqttCommands {
   ) {}
 
   handle(topic: string, payload: Buffer, retained: boolean): void {
-    if (this.publisher.discovery && topic === this.topics.homeAssistantStatus) {
+    if (this.publisher.followsHomeAssistant && topic === this.topics.homeAssistantStatus) {
       if (payload.toString('utf8').trim() === 'online') this.onHomeAssistantOnline();
       return;
     }

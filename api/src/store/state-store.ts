@@ -10,7 +10,8 @@ export type SettingKey =
   | 'weather_display'
   | 'mqtt_settings'
   | 'mqtt_client_id'
-  | 'mqtt_room_on_modes';
+  | 'mqtt_room_on_modes'
+  | 'mqtt_published';
 
 /**
  * Where the API keeps what must outlive the process. Calls are synchronous on purpose: a

@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { MqttBridgeSnapshot, MqttBridgeStatus } from '@cloud-cloud/api/mqtt/mqtt-bridge';
 import { inProcessApi, type InProcessApi } from './support/in-process.js';
 import { brokerAvailable, TestBroker } from './support/mosquitto.js';
+import { waitUntil } from './support/system.js';
 
 const USERNAME = 'bridge-user';
 const PASSWORD = 'pw-Zq7-never-shown';
@@ -170,6 +171,39 @@ describe.skipIf(!brokerAvailable())('MQTT bridge connection', () => {
     const offAgain = await watch.next((s) => s.state === 'OFF', watch.seen.length - 1);
     expect(offAgain.status.message).toMatch(/no MQTT broker is configured/);
     expect(await retained(broker.url, 'cloud-cloud/status')).toBe('offline');
+  });
+});
+
+describe.skipIf(!brokerAvailable())('MQTT bridge clearing what is gone', () => {
+  it('clears a room deleted while the bridge was stopped once it is back, after a restart', async () => {
+    const broker = await TestBroker.start();
+    const first = inProcessApi({ mqtt: { url: broker.url }, mqttTiming: TIMING });
+    const watcher: MqttClient = await connectAsync(broker.url, { reconnectPeriod: 0 });
+    let second: InProcessApi | undefined;
+    try {
+      const room = first.api.services.rooms.create('Attic');
+      const configTopic = `homeassistant/light/cloud-cloud/room_${room.id}/config`;
+      const stateTopic = `cloud-cloud/room/${room.id}/state`;
+      const seen: { topic: string; payload: string }[] = [];
+      watcher.on('message', (topic, payload) => seen.push({ topic, payload: payload.toString() }));
+      await watcher.subscribeAsync([configTopic, stateTopic]);
+      const arrived = (topic: string, empty: boolean) => seen.some((m) => m.topic === topic && (m.payload === '') === empty);
+
+      first.api.services.mqtt.start();
+      await waitUntil(() => arrived(configTopic, false) && arrived(stateTopic, false), 5000, 'the room on the broker');
+      await first.api.services.mqtt.stop();
+      first.api.services.rooms.delete(room.id);
+
+      // The same database in a new process: the bridge knows the room was on the broker.
+      second = inProcessApi({ database: first.database, mqtt: { url: broker.url }, mqttTiming: TIMING });
+      second.api.services.mqtt.start();
+      await waitUntil(() => arrived(configTopic, true) && arrived(stateTopic, true), 5000, 'the room cleared');
+    } finally {
+      await watcher.endAsync();
+      await second?.close();
+      await first.close();
+      await broker.dispose();
+    }
   });
 });
 

@@ -11,6 +11,8 @@ export interface BrokerRetryTiming {
   connectTimeoutMs: number;
 }
 
+const GOODBYE_MS = 2000;
+
 export const DEFAULT_RETRY_TIMING: BrokerRetryTiming = { firstRetryMs: 1000, maxRetryMs: 60_000, connectTimeoutMs: 10_000 };
 
 /** The delay before the next attempt after `failedAttempts` failed in a row (0: the connection was lost). */
@@ -69,7 +71,8 @@ export class BrokerConnection {
 
   /**
    * Ends the connection for good: `lastWords` (the bridge's `offline`) is published retained
-   * first when connected. Waits at most `connectTimeoutMs` for the broker.
+   * first when connected. Waits at most two seconds for the broker: stopping the API must not
+   * hang on it.
    */
   async stop(lastWords?: { topic: string; payload: string }): Promise<void> {
     this.#stopped = true;
@@ -80,9 +83,13 @@ export class BrokerConnection {
     this.#client = null;
     this.#session = null;
     if (!client) return;
-    const timeout = new Promise<void>((resolve) => setTimeout(resolve, this.options.timing.connectTimeoutMs).unref());
+    if (!connected) {
+      client.end(true);
+      return;
+    }
+    const timeout = new Promise<void>((resolve) => setTimeout(resolve, Math.min(GOODBYE_MS, this.options.timing.connectTimeoutMs)).unref());
     const goodbye = async () => {
-      if (connected && lastWords) await client.publishAsync(lastWords.topic, lastWords.payload, { qos: 1, retain: true });
+      if (lastWords) await client.publishAsync(lastWords.topic, lastWords.payload, { qos: 1, retain: true });
       await client.endAsync();
     };
     await Promise.race([goodbye().catch(() => undefined), timeout]);

@@ -1,3 +1,5 @@
+import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { graphqlData } from './support/graphql.js';
@@ -53,6 +55,8 @@ describe.runIf(brokerAvailable())('the MQTT bridge when the broker or its connec
   afterAll(async () => {
     await ha?.close();
     await running?.stop();
+    // The system started again on the first one's data, which `stop` then leaves behind.
+    if (running) rmSync(dirname(running.databaseFile), { recursive: true, force: true });
     await path?.close();
     await broker?.dispose();
   });
@@ -133,18 +137,61 @@ describe.runIf(brokerAvailable())('the MQTT bridge when the broker or its connec
     for (const topic of configs.keys()) expect(retained.has(topic), topic).toBe(true);
   });
 
+  it('configured without discovery, it keeps the plain topics, publishes no configs and removes none; with it again, they are back', async () => {
+    await ha.waitFor(T.status, 'online');
+    const configs = ha.configTopics();
+    const mark = ha.mark();
+    const snapshot = await running!.system.api.services.mqtt.configure({ discoveryPrefix: '' });
+    expect(snapshot.settings.discoveryPrefix).toBe('');
+    // `online` comes once everything else is published.
+    await ha.waitForMessage(mark, T.status, (payload) => payload === 'online', 30_000);
+    expect(ha.since(mark).filter((message) => message.topic.startsWith(`${D}/`))).toEqual([]);
+    expect(ha.since(mark, T.room('home').state).length).toBeGreaterThan(0);
+    expect(ha.since(mark, T.lamp(lampId).state).length).toBeGreaterThan(0);
+    const retained = await retainedOnBroker(broker.url, brokerLogin);
+    for (const topic of configs) expect(retained.has(topic), topic).toBe(true);
+    // Nor does it answer a birth message then: the reset after it is the next thing it does.
+    const afterBirth = ha.mark();
+    await ha.birth();
+    await ha.send(T.lamp(lampId).reset, 'PRESS');
+    expect(await lamp.next()).toBe('[cc:r:?:?]');
+    await ha.sync();
+    expect(ha.since(afterBirth).filter((message) => message.topic.startsWith(`${D}/`) && message.topic !== T.birth)).toEqual([]);
+
+    const again = ha.mark();
+    await running!.system.api.services.mqtt.configure({ discoveryPrefix: D });
+    await ha.waitForMessage(again, T.status, (payload) => payload === 'online', 30_000);
+    for (const topic of configs) expect(ha.since(again, topic).length, topic).toBeGreaterThan(0);
+  });
+
   it('never shows the broker password in logs or its status', () => {
     expect(logged.length).toBeGreaterThan(0);
     expect(logged.filter((line) => JSON.stringify(line).includes(PASSWORD))).toEqual([]);
     expect(JSON.stringify(bridge())).not.toContain(PASSWORD);
   });
 
-  it('says offline (retained) when the system stops', async () => {
+  it('says offline (retained) when the system stops; started again, ON brings back the mode each room had', async () => {
     await ha.waitFor(T.status, 'online');
+    await ha.send(T.room('home').lightSet, { state: 'ON', effect: 'Weather' });
+    expect(await lamp.next()).toMatch(/^\[cc:1:/);
+    await ha.send(T.room('home').lightSet, { state: 'OFF' });
+    expect(await lamp.next()).toBe('[cc:0:?:?]');
+
     const stopping = running!;
     running = undefined;
-    await stopping.stop();
+    await stopping.stop({ keepData: true });
     expect(await ha.waitFor(T.status, 'offline')).toBe('offline');
     expect((await retainedOnBroker(broker.url, brokerLogin)).get(T.status)).toBe('offline');
+
+    running = await startSystemWithBridge({
+      databaseFile: stopping.databaseFile,
+      mqtt: { url: path.url, username: USERNAME, password: PASSWORD, topicPrefix: P, discoveryPrefix: D },
+      heartbeatTimeoutMs: 600_000,
+      logger: pino({ level: 'debug' }, { write: (line: string) => void logged.push(JSON.parse(line)) }),
+    });
+    expect(await ha.waitFor(T.status, 'online', 30_000)).toBe('online');
+    lamp = (await connectLamp(running.device, { mac: MAC, version: '1.0.0' })).lamp;
+    await ha.send(T.room('home').lightSet, { state: 'ON' });
+    expect(await lamp.next()).toMatch(/^\[cc:1:/);
   });
 });

@@ -503,9 +503,19 @@ describe.runIf(brokerAvailable())('Home Assistant over MQTT', () => {
       const before = warningsAbout(set).length;
       for (const payload of bad) await ha.send(set, payload);
       await ha.send(T.room('no-such-room').set, { mode: 'MANUAL' });
+      // No echo: the bridge does not take its own state topics for commands.
+      await ha.send(T.room(living.id).state, { mode: 'MANUAL', color: { r: 9, g: 9, b: 9 }, pulse: 9 });
+      await ha.send(T.room(living.id).light, { state: 'ON', color: { r: 9, g: 9, b: 9 }, brightness: 9 });
       await expectLivingShows(() => ha.send(set, { mode: 'MANUAL', pulse: 0 }), '[cc:2:1,2,3:0]');
       expect(warningsAbout(set).length - before).toBeGreaterThanOrEqual(bad.length);
       expect(warningsAbout(T.room('no-such-room').set).length).toBeGreaterThan(0);
+      await expectRoomOnMqtt(living.id);
+
+      // A fade over transitionSeconds: subscribers see where it goes, the lamp gets there.
+      await ha.send(set, { mode: 'OFF', transitionSeconds: 1 });
+      expect((await livingUpdates.next(5000)).displayState.transition).toMatchObject({ endsAt: expect.any(String) });
+      expect(await lampA.lamp.waitFor('[cc:0:?:?]', 10_000)).toBe('[cc:0:?:?]');
+      while ((await livingUpdates.next(5000)).displayState.transition !== null);
       await expectRoomOnMqtt(living.id);
     });
 
@@ -522,6 +532,14 @@ describe.runIf(brokerAvailable())('Home Assistant over MQTT', () => {
       await expectLivingShows(async () => void (await setRoomColor(running.http, living.id, '#00ffff')), '[cc:2:0,255,255:0]');
       await expectLivingShows(() => ha.send(T.scene(scene.id).apply, 'ON'), '[cc:2:255,0,255:0]');
       await expectRoomOnMqtt(living.id);
+      // With a fade, and for a scene that is not there.
+      await expectLivingShows(async () => void (await setRoomColor(running.http, living.id, '#00ffff')), '[cc:2:0,255,255:0]');
+      await ha.send(T.scene('no-such-scene').apply, 'ON');
+      await ha.send(T.scene(scene.id).apply, { transitionSeconds: 1 });
+      expect((await livingUpdates.next(5000)).displayState.transition).toMatchObject({ endsAt: expect.any(String) });
+      expect(await lampA.lamp.waitFor('[cc:2:255,0,255:0]', 10_000)).toBe('[cc:2:255,0,255:0]');
+      while ((await livingUpdates.next(5000)).displayState.transition !== null);
+      expect(warningsAbout(T.scene('no-such-scene').apply).length).toBeGreaterThan(0);
     });
 
     it('resets one lamp with its button, and only that lamp', async () => {
@@ -545,6 +563,12 @@ describe.runIf(brokerAvailable())('Home Assistant over MQTT', () => {
         in_progress: false,
         title: 'cloud-cloud lamp firmware',
       });
+
+      // Only the payload `install` installs; anything else is refused (the reset after it comes first).
+      await ha.send(T.lamp(lampA.id).install, 'yes please');
+      await ha.send(T.lamp(lampA.id).reset, 'PRESS');
+      expect(await lampA.lamp.next()).toBe('[cc:r:?:?]');
+      expect(warningsAbout(T.lamp(lampA.id).install).length).toBeGreaterThan(0);
 
       await ha.send(T.lamp(lampA.id).install, 'install');
       expect(await lampA.lamp.next()).toBe('[cc:u:?:?]');

@@ -345,6 +345,16 @@ describe.runIf(brokerAvailable())('Home Assistant over MQTT', () => {
       });
       expect(await ha.waitFor(T.lamp(a.id).availability, 'online')).toBe('online');
       expect(await ha.waitFor(T.lamp(lampB.id).availability, 'online')).toBe('online');
+      const b = await lampById(running.http, lampB.id);
+      await expectOnMqtt(T.lamp(b.id).state, {
+        id: b.id,
+        name: b.name,
+        roomId: 'home',
+        online: true,
+        lastSeenAt: expect.toBeOneOf([expect.any(String), null]),
+        mac: null,
+        firmware: { installed: '1.0.0', latest: '1.0.0', inProgress: false },
+      });
       await expectOnMqtt(T.lamp(a.id).firmware, {
         installed_version: '1.0.0',
         latest_version: '1.0.0',
@@ -600,11 +610,18 @@ describe.runIf(brokerAvailable())('Home Assistant over MQTT', () => {
   });
 
   describe('changes elsewhere', () => {
-    it('a lamp going offline makes its availability and connection sensor go off', async () => {
+    it('a lamp going offline and coming back reaches its availability and connection sensor', async () => {
       await hangUp(lampB.lamp);
       await offline(running.http, lampB.id);
       await ha.waitFor(T.lamp(lampB.id).availability, 'offline');
       await ha.waitForJson(T.lamp(lampB.id).state, (state) => state.online === false);
+      // Known by its address, it is the same lamp again.
+      lampB = { lamp: (await connectLamp(running.device, { version: '1.0.0', from: '127.0.0.2' })).lamp, id: lampB.id };
+      await lampWhen(running.http, (lamp) => lamp.id === lampB.id && lamp.online, 'lamp B back');
+      await ha.waitFor(T.lamp(lampB.id).availability, 'online');
+      await ha.waitForJson(T.lamp(lampB.id).state, (state) => state.online === true);
+      await hangUp(lampB.lamp);
+      await ha.waitFor(T.lamp(lampB.id).availability, 'offline');
     });
 
     it('renaming republishes configs; deleting a room, forgetting a lamp and deleting a scene empty theirs', async () => {

@@ -15,6 +15,7 @@ import { LampRecognition } from './lamps/lamp-identity.js';
 import { LampRecords } from './lamps/lamp-records.js';
 import { MqttBridge, type MqttBridgeEvents } from './mqtt/mqtt-bridge.js';
 import type { MqttSettings } from './mqtt/mqtt-settings.js';
+import type { BrokerRetryTiming } from './mqtt/broker-connection.js';
 import { Lamps } from './lamps/lamps.js';
 import { RoomDisplays, type DisplayEvents } from './rooms/room-displays.js';
 import { Rooms } from './rooms/rooms.js';
@@ -61,6 +62,8 @@ export interface ServiceOptions {
   weather?: Partial<WeatherSettings>;
   /** MQTT bridge settings from the environment; changes made through the API override them. */
   mqtt?: Partial<MqttSettings>;
+  /** MQTT bridge timing, for tests: reconnection backoff, connect timeout, firmware assignment polling. */
+  mqttTiming?: Partial<BrokerRetryTiming> & { firmwarePollMs?: number };
   /** Weather timing, for tests: first retry delay, display recompute period, fetch timeout. */
   weatherTiming?: { retryBaseMs?: number; recomputeEveryMs?: number; timeoutMs?: number };
 }
@@ -157,6 +160,19 @@ export function buildServices(options: ServiceOptions): { services: ApiServices;
     place: () => weatherPlace(weather.snapshot()),
   });
 
+  const firmware = new FirmwareManagement(firmwareStore, firmwareLibrary, firmwareUpdates, lamps, commands, clock);
+  const { firmwarePollMs, ...mqttTiming } = options.mqttTiming ?? {};
+  const mqtt = new MqttBridge({
+    store: state,
+    defaults: options.mqtt ?? {},
+    pubsub,
+    clock,
+    logger: options.logger,
+    domain: { rooms, roomDisplays, lamps, scenes, firmware, commands },
+    timing: mqttTiming,
+    ...(firmwarePollMs !== undefined && { firmwarePollMs }),
+  });
+
   const services: ApiServices = {
     rooms,
     roomDisplays,
@@ -173,11 +189,11 @@ export function buildServices(options: ServiceOptions): { services: ApiServices;
       clock,
     }),
     weather,
-    firmware: new FirmwareManagement(firmwareStore, firmwareLibrary, firmwareUpdates, lamps, commands, clock),
+    firmware,
     firmwareUpdates,
     firmwareLibrary,
     schedules,
-    mqtt: new MqttBridge({ store: state, defaults: options.mqtt ?? {}, pubsub, clock, logger: options.logger }),
+    mqtt,
   };
   return { services, pubsub };
 }

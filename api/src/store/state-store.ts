@@ -2,7 +2,16 @@ import type { WeatherDisplay } from '../display/display-state.js';
 
 /** Named values kept beside the rooms. */
 export type SettingKey =
-  'debug_enabled' | 'device_secret' | 'admin_password_hash' | 'weather_settings' | 'weather_report' | 'weather_display' | 'mqtt_settings';
+  | 'debug_enabled'
+  | 'device_secret'
+  | 'admin_password_hash'
+  | 'weather_settings'
+  | 'weather_report'
+  | 'weather_display'
+  | 'mqtt_settings'
+  | 'mqtt_client_id'
+  | 'mqtt_room_on_modes'
+  | 'mqtt_published';
 
 /**
  * Where the API keeps what must outlive the process. Calls are synchronous on purpose: a

@@ -1,0 +1,101 @@
+import type { Logger } from 'pino';
+import type { DisplayState } from '../display/display-state.js';
+import type { PubSub } from '../events/pubsub.js';
+import type { BridgeDomain, HomePublisher } from './home-publisher.js';
+import type { BridgeFollowedEvents } from './mqtt-bridge.js';
+import type { RoomOnModes } from './room-on-modes.js';
+
+export interface DomainFollowing {
+  domain: BridgeDomain;
+  pubsub: PubSub<BridgeFollowedEvents>;
+  logger: Logger;
+  onModes: RoomOnModes;
+  /** The publisher of the current connection, if any (it changes when the settings do). */
+  publisher: () => HomePublisher | null;
+  firmwarePollMs: number;
+  signal: AbortSignal;
+}
+
+/**
+ * Follows the events the GraphQL subscriptions follow and hands each change to the publisher:
+ * room display states and the room list, lamps, update checks and scenes. Firmware assignments
+ * publish no event; their revision is looked at every `firmwarePollMs`. Runs until `signal`
+ * aborts; a follower that fails is logged and starts again.
+ */
+export function followDomain(following: DomainFollowing): void {
+  const { domain, pubsub, signal, onModes } = following;
+  const publisher = following.publisher;
+
+  const rooms = () => {
+    onModes.saw(domain.rooms.list().flatMap((room) => domain.roomDisplays.find(room.id) ?? ([] as DisplayState[])));
+    publisher()?.syncRooms();
+  };
+  rooms();
+  follow(following, 'rooms', () => pubsub.latest('roomsChanged', signal), rooms);
+  follow(
+    following,
+    'lamps',
+    () => pubsub.subscribe('lampEvent', signal),
+    (event) => {
+      if (event.kind === 'DEBUG_MESSAGE') return;
+      if (event.kind === 'FORGOTTEN') publisher()?.lampForgotten(event.lamp.id);
+      else publisher()?.lampChanged(domain.lamps.find(event.lamp.id) ?? event.lamp);
+    },
+    () => publisher()?.syncLamps(),
+  );
+  follow(
+    following,
+    'update checks',
+    () => pubsub.subscribe('firmwareCheck', signal),
+    (event) => publisher()?.firmwareChecked(event.lamp.mac),
+  );
+  follow(
+    following,
+    'scenes',
+    () => pubsub.latest('scenesChanged', signal),
+    () => publisher()?.syncScenes(),
+  );
+
+  let revision = domain.firmware.revision;
+  const poll = setInterval(() => {
+    if (domain.firmware.revision === revision) return;
+    revision = domain.firmware.revision;
+    try {
+      publisher()?.firmwareChanged();
+    } catch (error) {
+      following.logger.error({ err: error }, 'MQTT bridge: publishing firmware changes failed');
+    }
+  }, following.firmwarePollMs);
+  poll.unref();
+  signal.addEventListener('abort', () => clearInterval(poll), { once: true });
+}
+
+/**
+ * Runs `handle` for each event until the signal aborts. When the stream fails (it fell too far
+ * behind, say), it is followed again from now and `catchUp` brings the broker up to date.
+ */
+function follow<T>(
+  following: DomainFollowing,
+  what: string,
+  subscribe: () => AsyncIterableIterator<T>,
+  handle: (event: T) => void,
+  catchUp?: () => void,
+): void {
+  const run = async () => {
+    while (!following.signal.aborted) {
+      try {
+        for await (const event of subscribe()) {
+          try {
+            handle(event);
+          } catch (error) {
+            following.logger.error({ err: error }, `MQTT bridge: publishing a change of ${what} failed`);
+          }
+        }
+      } catch (error) {
+        following.logger.warn({ err: error }, `MQTT bridge: following ${what} failed; following again`);
+        catchUp?.();
+      }
+    }
+  };
+  void run();
+}

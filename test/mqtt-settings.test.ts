@@ -50,7 +50,7 @@ describe.runIf(brokerAvailable())('the MQTT bridge settings', () => {
     const { mqttBridge } = await graphqlData(system.http, QUERY);
     expect(mqttBridge).toEqual({
       state: 'OFF',
-      message: expect.stringContaining('CC_MQTT_URL'),
+      message: expect.any(String),
       connectedSince: null,
       lastErrorAt: null,
       nextAttemptAt: null,

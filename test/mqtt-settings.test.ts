@@ -39,8 +39,8 @@ async function start(options: SystemStartOptions = {}): Promise<{ system: Runnin
   return { system, logs };
 }
 
-async function readOnly(system: RunningSystem): Promise<Record<string, string>> {
-  const { createApiToken } = await graphqlData(system.http, 'mutation { createApiToken(name: "wall", scope: READ_ONLY) { token } }');
+async function tokenWith(system: RunningSystem, scope: 'READ_ONLY' | 'ADAPTER'): Promise<Record<string, string>> {
+  const { createApiToken } = await graphqlData(system.http, `mutation { createApiToken(name: "${scope}", scope: ${scope}) { token } }`);
   return { authorization: `Bearer ${createApiToken.token}` };
 }
 
@@ -50,7 +50,7 @@ describe.runIf(brokerAvailable())('the MQTT bridge settings', () => {
     const { mqttBridge } = await graphqlData(system.http, QUERY);
     expect(mqttBridge).toEqual({
       state: 'OFF',
-      message: expect.stringContaining('CC_MQTT_URL'),
+      message: expect.any(String),
       connectedSince: null,
       lastErrorAt: null,
       nextAttemptAt: null,
@@ -150,9 +150,9 @@ describe.runIf(brokerAvailable())('the MQTT bridge settings', () => {
     expect(await graphqlData(system.http, QUERY)).toEqual(before);
   });
 
-  it('read-only credentials see the status but not the user name, and cannot configure', async () => {
+  it.each(['READ_ONLY', 'ADAPTER'] as const)('%s credentials see the status but not the user name, and cannot configure', async (scope) => {
     const { system } = await start({ mqtt: { url: broker.url, username: 'home', password: PASSWORD } });
-    const reader = await readOnly(system);
+    const reader = await tokenWith(system, scope);
     const seen = await graphql(system.http, QUERY, undefined, reader);
     expect(seen.errors).toBeUndefined();
     expect(seen.data?.mqttBridge).toMatchObject({ url: broker.url, username: null, passwordConfigured: true });

@@ -38,8 +38,10 @@ export function followDomain(following: DomainFollowing): void {
     () => pubsub.subscribe('lampEvent', signal),
     (event) => {
       if (event.kind === 'DEBUG_MESSAGE') return;
-      if (event.kind === 'FORGOTTEN') publisher()?.lampForgotten(event.lamp.id);
-      else publisher()?.lampChanged(domain.lamps.find(event.lamp.id) ?? event.lamp);
+      if (event.kind === 'FORGOTTEN') return publisher()?.lampForgotten(event.lamp.id);
+      // As it is now; one forgotten since the event is cleared by the FORGOTTEN event that follows.
+      const lamp = domain.lamps.find(event.lamp.id);
+      if (lamp) publisher()?.lampChanged(lamp);
     },
     () => publisher()?.syncLamps(),
   );

@@ -15,7 +15,7 @@ import { effectiveMqttSettings, MqttSettingError, parseBrokerUrl, StoredMqttSett
 import { mqttTopics } from './mqtt-topics.js';
 import { PublishedEntities } from './published-entities.js';
 import { RoomOnModes } from './room-on-modes.js';
-import { followDomain } from './domain-following.js';
+import { followHome, followRooms } from './domain-following.js';
 
 /** How the bridge to the MQTT broker is doing. */
 export type MqttBridgeState = 'OFF' | 'CONNECTING' | 'CONNECTED' | 'RECONNECTING';
@@ -73,6 +73,8 @@ export class MqttBridge {
   #connection: BrokerConnection | null = null;
   #publisher: HomePublisher | null = null;
   #following: AbortController | null = null;
+  /** Ends following what only a connection needs (lamps, update checks, scenes). */
+  #followingHome: AbortController | null = null;
   readonly #onModes: RoomOnModes;
   readonly #published: PublishedEntities;
   readonly #timing: BrokerRetryTiming;
@@ -89,13 +91,12 @@ export class MqttBridge {
     if (this.#started) return;
     this.#started = true;
     this.#following = new AbortController();
-    followDomain({
+    followRooms({
       domain: this.options.domain,
       pubsub: this.options.pubsub,
       logger: this.options.logger,
       onModes: this.#onModes,
       publisher: () => this.#publisher,
-      firmwarePollMs: this.options.firmwarePollMs ?? 2000,
       signal: this.#following.signal,
     });
     this.#connect();
@@ -158,6 +159,15 @@ export class MqttBridge {
     };
     const commands = new MqttCommands(this.options.domain, topics, this.#onModes, publisher, logger, onHomeAssistantOnline);
     this.#publisher = publisher;
+    this.#followingHome = new AbortController();
+    followHome({
+      domain: this.options.domain,
+      pubsub: this.options.pubsub,
+      logger,
+      publisher,
+      firmwarePollMs: this.options.firmwarePollMs ?? 2000,
+      signal: this.#followingHome.signal,
+    });
     this.#connection = new BrokerConnection({
       url: address.url,
       username: settings.username ?? address.username ?? null,
@@ -183,6 +193,8 @@ export class MqttBridge {
     const publisher = this.#publisher;
     this.#connection = null;
     this.#publisher = null;
+    this.#followingHome?.abort();
+    this.#followingHome = null;
     publisher?.publishAll(null);
     if (connection && publisher) await connection.stop({ topic: publisher.statusTopic, payload: 'offline' });
   }

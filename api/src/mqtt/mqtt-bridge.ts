@@ -70,6 +70,7 @@ export class MqttBridge {
   #settings: MqttSettings;
   #status: MqttBridgeStatus;
   #started = false;
+  #turn: Promise<unknown> = Promise.resolve();
   #connection: BrokerConnection | null = null;
   #publisher: HomePublisher | null = null;
   #following: AbortController | null = null;
@@ -103,12 +104,14 @@ export class MqttBridge {
   }
 
   async stop(): Promise<void> {
-    if (!this.#started) return;
-    this.#started = false;
-    this.#following?.abort();
-    this.#following = null;
-    await this.#disconnect();
-    this.#setStatus({ ...offStatus(this.#settings), state: 'OFF', message: 'the bridge is stopped' });
+    await this.#inTurn(async () => {
+      if (!this.#started) return;
+      this.#started = false;
+      this.#following?.abort();
+      this.#following = null;
+      await this.#disconnect();
+      this.#setStatus({ ...offStatus(this.#settings), state: 'OFF', message: 'the bridge is stopped' });
+    });
   }
 
   snapshot(): MqttBridgeSnapshot {
@@ -117,16 +120,18 @@ export class MqttBridge {
 
   /** Applies and stores an admin's change (already checked), then reconnects with it. */
   async configure(change: StoredMqttSettings): Promise<MqttBridgeSnapshot> {
-    const stored = { ...this.#loadStoredSettings(), ...change };
-    this.options.store.writeSetting('mqtt_settings', JSON.stringify(stored));
-    this.#settings = effectiveMqttSettings(this.options.defaults, stored);
-    if (this.#started) {
-      await this.#disconnect();
-      this.#connect();
-    } else {
-      this.#setStatus(offStatus(this.#settings));
-    }
-    return this.snapshot();
+    return this.#inTurn(async () => {
+      const stored = { ...this.#loadStoredSettings(), ...change };
+      this.options.store.writeSetting('mqtt_settings', JSON.stringify(stored));
+      this.#settings = effectiveMqttSettings(this.options.defaults, stored);
+      if (this.#started) {
+        await this.#disconnect();
+        this.#connect();
+      } else {
+        this.#setStatus(offStatus(this.#settings));
+      }
+      return this.snapshot();
+    });
   }
 
   /** The snapshot at once, then on every status or settings change. */
@@ -197,6 +202,16 @@ export class MqttBridge {
     this.#followingHome = null;
     publisher?.publishAll(null);
     if (connection && publisher) await connection.stop({ topic: publisher.statusTopic, payload: 'offline' });
+  }
+
+  /** Changes and stops one after the other: two at once would each leave a connection behind. */
+  #inTurn<T>(change: () => Promise<T>): Promise<T> {
+    const done = this.#turn.then(change);
+    this.#turn = done.then(
+      () => undefined,
+      () => undefined,
+    );
+    return done;
   }
 
   #setStatus(status: MqttBridgeStatus): void {

@@ -1,4 +1,4 @@
-import { connect, type MqttClient } from 'mqtt';
+import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock.js';
 import type { MqttBridgeStatus } from './mqtt-bridge.js';
@@ -99,8 +99,18 @@ export class BrokerConnection {
   #attempt(): void {
     this.#retry = null;
     if (this.#stopped) return;
-    const { options } = this;
     this.#report(this.#failedAttempts === 0 && this.#lastErrorAt === null ? 'CONNECTING' : 'RECONNECTING', null);
+    // MQTT.js is loaded on first use: an API without a broker does not pay for it at start.
+    import('mqtt').then(
+      ({ connect }) => {
+        if (!this.#stopped) this.#open(connect);
+      },
+      (error: unknown) => this.options.logger.error({ err: error }, 'MQTT.js could not be loaded'),
+    );
+  }
+
+  #open(connect: typeof import('mqtt').connect): void {
+    const { options } = this;
     const client = connect(options.url, {
       clientId: options.clientId,
       clean: true,

@@ -5,55 +5,70 @@ import type { BridgeDomain, HomePublisher } from './home-publisher.js';
 import type { BridgeFollowedEvents } from './mqtt-bridge.js';
 import type { RoomOnModes } from './room-on-modes.js';
 
-export interface DomainFollowing {
+interface Following {
   domain: BridgeDomain;
   pubsub: PubSub<BridgeFollowedEvents>;
   logger: Logger;
-  onModes: RoomOnModes;
-  /** The publisher of the current connection, if any (it changes when the settings do). */
-  publisher: () => HomePublisher | null;
-  firmwarePollMs: number;
   signal: AbortSignal;
 }
 
-/**
- * Follows the events the GraphQL subscriptions follow and hands each change to the publisher:
- * room display states and the room list, lamps, update checks and scenes. Firmware assignments
- * publish no event; their revision is looked at every `firmwarePollMs`. Runs until `signal`
- * aborts; a follower that fails is logged and starts again.
- */
-export function followDomain(following: DomainFollowing): void {
-  const { domain, pubsub, signal, onModes } = following;
-  const publisher = following.publisher;
+export interface RoomFollowing extends Following {
+  onModes: RoomOnModes;
+  /** The publisher of the current connection, if any (it changes when the settings do). */
+  publisher: () => HomePublisher | null;
+}
 
+/**
+ * Follows the rooms while the bridge runs, configured or not: the mode each room had before
+ * it went off is remembered even while no broker is set, and each change of a room (display
+ * state, name, the room list) goes to the current publisher. Runs until `signal` aborts.
+ */
+export function followRooms(following: RoomFollowing): void {
+  const { domain, pubsub, signal, onModes, publisher } = following;
   const rooms = () => {
     onModes.saw(domain.rooms.list().flatMap((room) => domain.roomDisplays.find(room.id) ?? ([] as DisplayState[])));
     publisher()?.syncRooms();
   };
   rooms();
   follow(following, 'rooms', () => pubsub.latest('roomsChanged', signal), rooms);
+}
+
+export interface HomeFollowing extends Following {
+  publisher: HomePublisher;
+  firmwarePollMs: number;
+}
+
+/**
+ * Follows what else a broker shows, while one is configured: lamps, update checks and scenes.
+ * Firmware assignments publish no event; their revision is looked at every `firmwarePollMs`.
+ * Runs until `signal` aborts; a follower that fails is logged and starts again.
+ */
+export function followHome(following: HomeFollowing): void {
+  const { domain, pubsub, signal, publisher } = following;
   follow(
     following,
     'lamps',
     () => pubsub.subscribe('lampEvent', signal),
     (event) => {
       if (event.kind === 'DEBUG_MESSAGE') return;
-      if (event.kind === 'FORGOTTEN') publisher()?.lampForgotten(event.lamp.id);
-      else publisher()?.lampChanged(domain.lamps.find(event.lamp.id) ?? event.lamp);
+      if (event.kind === 'FORGOTTEN') return publisher.lampForgotten(event.lamp.id);
+      // As it is now; one forgotten since the event is cleared by the FORGOTTEN event that follows.
+      const lamp = domain.lamps.find(event.lamp.id);
+      if (lamp) publisher.lampChanged(lamp);
     },
-    () => publisher()?.syncLamps(),
+    () => publisher.syncLamps(),
   );
   follow(
     following,
     'update checks',
     () => pubsub.subscribe('firmwareCheck', signal),
-    (event) => publisher()?.firmwareChecked(event.lamp.mac),
+    (event) => publisher.firmwareChecked(event.lamp.mac),
   );
   follow(
     following,
     'scenes',
     () => pubsub.latest('scenesChanged', signal),
-    () => publisher()?.syncScenes(),
+    () => publisher.syncScenes(),
   );
 
   let revision = domain.firmware.revision;
@@ -61,7 +76,7 @@ export function followDomain(following: DomainFollowing): void {
     if (domain.firmware.revision === revision) return;
     revision = domain.firmware.revision;
     try {
-      publisher()?.firmwareChanged();
+      publisher.firmwareChanged();
     } catch (error) {
       following.logger.error({ err: error }, 'MQTT bridge: publishing firmware changes failed');
     }
@@ -75,7 +90,7 @@ export function followDomain(following: DomainFollowing): void {
  * behind, say), it is followed again from now and `catchUp` brings the broker up to date.
  */
 function follow<T>(
-  following: DomainFollowing,
+  following: Following,
   what: string,
   subscribe: () => AsyncIterableIterator<T>,
   handle: (event: T) => void,

@@ -78,8 +78,8 @@ export class HomePublisher {
     this.#sent = new Map();
     this.#roomNames = '';
     if (!session) return;
+    // With the room names forgotten, this publishes the lamps too.
     this.syncRooms();
-    this.syncLamps();
     this.syncScenes();
     session.publish(this.topics.status, 'online');
   }

@@ -15,7 +15,7 @@ import { effectiveMqttSettings, MqttSettingError, parseBrokerUrl, StoredMqttSett
 import { mqttTopics } from './mqtt-topics.js';
 import { PublishedEntities } from './published-entities.js';
 import { RoomOnModes } from './room-on-modes.js';
-import { followDomain } from './domain-following.js';
+import { followHome, followRooms } from './domain-following.js';
 
 /** How the bridge to the MQTT broker is doing. */
 export type MqttBridgeState = 'OFF' | 'CONNECTING' | 'CONNECTED' | 'RECONNECTING';
@@ -70,9 +70,12 @@ export class MqttBridge {
   #settings: MqttSettings;
   #status: MqttBridgeStatus;
   #started = false;
+  #turn: Promise<unknown> = Promise.resolve();
   #connection: BrokerConnection | null = null;
   #publisher: HomePublisher | null = null;
   #following: AbortController | null = null;
+  /** Ends following what only a connection needs (lamps, update checks, scenes). */
+  #followingHome: AbortController | null = null;
   readonly #onModes: RoomOnModes;
   readonly #published: PublishedEntities;
   readonly #timing: BrokerRetryTiming;
@@ -89,25 +92,26 @@ export class MqttBridge {
     if (this.#started) return;
     this.#started = true;
     this.#following = new AbortController();
-    followDomain({
+    followRooms({
       domain: this.options.domain,
       pubsub: this.options.pubsub,
       logger: this.options.logger,
       onModes: this.#onModes,
       publisher: () => this.#publisher,
-      firmwarePollMs: this.options.firmwarePollMs ?? 2000,
       signal: this.#following.signal,
     });
     this.#connect();
   }
 
   async stop(): Promise<void> {
-    if (!this.#started) return;
-    this.#started = false;
-    this.#following?.abort();
-    this.#following = null;
-    await this.#disconnect();
-    this.#setStatus({ ...offStatus(this.#settings), state: 'OFF', message: 'the bridge is stopped' });
+    await this.#inTurn(async () => {
+      if (!this.#started) return;
+      this.#started = false;
+      this.#following?.abort();
+      this.#following = null;
+      await this.#disconnect();
+      this.#setStatus({ ...offStatus(this.#settings), state: 'OFF', message: 'the bridge is stopped' });
+    });
   }
 
   snapshot(): MqttBridgeSnapshot {
@@ -116,16 +120,18 @@ export class MqttBridge {
 
   /** Applies and stores an admin's change (already checked), then reconnects with it. */
   async configure(change: StoredMqttSettings): Promise<MqttBridgeSnapshot> {
-    const stored = { ...this.#loadStoredSettings(), ...change };
-    this.options.store.writeSetting('mqtt_settings', JSON.stringify(stored));
-    this.#settings = effectiveMqttSettings(this.options.defaults, stored);
-    if (this.#started) {
-      await this.#disconnect();
-      this.#connect();
-    } else {
-      this.#setStatus(offStatus(this.#settings));
-    }
-    return this.snapshot();
+    return this.#inTurn(async () => {
+      const stored = { ...this.#loadStoredSettings(), ...change };
+      this.options.store.writeSetting('mqtt_settings', JSON.stringify(stored));
+      this.#settings = effectiveMqttSettings(this.options.defaults, stored);
+      if (this.#started) {
+        await this.#disconnect();
+        this.#connect();
+      } else {
+        this.#setStatus(offStatus(this.#settings));
+      }
+      return this.snapshot();
+    });
   }
 
   /** The snapshot at once, then on every status or settings change. */
@@ -158,6 +164,15 @@ export class MqttBridge {
     };
     const commands = new MqttCommands(this.options.domain, topics, this.#onModes, publisher, logger, onHomeAssistantOnline);
     this.#publisher = publisher;
+    this.#followingHome = new AbortController();
+    followHome({
+      domain: this.options.domain,
+      pubsub: this.options.pubsub,
+      logger,
+      publisher,
+      firmwarePollMs: this.options.firmwarePollMs ?? 2000,
+      signal: this.#followingHome.signal,
+    });
     this.#connection = new BrokerConnection({
       url: address.url,
       username: settings.username ?? address.username ?? null,
@@ -183,8 +198,20 @@ export class MqttBridge {
     const publisher = this.#publisher;
     this.#connection = null;
     this.#publisher = null;
+    this.#followingHome?.abort();
+    this.#followingHome = null;
     publisher?.publishAll(null);
     if (connection && publisher) await connection.stop({ topic: publisher.statusTopic, payload: 'offline' });
+  }
+
+  /** Changes and stops one after the other: two at once would each leave a connection behind. */
+  #inTurn<T>(change: () => Promise<T>): Promise<T> {
+    const done = this.#turn.then(change);
+    this.#turn = done.then(
+      () => undefined,
+      () => undefined,
+    );
+    return done;
   }
 
   #setStatus(status: MqttBridgeStatus): void {

@@ -19,7 +19,7 @@ import { esp32UpdateHeaders, md5, updateCheck } from './support/update-client.js
 const T = topicsOf('cloud-cloud', 'homeassistant');
 const N = 'cloud-cloud';
 const EFFECTS = ['Steady', ...Array.from({ length: 9 }, (_, i) => `Pulse ${i + 1}`), 'Weather'];
-const ORIGIN = { name: 'cloud-cloud', sw_version: expect.stringMatching(/\S/), support_url: expect.stringMatching(/^https?:\/\/\S+$/) };
+const ORIGIN = { name: 'cloud-cloud', sw_version: expect.stringMatching(/\S/) };
 const BRIDGE_AVAILABILITY = [{ topic: T.status }];
 const LAMP_AVAILABILITY = (lampId: string) => [{ topic: T.status }, { topic: T.lamp(lampId).availability }];
 const HUB = { identifiers: [`${N}_hub`], name: 'cloud-cloud', manufacturer: 'cloud-cloud', model: 'Home' };

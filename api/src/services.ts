@@ -160,7 +160,7 @@ export function buildServices(options: ServiceOptions): { services: ApiServices;
     place: () => weatherPlace(weather.snapshot()),
   });
 
-  const firmware = new FirmwareManagement(firmwareStore, firmwareLibrary, firmwareUpdates, lamps, commands, clock);
+  const firmware = new FirmwareManagement(firmwareStore, firmwareLibrary, firmwareUpdates, lamps, commands, clock, pubsub);
   const { firmwarePollMs, ...mqttTiming } = options.mqttTiming ?? {};
   const mqtt = new MqttBridge({
     store: state,

@@ -3,7 +3,7 @@ import { lampConfigs, lampConfigTopics, roomLightConfig, sceneConfig, type Disco
 import { mqttTopics } from '../src/mqtt/mqtt-topics.js';
 
 const topics = mqttTopics('cloud-cloud', 'homeassistant');
-const origin: DiscoveryOrigin = { name: 'cloud-cloud', sw_version: '1.2.3', support_url: 'https://example.test/' };
+const origin: DiscoveryOrigin = { name: 'cloud-cloud', sw_version: '1.2.3' };
 
 describe('room light config', () => {
   it('is a JSON-schema RGB light named after its room device, with the effects', () => {

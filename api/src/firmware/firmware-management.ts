@@ -10,7 +10,8 @@ import type {
   UpdateCheckRecord,
 } from '../store/firmware-store.js';
 import type { FirmwareLibrary, UploadRequest } from './firmware-library.js';
-import type { FirmwareCheckEvent, FirmwareUpdates } from './firmware-updates.js';
+import type { PubSub } from '../events/pubsub.js';
+import type { FirmwareCheckEvent, FirmwareEvents, FirmwareUpdates } from './firmware-updates.js';
 
 /** What a roll-out did: the image, whom it was assigned to (null: the default), the lamps told to update. */
 export interface FirmwareRollout {
@@ -37,6 +38,7 @@ export class FirmwareManagement {
     private readonly lampDirectory: Lamps,
     private readonly commands: LampCommands,
     private readonly clock: Clock,
+    private readonly pubsub: PubSub<FirmwareEvents>,
   ) {}
 
   /** Increases with every change to images or assignments, so that a reader can tell its copy is stale. */
@@ -103,26 +105,26 @@ export class FirmwareManagement {
 
   upload(upload: UploadRequest): FirmwareImageRecord {
     const image = this.library.add(upload);
-    this.#revision++;
+    this.#changed();
     return image;
   }
 
   delete(id: string): FirmwareImageRecord {
     const image = this.library.delete(id);
-    this.#revision++;
+    this.#changed();
     return image;
   }
 
   assign(firmwareId: string, macs: string[] | null): FirmwareImageRecord {
     const image = this.#requireImage(firmwareId);
     this.store.assign(image.id, macs, this.clock.now());
-    this.#revision++;
+    this.#changed();
     return image;
   }
 
   unassign(macs: string[] | null): void {
     this.store.unassign(macs);
-    this.#revision++;
+    this.#changed();
   }
 
   /**
@@ -155,6 +157,11 @@ export class FirmwareManagement {
   /** Every update check from now on. */
   checkEvents(signal?: AbortSignal): AsyncIterableIterator<FirmwareCheckEvent> {
     return this.updates.events(signal);
+  }
+
+  #changed(): void {
+    this.#revision++;
+    this.pubsub.publish('firmwareLibrary', null);
   }
 
   #requireImage(id: string): FirmwareImageRecord {

@@ -28,7 +28,8 @@ export interface FirmwareCheckEvent {
   check: UpdateCheckRecord;
 }
 
-export type FirmwareEvents = { firmwareCheck: FirmwareCheckEvent };
+/** `firmwareLibrary` only says that images or assignments changed; followers read what they need. */
+export type FirmwareEvents = { firmwareCheck: FirmwareCheckEvent; firmwareLibrary: null };
 
 /** Where an update check finds its lamp (see `Lamps.linkUpdateCheck`). */
 export interface UpdateCheckLinks {

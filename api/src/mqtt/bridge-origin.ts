@@ -7,5 +7,4 @@ const { version } = createRequire(import.meta.url)('../../package.json') as { ve
 export const BRIDGE_ORIGIN: DiscoveryOrigin = {
   name: 'cloud-cloud',
   sw_version: version,
-  support_url: 'https://github.com/cloud-cloud/cloud-cloud#home-assistant',
 };

@@ -14,7 +14,6 @@ export interface DiscoveryConfig {
 export interface DiscoveryOrigin {
   name: 'cloud-cloud';
   sw_version: string;
-  support_url: string;
 }
 
 export interface DiscoveryRoom {

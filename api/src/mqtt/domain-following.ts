@@ -35,12 +35,10 @@ export function followRooms(following: RoomFollowing): void {
 
 export interface HomeFollowing extends Following {
   publisher: HomePublisher;
-  firmwarePollMs: number;
 }
 
 /**
- * Follows what else a broker shows, while one is configured: lamps, update checks and scenes.
- * Firmware assignments publish no event; their revision is looked at every `firmwarePollMs`.
+ * Follows what else a broker shows, while one is configured: lamps, update checks, firmware and scenes.
  * Runs until `signal` aborts; a follower that fails is logged and starts again.
  */
 export function followHome(following: HomeFollowing): void {
@@ -71,18 +69,12 @@ export function followHome(following: HomeFollowing): void {
     () => publisher.syncScenes(),
   );
 
-  let revision = domain.firmware.revision;
-  const poll = setInterval(() => {
-    if (domain.firmware.revision === revision) return;
-    revision = domain.firmware.revision;
-    try {
-      publisher.firmwareChanged();
-    } catch (error) {
-      following.logger.error({ err: error }, 'MQTT bridge: publishing firmware changes failed');
-    }
-  }, following.firmwarePollMs);
-  poll.unref();
-  signal.addEventListener('abort', () => clearInterval(poll), { once: true });
+  follow(
+    following,
+    'firmware images and assignments',
+    () => pubsub.latest('firmwareLibrary', signal),
+    () => publisher.firmwareChanged(),
+  );
 }
 
 /**

@@ -56,8 +56,6 @@ export interface MqttBridgeOptions {
   domain: CommandDomain;
   /** Reconnection timing; shorter in tests. */
   timing?: Partial<BrokerRetryTiming>;
-  /** How often firmware assignments are looked at for changes (they publish no event). Default 2000 ms. */
-  firmwarePollMs?: number;
 }
 
 const OFF_MESSAGE = 'no MQTT broker is configured: set CC_MQTT_URL or use the configureMqtt mutation';
@@ -170,7 +168,6 @@ export class MqttBridge {
       pubsub: this.options.pubsub,
       logger,
       publisher,
-      firmwarePollMs: this.options.firmwarePollMs ?? 2000,
       signal: this.#followingHome.signal,
     });
     this.#connection = new BrokerConnection({

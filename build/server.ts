@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { build, type Plugin } from 'esbuild';
 
@@ -53,10 +53,19 @@ export async function buildServer(root: string, outDirectory: string): Promise<v
     sourcesContent: false,
     metafile: true,
     logLevel: 'warning',
+    write: false,
   });
+  // Each file is written aside and renamed into place: a command starting meanwhile reads
+  // either the old file or the new one, never half of one.
+  mkdirSync(outDirectory, { recursive: true });
+  for (const file of result.outputFiles) {
+    writeFileSync(`${file.path}.${process.pid}`, file.contents);
+    renameSync(`${file.path}.${process.pid}`, file.path);
+  }
   // Our own sources only: an upgraded dependency comes with `npm install`, which builds again.
   const sources = Object.keys(result.metafile.inputs)
     .filter((input) => !input.includes('node_modules/'))
     .map((input) => relative(root, join(root, input)));
-  writeFileSync(join(outDirectory, SOURCES_FILE), `${JSON.stringify(sources)}\n`);
+  writeFileSync(join(outDirectory, `${SOURCES_FILE}.${process.pid}`), `${JSON.stringify(sources)}\n`);
+  renameSync(join(outDirectory, `${SOURCES_FILE}.${process.pid}`), join(outDirectory, SOURCES_FILE));
 }

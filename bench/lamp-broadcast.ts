@@ -5,7 +5,11 @@
  * the room-local figure: with the N lamps in rooms of 10, how many socket writes one room's
  * change costs (see room-local.ts).
  *
- *   npm run bench -- [--lamps 1000] [--rounds 50] [--batch 100] [--warmup 3] [--room-size 10] [--json out.json] [--timeout 600]
+ *   npm run bench -- [--lamps 1000] [--rounds 50] [--batch 100] [--warmup 3] [--room-size 10] [--starts 5] [--json out.json] [--timeout 600]
+ *
+ * Before that, start-up to listening and idle memory of `npm start`'s command against a bare
+ * `node -e` HTTP server (start-up.ts), and after it what the web UI and GraphiQL cost on the
+ * wire (web-bytes.ts).
  *
  * Each server runs as a child process (port 0 on 127.0.0.1) and the simulated lamps live in
  * this process, so the server's CPU and memory are measured on their own. Prints a Markdown
@@ -21,7 +25,9 @@ import { parseArgs } from 'node:util';
 import { formatDisplayPacket, type Rgb } from '@cloud-cloud/protocol/packet';
 import { LampFleet, type HandshakeReport } from './lamp-fleet.js';
 import { measureRoomLocal, type RoomLocalFigures } from './room-local.js';
-import { residentKiB, startServerProcess, type ServerProcess } from './server-process.js';
+import { bareHttpServerArgs, measureStartUp, type StartUpFigures } from './start-up.js';
+import { measureWebBytes, type WebBytes } from './web-bytes.js';
+import { npmScriptArgs, residentKiB, startServerProcess, type ServerProcess } from './server-process.js';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const HOST = '127.0.0.1';
@@ -49,6 +55,7 @@ and resident memory per lamp, next to a bare ws broadcast server as the floor.
   --warmup W       unmeasured colour changes after the lamps connect (default 3)
   --batch B        lamps handshaking at the same time (default 100)
   --room-size S    lamps per room for the room-local figure (default 10)
+  --starts N       starts of each server for start-up time and idle memory (default 5)
   --json PATH      write the results as JSON to PATH instead of the last stdout line
   --timeout S      give up after S seconds in total (default 600)
   -h, --help       this text
@@ -60,6 +67,7 @@ interface Options {
   warmup: number;
   batch: number;
   roomSize: number;
+  starts: number;
   json: string | undefined;
   timeoutS: number;
 }
@@ -108,6 +116,7 @@ function readOptions(): Options | null {
       warmup: { type: 'string', default: '3' },
       batch: { type: 'string', default: '100' },
       'room-size': { type: 'string', default: '10' },
+      starts: { type: 'string', default: '5' },
       json: { type: 'string' },
       timeout: { type: 'string', default: '600' },
       help: { type: 'boolean', short: 'h' },
@@ -126,6 +135,7 @@ function readOptions(): Options | null {
     warmup: count('warmup', values.warmup, 0),
     batch: count('batch', values.batch, 1),
     roomSize: count('room-size', values['room-size'], 1),
+    starts: count('starts', values.starts, 1),
     json: values.json,
     timeoutS: count('timeout', values.timeout, 1),
   };
@@ -324,9 +334,28 @@ function machine() {
   };
 }
 
-function table(options: Options, cc: ServerFigures, bare: ServerFigures, rooms: RoomLocalFigures): string {
+const median = (samples: number[]) => (samples.length === 0 ? null : [...samples].sort((a, b) => a - b)[Math.floor(samples.length / 2)]!);
+const bytes = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} MB` : `${(n / 1e3).toFixed(1)} kB`);
+
+function table(
+  options: Options,
+  cc: ServerFigures,
+  bare: ServerFigures,
+  rooms: RoomLocalFigures,
+  starts: { cc: StartUpFigures; bare: StartUpFigures },
+  web: WebBytes,
+): string {
   const m = machine();
+  const startMs = { cc: median(starts.cc.listeningMs), bare: median(starts.bare.listeningMs) };
+  const idleKiB = { cc: median(starts.cc.idleRssKiB), bare: median(starts.bare.idleRssKiB) };
   const rows: [string, string, string, string][] = [
+    [
+      `start → listening, median of ${options.starts} (floor: node -e http server)`,
+      ms(startMs.cc ?? NaN),
+      ms(startMs.bare ?? NaN),
+      ratio(startMs.cc, startMs.bare),
+    ],
+    [`server RSS idle after start, median of ${options.starts}`, mib(idleKiB.cc), mib(idleKiB.bare), ratio(idleKiB.cc, idleKiB.bare)],
     ['broadcast → last lamp, p50', ms(cc.lastLampMs.p50), ms(bare.lastLampMs.p50), ratio(cc.lastLampMs.p50, bare.lastLampMs.p50)],
     ['broadcast → last lamp, p99', ms(cc.lastLampMs.p99), ms(bare.lastLampMs.p99), ratio(cc.lastLampMs.p99, bare.lastLampMs.p99)],
     ['broadcast → first lamp, p50', ms(cc.firstLampMs.p50), ms(bare.firstLampMs.p50), ratio(cc.firstLampMs.p50, bare.firstLampMs.p50)],
@@ -354,6 +383,19 @@ function table(options: Options, cc: ServerFigures, bare: ServerFigures, rooms: 
       '—',
     ],
     ['room change → last lamp of the room, p50', ms(spread(rooms.roundsMs).p50), '—', '—'],
+    ['GraphiQL first load, brotli (page, script, stylesheet, icon)', bytes(web.graphiql.br), '—', '—'],
+    ['GraphiQL first load, gzip', bytes(web.graphiql.gzip), '—', '—'],
+    ['GraphiQL first load, uncompressed', bytes(web.graphiql.identity), '—', '—'],
+    [
+      "GraphiQL's 3 editor workers on top, brotli / gzip",
+      `${bytes(web.graphiqlWorkers.br)} / ${bytes(web.graphiqlWorkers.gzip)}`,
+      '—',
+      '—',
+    ],
+    ['GraphiQL repeat load (the page; its files cached), brotli', bytes(web.graphiqlPage.br), '—', '—'],
+    [`web UI first load, brotli (page + ${web.uiFiles} files)`, bytes(web.ui.br), '—', '—'],
+    ['web UI first load, gzip', bytes(web.ui.gzip), '—', '—'],
+    ['web UI first load, uncompressed', bytes(web.ui.identity), '—', '—'],
   ];
   const header: [string, string, string, string] = ['', 'cloud-cloud', 'bare ws (floor)', 'cloud-cloud / bare'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -432,11 +474,31 @@ async function main(): Promise<void> {
     // A child inherits no CC_* settings from the caller's shell: the run must not depend on them.
     const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('CC_')));
 
+    progress(`start-up: ${options.starts} starts each of a bare node -e http server and cloud-cloud`);
+    const startTimeout = { startTimeoutMs: START_TIMEOUT_MS, settleMs: SETTLE_MS * 2, cwd: REPO_ROOT };
+    const bareStarts = await measureStartUp({
+      ...startTimeout,
+      label: 'node -e http server',
+      nodeArgs: bareHttpServerArgs,
+      env: () => cleanEnv,
+      runs: options.starts,
+      firstStart: false,
+    });
+    const ccStarts = await measureStartUp({
+      ...startTimeout,
+      label: 'cloud-cloud',
+      nodeArgs: npmScriptArgs(REPO_ROOT, 'start'),
+      env: (dir) => ({ ...cleanEnv, CC_DATA_DIR: dir, CC_HTTP_PORT: '0', CC_DEVICE_PORT: '0', CC_HOST: HOST, CC_LOG_LEVEL: 'warn' }),
+      runs: options.starts,
+      // Measured are restarts, as after a power cut or an update; the first start creates the database.
+      firstStart: true,
+    });
+
     const bareSecret = randomBytes(16).toString('hex');
     progress('starting the bare ws server');
     const bareProcess = await startServerProcess({
       label: 'bare ws server',
-      args: ['bench/bare-broadcast-server.ts'],
+      nodeArgs: ['--import', 'tsx', 'bench/bare-broadcast-server.ts'],
       cwd: REPO_ROOT,
       env: { ...cleanEnv, BARE_DEVICE_SECRET: bareSecret },
       startTimeoutMs: START_TIMEOUT_MS,
@@ -453,7 +515,8 @@ async function main(): Promise<void> {
     progress('starting cloud-cloud');
     const ccProcess = await startServerProcess({
       label: 'cloud-cloud',
-      args: ['cli/src/main.ts'],
+      // What `npm start` runs: the compiled server.
+      nodeArgs: npmScriptArgs(REPO_ROOT, 'start'),
       cwd: REPO_ROOT,
       env: {
         ...cleanEnv,
@@ -473,6 +536,7 @@ async function main(): Promise<void> {
     });
     servers.push(ccProcess);
     const cc = await benchmarkServer(cloudCloudTarget(ccProcess, credentials), options, (f) => fleets.push(f), progress);
+    const web = await measureWebBytes(`http://${HOST}:${ccProcess.httpPort}`);
     // Colours the broadcast rounds did not use (they take the first few dozen of colorFor).
     let roomColors = 128;
     const rooms = await measureRoomLocal({
@@ -495,7 +559,9 @@ async function main(): Promise<void> {
     await cleanUp();
     clearTimeout(guard);
 
-    process.stdout.write(`${table(options, cc, bare, rooms)}\n\n${observations(options, [cc, bare], rooms).join('\n')}\n`);
+    process.stdout.write(
+      `${table(options, cc, bare, rooms, { cc: ccStarts, bare: bareStarts }, web)}\n\n${observations(options, [cc, bare], rooms).join('\n')}\n`,
+    );
     const results = {
       machine: machine(),
       run: {
@@ -509,6 +575,8 @@ async function main(): Promise<void> {
       cloudCloud: cc,
       bare,
       roomLocal: { ...rooms, lastLampOfRoomMs: spread(rooms.roundsMs) },
+      startUp: { cloudCloud: ccStarts, bare: bareStarts },
+      web,
       ratio: {
         lastLampP50: round2(cc.lastLampMs.p50 / bare.lastLampMs.p50),
         lastLampP99: round2(cc.lastLampMs.p99 / bare.lastLampMs.p99),

@@ -4,13 +4,15 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 
 export interface ServerProcessOptions {
   /** Shown in messages. */
   label: string;
-  /** Arguments after `node --import tsx`. */
-  args: string[];
+  /** Node's arguments: `--import tsx <file>` for a TypeScript file, or an npm script's (npmScriptArgs). */
+  nodeArgs: string[];
   cwd: string;
   env: NodeJS.ProcessEnv;
   /** How long the child may take to print its listening line. */
@@ -24,6 +26,8 @@ export interface ServerProcess {
   readonly pid: number;
   readonly httpPort: number;
   readonly devicePort: number;
+  /** From spawning the process to its listening line. */
+  readonly listeningAfterMs: number;
   /** Everything the child wrote after its listening line (warnings, errors), newest last, capped. */
   readonly laterOutput: string[];
   /** How many lines the child wrote after its listening line in total. */
@@ -42,12 +46,23 @@ process.once('exit', () => {
 });
 
 /**
- * Starts `node --import tsx <args>` directly rather than through `npx tsx`: npx and the tsx CLI
- * would each add a parent process, and the PID read for VmRSS (and signalled with SIGTERM)
- * must be the server's own.
+ * Node's arguments in an npm script of package.json that is a plain `node …` command (`start`):
+ * the bench runs them itself, as npm would, without npm and a shell as parents.
+ */
+export function npmScriptArgs(root: string, name: string): string[] {
+  const { scripts } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const [program, ...args] = scripts[name]?.split(' ') ?? [];
+  if (program !== 'node') throw new Error(`npm script ${name} is not a plain node command: ${scripts[name]}`);
+  return args;
+}
+
+/**
+ * Starts `node <nodeArgs>` directly rather than through npm or `npx tsx`: each would add a
+ * parent process, and the PID read for VmRSS (and signalled with SIGTERM) must be the server's own.
  */
 export function startServerProcess(options: ServerProcessOptions): Promise<ServerProcess> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', ...options.args], {
+  const spawnedAt = performance.now();
+  const child: ChildProcess = spawn(process.execPath, options.nodeArgs, {
     cwd: options.cwd,
     env: options.env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -116,6 +131,7 @@ export function startServerProcess(options: ServerProcessOptions): Promise<Serve
         pid: child.pid!,
         httpPort: Number(match[1]),
         devicePort: Number(match[2]),
+        listeningAfterMs: performance.now() - spawnedAt,
         laterOutput,
         laterOutputLines: () => laterLines,
         stop: async (graceMs = 5_000) => {

@@ -25,6 +25,8 @@ export interface ApiOptions extends ServiceOptions {
   trustProxy?: boolean;
   /** A built web UI to serve at `/`; none when omitted. */
   uiDirectory?: string;
+  /** GraphiQL's built page and files (dist/graphiql), served at /graphql; none when omitted. */
+  graphiqlDirectory?: string;
   /** Largest request body accepted. Default 1 MiB. */
   maxBodyBytes?: number;
   /** How often online lamps' last-seen times are stored. Default 60 s. */
@@ -63,7 +65,15 @@ export function buildApi(options: ApiOptions): Api {
   const { services, pubsub } = buildServices(options);
   const schema = buildSchema();
   const yoga = buildYoga({ schema, services, logger, trustProxy });
-  const routes = routeRequests({ services, yoga, logger, trustProxy, maxBodyBytes, uiDirectory: options.uiDirectory });
+  const routes = routeRequests({
+    services,
+    yoga,
+    logger,
+    trustProxy,
+    maxBodyBytes,
+    uiDirectory: options.uiDirectory,
+    graphiqlDirectory: options.graphiqlDirectory,
+  });
   const adapterEndpoint = serveAdapterEndpoint({ services, logger, trustProxy, maxBodyBytes });
   const server = createServer((req, res) => {
     if (new URL(req.url ?? '/', 'http://host').pathname === ADAPTER_GRAPHQL_PATH) adapterEndpoint.request(req, res);

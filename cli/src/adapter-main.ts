@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   const adapterToken = read(ADAPTER_TOKEN, env);
   if (!adapterToken) fail(COMMAND, 'CC_ADAPTER_TOKEN must be set: create an API token of scope ADAPTER');
 
-  const logger = createLogger(read(LOG_LEVEL, env));
+  const logger = await createLogger(read(LOG_LEVEL, env));
   const adapter = buildAdapter({
     host: read(HOST, env),
     port: read(DEVICE_PORT, env),

@@ -51,7 +51,9 @@ const SETTINGS = [
 ];
 /** Listed in --help for completeness: they configure `npm run adapter`, not this command. */
 const ADAPTER_ONLY_SETTINGS = [API_URL];
+// The same two levels up from cli/src/main.ts and from its compiled dist/server/main.js.
 const UI_BUILD = fileURLToPath(new URL('../../ui/dist', import.meta.url));
+const GRAPHIQL_BUILD = fileURLToPath(new URL('../../dist/graphiql', import.meta.url));
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -88,9 +90,11 @@ async function main(): Promise<void> {
     maxFirmwareBytes: read(FIRMWARE_MAX_SIZE, env),
   };
   const { database, file } = openDataDirectory(config.dataDir);
-  const logger = createLogger(config.logLevel);
+  const logger = await createLogger(config.logLevel);
   const uiBuilt = existsSync(resolve(UI_BUILD, 'index.html'));
-  if (!uiBuilt) logger.warn('the web UI is not built (run `npm run build`); serving the API and GraphiQL only');
+  if (!uiBuilt) logger.warn('the web UI is not built (run `npm run build`); serving the API without it');
+  const graphiqlBuilt = existsSync(resolve(GRAPHIQL_BUILD, 'index.html'));
+  if (!graphiqlBuilt) logger.warn('GraphiQL is not built (run `npm run build`); serving the API without it');
   const system = buildSystem({
     host: config.host,
     httpPort: config.httpPort,
@@ -110,6 +114,7 @@ async function main(): Promise<void> {
     weather: config.weather,
     mqtt: config.mqtt,
     ...(uiBuilt ? { uiDirectory: UI_BUILD } : {}),
+    ...(graphiqlBuilt ? { graphiqlDirectory: GRAPHIQL_BUILD } : {}),
   });
   const started = await system.start().catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'EADDRINUSE' || error.code === 'EACCES') {

@@ -12,6 +12,7 @@ export interface SystemOptions extends Pick<
   | 'apiToken'
   | 'trustProxy'
   | 'uiDirectory'
+  | 'graphiqlDirectory'
   | 'clock'
   | 'weather'
   | 'mqtt'

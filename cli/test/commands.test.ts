@@ -64,7 +64,7 @@ describe('cloud-cloud (npm start)', () => {
     expect(graphiql.status).toBe(200);
     const html = await graphiql.text();
     expect(html).toContain('GraphiQL');
-    // Everything is inline: no script or stylesheet comes from another host.
+    // Its script and stylesheet come from this server: none from another host.
     expect(html).not.toMatch(/<(script|link)[^>]+(src|href)="(https?:)?\/\//);
     const page = await fetch(`http://127.0.0.1:${http}/`);
     expect(page.status).toBe(200);

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 
@@ -22,7 +23,23 @@ const running = new Set<ChildProcess>();
  * TypeScript loader, no wrapper in between), so signals reach the server itself.
  */
 export function runCommand(script: string, env: Record<string, string>, args: string[] = []): RunningCommand {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, script), ...args], {
+  return runNode(['--import', 'tsx', join(REPO_ROOT, script), ...args], env);
+}
+
+/**
+ * Runs an npm script of package.json (`start`, `adapter`) as npm would, but as the node
+ * process itself: the script's own `node …` command line, read from package.json, so a change
+ * there is what the test runs.
+ */
+export function runNpmScript(name: string, env: Record<string, string>, args: string[] = []): RunningCommand {
+  const { scripts } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const [program, ...scriptArgs] = scripts[name]?.split(' ') ?? [];
+  if (program !== 'node') throw new Error(`npm script ${name} is not a plain node command: ${scripts[name]}`);
+  return runNode([...scriptArgs, ...args], env);
+}
+
+function runNode(args: string[], env: Record<string, string>): RunningCommand {
+  const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, CC_LOG_LEVEL: 'warn', ...env },
   });

@@ -1,10 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { Principal } from '../access/principal.js';
-import sirv from 'sirv';
 import { downloadFirmware, FIRMWARE_DOWNLOAD_PATH } from '../firmware/firmware-download.js';
 import { LEGACY_FIRMWARE_PATH, serveFirmwareUpdate, UPDATE_PATH } from '../firmware/update-endpoint.js';
 import type { ApiServices } from '../services.js';
+import { serveBuiltFiles } from './built-files.js';
+import { GRAPHIQL_ASSETS_PATH } from './graphiql-page.js';
 import { requestOrigin } from './request-origin.js';
 import { refuseOversizedBody } from './request-limits.js';
 import { principalOfRequest } from './request-principal.js';
@@ -19,20 +20,45 @@ interface RouteOptions {
   maxBodyBytes: number;
   /** A built web UI to serve at `/`. */
   uiDirectory: string | undefined;
+  /** GraphiQL's built page and files. */
+  graphiqlDirectory: string | undefined;
+}
+
+/** What yoga itself would render GraphiQL for: a browser opening the GraphQL path. */
+function wantsGraphiQL(req: IncomingMessage, path: string): boolean {
+  return req.method === 'GET' && (path === GRAPHQL_PATH || path === `${GRAPHQL_PATH}/`) && (req.headers.accept ?? '').includes('text/html');
 }
 
 /**
  * The HTTP request router: the lamps' update endpoint (/ota, /firmware.bin), firmware image
- * downloads, GraphQL, and the web UI for everything else.
+ * downloads, GraphiQL's page and files, GraphQL, and the web UI for everything else.
  */
-export function routeRequests({ services, yoga, logger, trustProxy, maxBodyBytes, uiDirectory }: RouteOptions) {
+export function routeRequests({ services, yoga, logger, trustProxy, maxBodyBytes, uiDirectory, graphiqlDirectory }: RouteOptions) {
   // A firmware upload is a multipart body: the image plus a little GraphQL around it.
   const maxUploadBytes = services.firmware.maxBytes + 64 * 1024;
-  const serveUi = uiDirectory ? sirv(uiDirectory, { single: true, etag: true }) : undefined;
+  // Vite names what it writes under assets/ by content; GraphiQL's build names all but its page.
+  const serveUi = uiDirectory ? serveBuiltFiles(uiDirectory, { single: true, hashed: (path) => path.startsWith('/assets/') }) : undefined;
+  const serveGraphiQL = graphiqlDirectory
+    ? serveBuiltFiles(graphiqlDirectory, { single: false, hashed: (path) => path !== '/index.html' })
+    : undefined;
   const firmwareLogger = logger.child({ component: 'firmware-updates' });
 
   return (req: IncomingMessage, res: ServerResponse): void => {
     const path = new URL(req.url ?? '/', 'http://host').pathname;
+    const notFound = () => {
+      res.statusCode = 404;
+      res.end('not found');
+    };
+    if (wantsGraphiQL(req, path) || path.startsWith(GRAPHIQL_ASSETS_PATH)) {
+      if (!serveGraphiQL) {
+        res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end('GraphiQL is not built here: run `npm run build`.\n');
+        return;
+      }
+      const file = path.startsWith(GRAPHIQL_ASSETS_PATH) ? path.slice(GRAPHIQL_ASSETS_PATH.length - 1) : '/index.html';
+      serveGraphiQL(req, res, file, notFound);
+      return;
+    }
     if (path === UPDATE_PATH || path === LEGACY_FIRMWARE_PATH) {
       const { remoteAddress } = requestOrigin(req, trustProxy);
       serveFirmwareUpdate(req, res, {
@@ -60,9 +86,6 @@ export function routeRequests({ services, yoga, logger, trustProxy, maxBodyBytes
       void yoga(req, res);
       return;
     }
-    serveUi(req, res, () => {
-      res.statusCode = 404;
-      res.end('not found');
-    });
+    serveUi(req, res, path, notFound);
   };
 }

@@ -1,5 +1,4 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { GraphQLSchema } from 'graphql';
 import { createYoga, type Plugin, type YogaInitialContext, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
@@ -70,12 +69,8 @@ export function buildYoga({ schema, services, logger, trustProxy }: YogaOptions)
       warn: (...args) => logger.warn(args.join(' ')),
       error: (...args) => logger.error(args.join(' ')),
     },
-    graphiql: {
-      title: 'cloud-cloud GraphiQL',
-      subscriptionsProtocol: 'WS',
-      defaultQuery: DEFAULT_GRAPHIQL_QUERY,
-    },
-    renderGraphiQL,
+    // GraphiQL's page and files are built ahead and served by the router (routes.ts).
+    graphiql: false,
     plugins: [
       useCsrfPrevention(),
       ...queryLimitPlugins(),
@@ -102,64 +97,3 @@ function useResponseCookies(cookies: WeakMap<IncomingMessage, string[]>): Plugin
     },
   };
 }
-
-const DEFAULT_GRAPHIQL_QUERY = /* GraphQL */ `
-  # Welcome to cloud-cloud. Run an operation with the ▶ button.
-  # Not logged in yet? Run Login first (the password was printed on first start).
-
-  mutation Login {
-    login(password: "…") {
-      expiresAt
-    }
-  }
-
-  query Now {
-    displayState {
-      mode
-      color {
-        r
-        g
-        b
-        hex
-      }
-      pulse
-      weather {
-        state
-        intensity
-      }
-      frame
-      updatedAt
-    }
-    rooms {
-      id
-      name
-      displayState {
-        frame
-      }
-    }
-    lamps {
-      nodes {
-        id
-        name
-        roomId
-        online
-        weakIdentity
-        lastSeenAt
-      }
-    }
-  }
-
-  mutation Pink {
-    setColor(color: { hex: "#ff41ae" }) {
-      frame
-    }
-  }
-
-  subscription Watch {
-    displayState {
-      mode
-      frame
-      updatedAt
-    }
-  }
-`;

@@ -12,7 +12,6 @@ describe('room light config', () => {
     expect(config).toEqual({
       schema: 'json',
       unique_id: 'cloud-cloud_room_room-a',
-      object_id: 'cloud-cloud_room_room-a',
       name: null,
       device: { identifiers: ['cloud-cloud_room_room-a'], name: 'Living room', manufacturer: 'cloud-cloud', model: 'Room' },
       origin,
@@ -56,7 +55,6 @@ describe('lamp configs', () => {
       topic: 'homeassistant/binary_sensor/cloud-cloud/lamp_lamp-1_online/config',
       config: {
         unique_id: 'cloud-cloud_lamp_lamp-1_online',
-        object_id: 'cloud-cloud_lamp_lamp-1_online',
         device,
         origin,
         name: 'Connection',
@@ -115,7 +113,6 @@ describe('scene config', () => {
       topic: 'homeassistant/scene/cloud-cloud/scene_scene-1/config',
       config: {
         unique_id: 'cloud-cloud_scene_scene-1',
-        object_id: 'cloud-cloud_scene_scene-1',
         name: 'Evening',
         device: { identifiers: ['cloud-cloud_hub'], name: 'cloud-cloud', manufacturer: 'cloud-cloud', model: 'Home' },
         origin,

@@ -39,7 +39,6 @@ export function roomLightConfig(topics: MqttTopics, origin: DiscoveryOrigin, roo
     config: {
       schema: 'json',
       unique_id: `${topics.nodeId}_${objectId}`,
-      object_id: `${topics.nodeId}_${objectId}`,
       name: null,
       device: { identifiers: [roomDeviceId(topics, room.id)], name: room.name, manufacturer: MANUFACTURER, model: 'Room' },
       origin,
@@ -68,7 +67,7 @@ export function lampConfigs(topics: MqttTopics, origin: DiscoveryOrigin, lamp: D
     const objectId = `lamp_${lamp.id}_${suffix}`;
     return {
       topic: topics.discovery(component, objectId),
-      config: { unique_id: `${topics.nodeId}_${objectId}`, object_id: `${topics.nodeId}_${objectId}`, device, origin, ...fields },
+      config: { unique_id: `${topics.nodeId}_${objectId}`, device, origin, ...fields },
     };
   };
   const configs = [
@@ -121,7 +120,6 @@ export function sceneConfig(topics: MqttTopics, origin: DiscoveryOrigin, scene: 
     topic: topics.discovery('scene', objectId),
     config: {
       unique_id: `${topics.nodeId}_${objectId}`,
-      object_id: `${topics.nodeId}_${objectId}`,
       name: scene.name,
       device: { identifiers: [`${topics.nodeId}_hub`], name: 'cloud-cloud', manufacturer: MANUFACTURER, model: 'Home' },
       origin,

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
-import { ADAPTER_GRAPHQL_PATH, serveAdapterEndpoint } from './adapter-schema/adapter-endpoint.js';
+import { ADAPTER_GRAPHQL_PATH, serveAdapterEndpoint, type AdapterEndpoint } from './adapter-schema/adapter-endpoint.js';
 import type { DeviceSecret } from './lamps/lamp-credentials.js';
 import { serveGraphqlWs } from './http/graphql-ws-link.js';
 import { routeRequests } from './http/routes.js';
@@ -52,6 +52,11 @@ export interface Api {
   readonly subscriberBacklog: number;
   /** Answers a GraphQL request in-process, as the HTTP port would, without listening. */
   fetch(request: Request): Promise<Response>;
+  /**
+   * A WebSocket class (graphql-ws's `webSocketImpl`) whose instances link to the adapter
+   * endpoint within this process: what an adapter sharing the process follows the API through.
+   */
+  readonly adapterLinks: AdapterEndpoint['inProcessLinks'];
 }
 
 /** How often sessions past their time are ended, with what they opened. */
@@ -126,6 +131,7 @@ export function buildApi(options: ApiOptions): Api {
       return pubsub.backlog;
     },
     fetch: async (request) => yoga.fetch(request, inProcessServerContext(request)),
+    adapterLinks: adapterEndpoint.inProcessLinks,
     start: async () => {
       const generatedAdminPassword = await services.authenticator.ensureAdminPassword(
         options.adminPassword,

@@ -67,7 +67,10 @@ export function buildSystem(options: SystemOptions): System {
       adapter = buildAdapter({
         host,
         port: devicePort,
+        // The same endpoint a separate adapter would link to, reached within the process: no
+        // loopback socket, no JSON across it twice, and the same credentials and rules.
         apiUrl: `http://${loopbackFor(host)}:${started.port}${ADAPTER_GRAPHQL_PATH}`,
+        apiTransport: api.adapterLinks,
         adapterToken,
         logger,
         ...(heartbeatTimeoutMs ? { heartbeatTimeoutMs } : {}),

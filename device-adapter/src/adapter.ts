@@ -6,7 +6,7 @@ import { ADAPTER_ID, ADAPTER_ID_RULE } from '@cloud-cloud/contract/ids';
 import { LampCloseCode } from '@cloud-cloud/protocol/close-codes';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { ApiLink, LinkDown } from './api-link.js';
+import { ApiLink, LinkDown, type ApiTransport } from './api-link.js';
 import { CommandDelivery } from './command-delivery.js';
 import { identityFromUrl } from './connection-url.js';
 import { AdmissionUnavailable, LampConnection, type Admission, type LampConnectionHost } from './lamp-connection.js';
@@ -19,6 +19,8 @@ export interface AdapterOptions {
   port: number;
   /** The API's adapter endpoint; the API's address or its public GraphQL URL also do (see `toWebSocketUrl`). */
   apiUrl: string;
+  /** How to reach the API: over the network (`ws`) unless the API in this process provides a link. */
+  apiTransport?: ApiTransport;
   adapterToken: string;
   logger: Logger;
   /** Names this adapter to the API (see ADAPTER_ID_RULE); random when omitted. */
@@ -89,6 +91,7 @@ export function buildAdapter(options: AdapterOptions): Adapter {
 
   const link = new ApiLink({
     url: options.apiUrl,
+    ...(options.apiTransport ? { transport: options.apiTransport } : {}),
     adapterToken: options.adapterToken,
     adapterId,
     adapterKey: randomBytes(32).toString('base64url'),

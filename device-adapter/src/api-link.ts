@@ -31,9 +31,17 @@ export type LampAdmission = ResultOf<typeof ADMIT_LAMP>['admitLamp'];
 /** What the API answers when the adapter lists its lamps. */
 export type LampSync = ResultOf<typeof SYNC_LAMPS>['syncLamps'];
 
+/**
+ * A WebSocket class as graphql-ws's client uses it: `ws` for an API across the network, or one
+ * the API provides when it runs in the same process (its links never touch a network socket).
+ */
+export type ApiTransport = new (url: string, protocol: string) => object;
+
 export interface ApiLinkOptions {
   /** The API's adapter endpoint, `http(s)://` or `ws(s)://` (see `toWebSocketUrl`). */
   url: string;
+  /** How to reach it; `ws` (over the network) when omitted. */
+  transport?: ApiTransport;
   adapterToken: string;
   /** The adapter's name, for the API's logs and its lamps' ids. */
   adapterId: string;
@@ -82,7 +90,7 @@ export class ApiLink {
     const maxDelay = options.maxRetryDelayMs ?? 10_000;
     this.#client = createClient({
       url: toWebSocketUrl(options.url),
-      webSocketImpl: WebSocket,
+      webSocketImpl: options.transport ?? WebSocket,
       lazy: false,
       // Connection failures are logged by the closed handler; the client keeps retrying.
       onNonLazyError: () => {},

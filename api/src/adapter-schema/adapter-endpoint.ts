@@ -8,7 +8,7 @@ import { WebSocketServer } from 'ws';
 import { accessOf, type Principal } from '../access/principal.js';
 import type { ApiContext } from '../context.js';
 import { maskError } from '../http/error-masking.js';
-import { serveGraphqlWs } from '../http/graphql-ws-link.js';
+import { serveGraphqlWs, type GraphqlWsLinks } from '../http/graphql-ws-link.js';
 import { refuseOversizedBody } from '../http/request-limits.js';
 import { queryLimitPlugins } from '../http/request-guards.js';
 import { requestOrigin } from '../http/request-origin.js';
@@ -36,6 +36,8 @@ export interface AdapterEndpoint {
   request(req: IncomingMessage, res: ServerResponse): void;
   /** Takes a WebSocket upgrade to the adapter endpoint (graphql-ws). */
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** graphql-ws links to this endpoint from within the process, under the same rules. */
+  readonly inProcessLinks: GraphqlWsLinks['inMemory'];
   /** Closes every adapter link. */
   dispose(): Promise<void>;
 }
@@ -108,6 +110,7 @@ export function serveAdapterEndpoint({ services, logger, trustProxy, maxBodyByte
     upgrade: (req, socket, head) => {
       wsServer.handleUpgrade(req, socket, head, (ws) => wsServer.emit('connection', ws, req));
     },
+    inProcessLinks: link.inMemory,
     dispose: async () => {
       await link.dispose();
       for (const client of wsServer.clients) client.terminate();

@@ -2,7 +2,7 @@ import type { WebSocket } from 'ws';
 import { LampCloseCode } from '@cloud-cloud/protocol/close-codes';
 import { HANDSHAKE_OK, parseDeviceMessage, PONG } from '@cloud-cloud/protocol/device-message';
 import type { Logger } from 'pino';
-import { Outbox } from './outbox.js';
+import { Outbox, packetText, wireData, type Packet } from './outbox.js';
 import { RateLimit } from './rate-limit.js';
 
 /**
@@ -45,6 +45,8 @@ export interface LampConnectionOptions {
 }
 
 const PONG_BYTES = Buffer.byteLength(PONG);
+/** Encoded packets are sent as text frames, as the protocol's strings are. */
+const AS_TEXT = { binary: false } as const;
 
 type Phase = 'awaiting-secret' | 'admitting' | 'open' | 'closed';
 
@@ -137,17 +139,21 @@ export class LampConnection {
   }
 
   /** Hands the lamp a display packet unless it already has exactly this one. */
-  showDisplay(packet: string): void {
-    if (this.#phase !== 'open' || packet === this.lastDisplayPacket) return;
-    this.lastDisplayPacket = packet;
-    this.#outbox.pushDisplay(packet);
+  showDisplay(packet: Packet): void {
+    const text = packetText(packet);
+    if (this.#phase !== 'open' || text === this.lastDisplayPacket) return;
+    this.lastDisplayPacket = text;
+    // The common case, a lamp that has taken everything: straight to the socket.
+    if (!this.#writing && this.#outbox.size === 0) this.#send(wireData(packet));
+    else this.#outbox.pushDisplay(packet);
     this.#flush();
   }
 
   /** Queues a command packet; false when the lamp is not open (or was dropped for its backlog). */
-  sendCommand(packet: string): boolean {
+  sendCommand(packet: Packet): boolean {
     if (this.#phase !== 'open') return false;
-    this.#outbox.pushCommand(packet);
+    if (!this.#writing && this.#outbox.size === 0) this.#send(wireData(packet));
+    else this.#outbox.pushCommand(packet);
     this.#flush();
     return this.isOpen;
   }
@@ -272,16 +278,23 @@ export class LampConnection {
     const item = this.#outbox.shift();
     if (item === undefined) return;
     if (item.kind === 'pong') this.#pingsAwaitingPong = 0;
-    this.#writing = true;
-    this.socket.send(item.packet, (error) => {
-      this.#writing = false;
-      if (error) {
-        this.#closed(`write failed: ${error.message}`);
-        return;
-      }
-      this.#flush();
-    });
+    this.#send(wireData(item.packet));
   }
+
+  #send(data: string | Buffer): void {
+    this.#writing = true;
+    this.socket.send(data, AS_TEXT, this.#written);
+  }
+
+  /** The socket took the last write: one callback per connection, not one per packet. */
+  readonly #written = (error?: Error): void => {
+    this.#writing = false;
+    if (error) {
+      this.#closed(`write failed: ${error.message}`);
+      return;
+    }
+    if (this.#outbox.size > 0) this.#flush();
+  };
 
   /** Every way a connection ends comes through here, once. */
   #closed(reason: string): void {

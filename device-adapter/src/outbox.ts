@@ -1,6 +1,36 @@
 type Kind = 'display' | 'command' | 'pong';
 
 /**
+ * A packet encoded once for every lamp it goes to: a room's frame reaches each of its lamps as
+ * the same bytes, instead of being encoded again per lamp.
+ */
+export class EncodedPacket {
+  readonly bytes: Buffer;
+
+  constructor(readonly text: string) {
+    this.bytes = Buffer.from(text, 'utf8');
+  }
+}
+
+/** A packet as the connection is handed it: text, or already encoded. */
+export type Packet = string | EncodedPacket;
+
+/** What is written to the socket for a packet. */
+export function wireData(packet: Packet): string | Buffer {
+  return typeof packet === 'string' ? packet : packet.bytes;
+}
+
+export function packetText(packet: Packet): string {
+  return typeof packet === 'string' ? packet : packet.text;
+}
+
+interface Item {
+  packet: Packet;
+  kind: Kind;
+  bytes: number;
+}
+
+/**
  * What is waiting to be written to one lamp. Commands queue in order and are never dropped
  * here (the connection drops a lamp whose backlog grows too large instead); of display packets
  * only the newest matters, so a new one replaces any that has not been written yet; and a pong
@@ -9,7 +39,9 @@ type Kind = 'display' | 'command' | 'pong';
  * display packet and one pong, plus its commands.
  */
 export class Outbox {
-  readonly #queue: { packet: string; kind: Kind }[] = [];
+  readonly #queue: Item[] = [];
+  /** The display packet waiting, if any (it is also in the queue, where it keeps its turn). */
+  #display: Item | null = null;
   #bytes = 0;
   #pongWaiting = false;
 
@@ -26,38 +58,41 @@ export class Outbox {
     return this.#pongWaiting;
   }
 
-  pushDisplay(packet: string): void {
-    const stale = this.#queue.findIndex((item) => item.kind === 'display');
-    if (stale !== -1) this.#bytes -= byteLength(this.#queue.splice(stale, 1)[0]!.packet);
-    this.#push(packet, 'display');
+  pushDisplay(packet: Packet): void {
+    const stale = this.#display;
+    if (stale) {
+      this.#queue.splice(this.#queue.indexOf(stale), 1);
+      this.#bytes -= stale.bytes;
+    }
+    this.#display = this.#push(packet, 'display');
   }
 
-  pushCommand(packet: string): void {
+  pushCommand(packet: Packet): void {
     this.#push(packet, 'command');
   }
 
   /** Queues a pong unless one is already waiting; returns whether it queued one. */
-  pushPong(packet: string): boolean {
+  pushPong(packet: Packet): boolean {
     if (this.#pongWaiting) return false;
     this.#pongWaiting = true;
     this.#push(packet, 'pong');
     return true;
   }
 
-  shift(): { packet: string; kind: Kind } | undefined {
+  shift(): { packet: Packet; kind: Kind } | undefined {
     const item = this.#queue.shift();
     if (!item) return undefined;
-    this.#bytes -= byteLength(item.packet);
+    this.#bytes -= item.bytes;
     if (item.kind === 'pong') this.#pongWaiting = false;
+    else if (item === this.#display) this.#display = null;
     return item;
   }
 
-  #push(packet: string, kind: Kind): void {
-    this.#queue.push({ packet, kind });
-    this.#bytes += byteLength(packet);
+  #push(packet: Packet, kind: Kind): Item {
+    const bytes = typeof packet === 'string' ? Buffer.byteLength(packet, 'utf8') : packet.bytes.length;
+    const item = { packet, kind, bytes };
+    this.#queue.push(item);
+    this.#bytes += bytes;
+    return item;
   }
-}
-
-function byteLength(packet: string): number {
-  return Buffer.byteLength(packet, 'utf8');
 }

@@ -1,11 +1,14 @@
+import { EncodedPacket } from './outbox.js';
+
 /** What the room index needs of a lamp connection. */
 export interface RoomMember {
   /** Hands the lamp a display packet (the connection skips one it already has). */
-  showDisplay(packet: string): void;
+  showDisplay(packet: EncodedPacket): void;
 }
 
 interface KnownFrame {
-  frame: string;
+  /** Encoded once, written as is to each of the room's lamps. */
+  packet: EncodedPacket;
   /** -1 once the link to the API has come back: the next frame for the room wins, whatever its number. */
   revision: number;
 }
@@ -28,7 +31,7 @@ export class RoomLamps<Lamp extends RoomMember> {
 
   /** The room's newest frame, if known. */
   frameOf(roomId: string): string | null {
-    return this.#frames.get(roomId)?.frame ?? null;
+    return this.#frames.get(roomId)?.packet.text ?? null;
   }
 
   roomOf(lamp: Lamp): string | null {
@@ -47,8 +50,11 @@ export class RoomLamps<Lamp extends RoomMember> {
   frameArrived(roomId: string, frame: string, revision: number): boolean {
     const known = this.#frames.get(roomId);
     if (known && revision <= known.revision) return false;
-    this.#frames.set(roomId, { frame, revision });
-    for (const lamp of this.lampsIn(roomId)) lamp.showDisplay(frame);
+    // The same frame again (after the link came back, say) keeps its encoding.
+    const packet = known?.packet.text === frame ? known.packet : new EncodedPacket(frame);
+    this.#frames.set(roomId, { packet, revision });
+    const members = this.#members.get(roomId);
+    if (members) for (const lamp of members) lamp.showDisplay(packet);
     return true;
   }
 
@@ -71,8 +77,8 @@ export class RoomLamps<Lamp extends RoomMember> {
       members.add(lamp);
       this.#members.set(roomId, members);
     }
-    const frame = this.frameOf(roomId);
-    if (frame !== null) lamp.showDisplay(frame);
+    const known = this.#frames.get(roomId);
+    if (known) lamp.showDisplay(known.packet);
   }
 
   remove(lamp: Lamp): void {

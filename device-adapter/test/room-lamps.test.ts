@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import type { EncodedPacket } from '../src/outbox.js';
 import { RoomLamps, type RoomMember } from '../src/room-lamps.js';
 
 /** A lamp that records what it was handed, skipping a packet it already has (as connections do). */
 class RecordingLamp implements RoomMember {
   readonly shown: string[] = [];
-  showDisplay(packet: string): void {
-    if (this.shown.at(-1) !== packet) this.shown.push(packet);
+  showDisplay(packet: EncodedPacket): void {
+    if (this.shown.at(-1) !== packet.text) this.shown.push(packet.text);
   }
 }
 

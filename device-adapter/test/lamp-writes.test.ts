@@ -1,0 +1,108 @@
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { WebSocket, WebSocketServer } from 'ws';
+import { LampConnection, type LampConnectionHost } from '../src/lamp-connection.js';
+import { EncodedPacket } from '../src/outbox.js';
+
+/*
+ * The write path on real sockets: packets encoded once arrive as the protocol's text frames,
+ * and while a write is under way, what follows waits with the newest display packet only and
+ * every command in order.
+ */
+
+let server: WebSocketServer;
+const clients: WebSocket[] = [];
+beforeEach(async () => {
+  server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise((resolve) => server.once('listening', resolve));
+});
+afterEach(async () => {
+  for (const client of clients.splice(0)) client.terminate();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+interface Frame {
+  text: string;
+  binary: boolean;
+}
+
+/** An admitted lamp: the connection, and every frame the lamp has received after its first packet. */
+async function openLamp(): Promise<{ connection: LampConnection; frames: Frame[]; received: (count: number) => Promise<void> }> {
+  const accepted = new Promise<WebSocket>((resolve) => server.once('connection', resolve));
+  const lamp = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+  clients.push(lamp);
+  await new Promise((resolve, reject) => {
+    lamp.once('open', resolve);
+    lamp.once('error', reject);
+  });
+  const frames: Frame[] = [];
+  let wake = () => {};
+  lamp.on('message', (data, binary) => {
+    frames.push({ text: (data as Buffer).toString('utf8'), binary });
+    wake();
+  });
+  const host: LampConnectionHost = {
+    logger: pino({ level: 'silent' }),
+    admit: () => Promise.resolve({ accepted: true, lampId: 'lamp-1', name: null, roomId: 'home', frame: '[cc:0:?:?]' }),
+    onOpen: () => {},
+    onEnded: () => {},
+    onLeft: () => {},
+    onDebugMessage: () => {},
+  };
+  const connection = new LampConnection(await accepted, host, {
+    id: 'adapter-1.1',
+    remoteAddress: '127.0.0.1',
+    mac: null,
+    firmwareVersion: null,
+    handshakeTimeoutMs: 5_000,
+    maxUnsentBytes: 64 * 1024,
+    now: () => new Date(),
+  });
+  const received = (count: number) =>
+    new Promise<void>((resolve) => {
+      wake = () => {
+        if (frames.length >= count) resolve();
+      };
+      wake();
+    });
+  lamp.send('secret');
+  await received(2);
+  expect(frames.splice(0)).toEqual([
+    { text: 'ok', binary: false },
+    { text: '[cc:0:?:?]', binary: false },
+  ]);
+  return { connection, frames, received };
+}
+
+describe("a lamp's writes", () => {
+  it('send an encoded packet as a text frame, and skip one the lamp already has', async () => {
+    const { connection, frames, received } = await openLamp();
+    const frame = new EncodedPacket('[cc:2:255,65,174:0]');
+    connection.showDisplay(frame);
+    connection.showDisplay(new EncodedPacket('[cc:2:255,65,174:0]'));
+    connection.showDisplay('[cc:1:?:?]');
+    await received(2);
+    expect(frames).toEqual([
+      { text: '[cc:2:255,65,174:0]', binary: false },
+      { text: '[cc:1:?:?]', binary: false },
+    ]);
+    expect(connection.lastDisplayPacket).toBe('[cc:1:?:?]');
+  });
+
+  it('behind a write under way, keep the newest display packet and every command in order', async () => {
+    const { connection, frames, received } = await openLamp();
+    // The first goes to the socket at once; the rest wait for it to be taken.
+    connection.showDisplay(new EncodedPacket('[cc:2:1,1,1:0]'));
+    expect(connection.pendingPackets).toBe(0);
+    expect(connection.sendCommand('[cc:r:?:?]')).toBe(true);
+    connection.showDisplay(new EncodedPacket('[cc:2:2,2,2:0]'));
+    connection.showDisplay(new EncodedPacket('[cc:2:3,3,3:0]'));
+    expect(connection.sendCommand(new EncodedPacket('[cc:u:?:?]'))).toBe(true);
+    expect(connection.pendingPackets).toBe(3);
+    await received(4);
+    expect(frames.map((frame) => frame.text)).toEqual(['[cc:2:1,1,1:0]', '[cc:r:?:?]', '[cc:2:3,3,3:0]', '[cc:u:?:?]']);
+    expect(frames.every((frame) => !frame.binary)).toBe(true);
+    expect(connection.pendingPackets).toBe(0);
+  });
+});

@@ -103,7 +103,8 @@ export abstract class InMemoryWebSocket {
     }
     queueMicrotask(() => {
       const handler = this.#toServer;
-      if (this.readyState !== OPEN || !handler) return;
+      // Sent before a close: it arrives first, as on a network socket.
+      if (this.readyState === CLOSED || !handler) return;
       handler(data).catch((error: unknown) => {
         // As graphql-ws's ws server does when its message handler throws.
         this.#end?.onInternalError(error);
@@ -117,7 +118,7 @@ export abstract class InMemoryWebSocket {
   }
 
   #deliver(data: string): void {
-    if (this.readyState === OPEN) this.onmessage?.({ data });
+    if (this.readyState !== CLOSED) this.onmessage?.({ data });
   }
 
   /** Either side closing: both hear of it once, after what was sent before it. */

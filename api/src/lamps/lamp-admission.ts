@@ -57,11 +57,33 @@ export class LampAdmission {
   }
 
   /**
+   * Admits lamps whose handshakes arrived together: each answered as `admit` would, except that
+   * a connection id another adapter holds is refused rather than thrown, and every new or changed
+   * record is written in one transaction.
+   */
+  admitAll(adapterId: string, reports: readonly LampReport[]): Admission[] {
+    return this.records.together(() =>
+      reports.map((report) => {
+        try {
+          return this.admit(adapterId, report);
+        } catch (error) {
+          if (error instanceof ConnectionIdTaken) return { accepted: false, reason: error.message, lamp: null, frame: null };
+          throw error;
+        }
+      }),
+    );
+  }
+
+  /**
    * Takes an adapter's full list of connections after its link (re)opens: connections it no
    * longer lists are gone. Returns the ids it must close (secrets that no longer let them in, ids
    * another adapter holds) and the room of every connection kept.
    */
   sync(adapterId: string, reports: readonly LampReport[]): { refused: string[]; placements: LampPlacement[] } {
+    return this.records.together(() => this.#sync(adapterId, reports));
+  }
+
+  #sync(adapterId: string, reports: readonly LampReport[]): { refused: string[]; placements: LampPlacement[] } {
     const reported = new Set(reports.map((report) => report.connectionId));
     for (const gone of this.connections.notReported(adapterId, reported)) {
       this.connections.disconnect(adapterId, gone.id, 'no longer reported by its adapter');

@@ -137,6 +137,13 @@ export class LampConnections {
     return true;
   }
 
+  /** Connections that ended together, written in one transaction. Answers how many the adapter held. */
+  disconnectAll(adapterId: string, disconnections: readonly { connectionId: string; reason: string }[]): number {
+    return this.records.together(
+      () => disconnections.filter(({ connectionId, reason }) => this.disconnect(adapterId, connectionId, reason)).length,
+    );
+  }
+
   /**
    * Takes a lamp offline at once and has its adapter close the connection (revoked, forgotten,
    * shared secret rotated…), so that an answer given right after already says it is offline.

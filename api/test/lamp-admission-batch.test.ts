@@ -150,3 +150,18 @@ describe('naming lamps known by their address', () => {
     expect(services.admission.admitAll('adapter', [report()])[0]!.lamp?.name).toBe('Lamp at 10.0.0.5 (6)');
   });
 });
+
+describe("an adapter's link going", () => {
+  it('takes its lamps offline and stores their times in one transaction', () => {
+    services.admission.admitAll(
+      'adapter',
+      Array.from({ length: 100 }, (_, n) => report({ mac: mac(n) })),
+    );
+    emptyWal();
+    services.lampConnections.detachAdapter('adapter', 'link lost');
+    expect(services.lamps.list({ online: true })).toEqual([]);
+    expect(walFrames()).toBeLessThan(20);
+    const offline = database.prepare('SELECT COUNT(*) AS n FROM lamps WHERE last_seen_at IS NOT NULL').get() as { n: number };
+    expect(offline.n).toBe(100);
+  });
+});

@@ -155,9 +155,11 @@ export class LampConnections {
     this.dispatch.disconnect([connection.id], code, reason);
   }
 
-  /** Every connection of an adapter's link is gone with it. */
+  /** Every connection of an adapter's link is gone with it (written in one transaction). */
   detachAdapter(adapterId: string, reason: string): void {
-    for (const connection of this.list()) if (connection.adapterId === adapterId) this.#goOffline(connection, reason);
+    this.records.together(() => {
+      for (const connection of this.list()) if (connection.adapterId === adapterId) this.#goOffline(connection, reason);
+    });
   }
 
   /** Of an adapter's connections, those it no longer reports. */

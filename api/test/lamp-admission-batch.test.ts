@@ -165,3 +165,19 @@ describe("an adapter's link going", () => {
     expect(offline.n).toBe(100);
   });
 });
+
+describe('a write that fails', () => {
+  it('fails the whole admission, leaves none of its lamps online, and stores them at the next chance', () => {
+    database.pragma('query_only = ON');
+    expect(() => services.admission.admitAll('adapter', [report({ mac: mac(1) }), report({ mac: mac(2) })])).toThrow(/readonly/);
+    expect(services.lamps.list({ online: true })).toEqual([]);
+
+    // The lamps come back once the disk takes writes again: their records are written, though unchanged in memory.
+    database.pragma('query_only = OFF');
+    emptyWal();
+    const answers = services.admission.admitAll('adapter', [report({ mac: mac(1) }), report({ mac: mac(2) })]);
+    expect(answers.every((answer) => answer.accepted)).toBe(true);
+    const stored = database.prepare('SELECT COUNT(*) AS n FROM lamps').get() as { n: number };
+    expect(stored.n).toBe(2);
+  });
+});

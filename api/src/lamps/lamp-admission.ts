@@ -62,16 +62,31 @@ export class LampAdmission {
    * record is written in one transaction.
    */
   admitAll(adapterId: string, reports: readonly LampReport[]): Admission[] {
-    return this.records.together(() =>
-      reports.map((report) => {
+    const admitted: string[] = [];
+    try {
+      return this.records.together(() =>
+        reports.map((report) => {
+          try {
+            const admission = this.admit(adapterId, report);
+            if (admission.accepted) admitted.push(report.connectionId);
+            return admission;
+          } catch (error) {
+            if (error instanceof ConnectionIdTaken) return { accepted: false, reason: error.message, lamp: null, frame: null };
+            throw error;
+          }
+        }),
+      );
+    } catch (error) {
+      // The adapter turns every lamp of a failed request away: none of them may stay online here.
+      for (const connectionId of admitted) {
         try {
-          return this.admit(adapterId, report);
-        } catch (error) {
-          if (error instanceof ConnectionIdTaken) return { accepted: false, reason: error.message, lamp: null, frame: null };
-          throw error;
+          this.connections.disconnect(adapterId, connectionId, 'admission failed');
+        } catch {
+          // Its record stays marked unsaved and is stored later (see LampRecords.together).
         }
-      }),
-    );
+      }
+      throw error;
+    }
   }
 
   /**

@@ -21,6 +21,8 @@ export class LampRecords {
   readonly #nameSuffixFrom = new Map<string, number>();
   /** Lamps whose online times changed in memory only (see `remember`). */
   readonly #unsaved = new Set<string>();
+  /** Records whose write failed: `differsFromStored` says so until they are written. */
+  readonly #unwritten = new Set<string>();
   /** While `together` runs: the records saved, written in one transaction when it ends. */
   #batch: Map<string, LampRecord> | null = null;
 
@@ -80,13 +82,14 @@ export class LampRecords {
     else this.store.save(lamp);
     this.#put({ ...lamp });
     this.#unsaved.delete(lamp.id);
+    if (!this.#batch) this.#unwritten.delete(lamp.id);
     return { ...lamp };
   }
 
   /**
    * Runs `work`, writing every record it saves in one transaction as it ends (one sync to disk
-   * for a whole burst of new lamps). Should that write fail, the records stay marked unsaved, so
-   * the next `storeOnlineTimes` or their going offline stores them; the error is rethrown.
+   * for a whole burst of new lamps). Should that write fail, the error is rethrown and the
+   * records are kept as unsaved and differing from the store, so the next chance stores them.
    */
   together<T>(work: () => T): T {
     if (this.#batch) return work();
@@ -104,8 +107,13 @@ export class LampRecords {
     if (batch.size === 0) return;
     try {
       this.store.saveAll([...batch.values()]);
+      for (const id of batch.keys()) this.#unwritten.delete(id);
     } catch (error) {
-      for (const id of batch.keys()) if (this.#byId.has(id)) this.#unsaved.add(id);
+      for (const id of batch.keys()) {
+        if (!this.#byId.has(id)) continue;
+        this.#unsaved.add(id);
+        this.#unwritten.add(id);
+      }
       throw error;
     }
   }
@@ -118,6 +126,7 @@ export class LampRecords {
     for (const lamp of lamps) {
       this.#put({ ...lamp });
       this.#unsaved.delete(lamp.id);
+      if (!this.#batch) this.#unwritten.delete(lamp.id);
     }
   }
 
@@ -140,7 +149,7 @@ export class LampRecords {
   /** Whether `lamp` differs from the stored record in anything but its online times. */
   differsFromStored(lamp: LampRecord): boolean {
     const stored = this.#byId.get(lamp.id);
-    if (!stored) return true;
+    if (!stored || this.#unwritten.has(lamp.id)) return true;
     return (
       stored.name !== lamp.name ||
       stored.roomId !== lamp.roomId ||
@@ -161,6 +170,7 @@ export class LampRecords {
     this.#drop(id);
     if (name !== undefined) this.#nameFreed(name.toLowerCase());
     this.#unsaved.delete(id);
+    this.#unwritten.delete(id);
   }
 
   /** Files these lamps under another room (their rows are already moved, e.g. with a deleted room). */

@@ -52,8 +52,10 @@ describe('the public schema', () => {
     }
     for (const gone of [
       'admitLamp',
+      'admitLamps',
       'syncLamps',
       'reportLampDisconnected',
+      'reportLampsDisconnected',
       'reportLampsSeen',
       'reportLampDebugMessage',
       'confirmLampCommand',
@@ -218,6 +220,7 @@ describe('the adapter endpoint', () => {
       expect(mutations).toEqual(
         expect.arrayContaining([
           'admitLamp',
+          'admitLamps',
           'syncLamps',
           'reportLampDisconnected',
           'reportLampsSeen',

@@ -36,3 +36,9 @@ export interface LampReport {
   mac: string | null;
   firmwareVersion: string | null;
 }
+
+/**
+ * Most lamps one batched request (`admitLamps`, `reportLampsDisconnected`) may carry: the
+ * adapter sends a burst in requests of at most this many, and the API refuses a longer list.
+ */
+export const MAX_LAMPS_PER_BATCH = 250;

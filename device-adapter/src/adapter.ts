@@ -3,13 +3,21 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ADAPTER_ID, ADAPTER_ID_RULE } from '@cloud-cloud/contract/ids';
+import { MAX_LAMPS_PER_BATCH } from '@cloud-cloud/contract/lamp-identity';
 import { LampCloseCode } from '@cloud-cloud/protocol/close-codes';
 import type { Logger } from 'pino';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { ApiLink, LinkDown, type ApiTransport } from './api-link.js';
+import { ApiLink, LinkDown, type ApiTransport, type LampAdmission } from './api-link.js';
 import { CommandDelivery } from './command-delivery.js';
 import { identityFromUrl } from './connection-url.js';
-import { AdmissionUnavailable, LampConnection, type Admission, type LampConnectionHost } from './lamp-connection.js';
+import {
+  AdmissionUnavailable,
+  LampConnection,
+  type Admission,
+  type LampConnectionHost,
+  type LampConnectionOptions,
+} from './lamp-connection.js';
+import { RequestBatches } from './request-batches.js';
 import { RoomLamps } from './room-lamps.js';
 
 export interface AdapterOptions {
@@ -33,7 +41,12 @@ export interface AdapterOptions {
   maxFrameBytes?: number;
   /** Most data that may wait to be written to one lamp; past it the lamp is dropped (4429). Default 64 KiB. */
   maxUnsentBytes?: number;
-  /** Most connections in their handshake at once; more are closed with 1013 at once. Default 1000. */
+  /**
+   * Most connections in their handshake at once; more are closed with 1013 at once. A
+   * connection in its handshake costs about what an open lamp does, so this only guards against
+   * floods: the default, 10000, lets a fleet of several thousand lamps that all reconnect at
+   * once (firmware retries every 500 ms) in without turning any away.
+   */
   maxPendingHandshakes?: number;
   /** How often lamps' last-seen times are reported to the API. Default 5 s. */
   seenReportIntervalMs?: number;
@@ -71,9 +84,9 @@ export function buildAdapter(options: AdapterOptions): Adapter {
   const handshakeTimeoutMs = options.handshakeTimeoutMs ?? 5_000;
   const heartbeatTimeoutMs = options.heartbeatTimeoutMs ?? 20_000;
   const maxUnsentBytes = options.maxUnsentBytes ?? 64 * 1024;
-  const maxPendingHandshakes = options.maxPendingHandshakes ?? 1000;
+  const maxPendingHandshakes = options.maxPendingHandshakes ?? 10_000;
   const seenReportIntervalMs = options.seenReportIntervalMs ?? 5_000;
-  const now = () => new Date();
+  const connectionOptions: LampConnectionOptions = { handshakeTimeoutMs, maxUnsentBytes, now: Date.now };
 
   const connections = new Map<string, LampConnection>();
   /** Connections that have not finished their handshake: anyone can open them, so they are capped. */
@@ -82,7 +95,7 @@ export function buildAdapter(options: AdapterOptions): Adapter {
   /** Set once a room frame has arrived on the current link. */
   let framesArrived = false;
   let nextLampNumber = 1;
-  let lastSeenReport = new Date(0);
+  let lastSeenReport = 0;
   let becameReady: () => void = () => {};
   const firstReady = new Promise<void>((resolve) => {
     becameReady = resolve;
@@ -105,9 +118,28 @@ export function buildAdapter(options: AdapterOptions): Adapter {
     onCommand: (command) => commands.deliver(command),
     onConnected: () => {
       framesArrived = false;
+      admissions.linkChanged();
+      departures.linkChanged();
       rooms.forgetRevisions();
       void resync();
     },
+  });
+
+  // A burst of lamps arriving or leaving (a power cut, the Wi-Fi back) is a few requests, not one per lamp.
+  const admissions = new RequestBatches<LampReport, LampAdmission>({
+    many: (lamps) => link.admitLamps(lamps),
+    one: (lamp) => link.admitLamp(lamp),
+    max: MAX_LAMPS_PER_BATCH,
+    unsupported: /Cannot query field "admitLamps"/,
+  });
+  const departures = new RequestBatches<{ connectionId: string; reason: string }, unknown>({
+    many: (gone) => link.reportDisconnections(gone).then(() => gone),
+    one: (gone) => {
+      link.reportDisconnected(gone.connectionId, gone.reason);
+      return Promise.resolve(gone);
+    },
+    max: MAX_LAMPS_PER_BATCH,
+    unsupported: /Cannot query field "reportLampsDisconnected"/,
   });
 
   /** After the link (re)opens, the API learns which lamps this adapter holds, and says where each one is. */
@@ -142,7 +174,7 @@ export function buildAdapter(options: AdapterOptions): Adapter {
       if (!link.connected) throw new AdmissionUnavailable('no link to the API');
       let answer;
       try {
-        answer = await link.admitLamp({ ...report(lamp), secret });
+        answer = await admissions.add({ ...report(lamp), secret });
       } catch (error) {
         if (error instanceof LinkDown) throw new AdmissionUnavailable(error.message);
         throw error;
@@ -169,7 +201,12 @@ export function buildAdapter(options: AdapterOptions): Adapter {
     },
     onLeft: (lamp, reason) => {
       logger.info({ lamp: lamp.id, reason }, 'lamp disconnected');
-      link.reportDisconnected(lamp.id, reason);
+      // Best effort, like every report: what is lost while the link is down, the next sync restores.
+      if (link.connected) {
+        departures.add({ connectionId: lamp.id, reason: reason.slice(0, 200) }).catch((error: unknown) => {
+          if (!(error instanceof LinkDown)) logger.warn({ err: (error as Error).message }, 'could not report lamps gone to the API');
+        });
+      }
     },
     onDebugMessage: (lamp, text, at) => link.reportDebugMessage(lamp.id, text, at),
   };
@@ -177,6 +214,9 @@ export function buildAdapter(options: AdapterOptions): Adapter {
   const wss = new WebSocketServer({
     host: options.host,
     port: options.port,
+    // A whole fleet reconnects at once after an outage: connections the kernel cannot queue are
+    // dropped and retried by TCP only after seconds. The kernel caps this at net.core.somaxconn.
+    backlog: 4096,
     maxPayload: options.maxFrameBytes ?? 8 * 1024,
     perMessageDeflate: false,
     clientTracking: false,
@@ -192,38 +232,38 @@ export function buildAdapter(options: AdapterOptions): Adapter {
     const remoteAddress = remoteAddressOf(request);
     const identity = identityFromUrl(request.url);
     for (const problem of identity.ignored) logger.warn({ lamp: id, remoteAddress }, `connection URL: ${problem}; ignored`);
-    const lamp = new LampConnection(socket, host, {
-      id,
-      remoteAddress,
-      mac: identity.mac,
-      firmwareVersion: identity.firmwareVersion,
-      handshakeTimeoutMs,
-      maxUnsentBytes,
-      now,
-    });
+    const lamp = new LampConnection(
+      socket,
+      host,
+      { id, remoteAddress, mac: identity.mac, firmwareVersion: identity.firmwareVersion },
+      connectionOptions,
+    );
     connections.set(lamp.id, lamp);
     handshaking.add(lamp);
   });
 
+  // One sweep for every connection's handshake deadline and heartbeat, rather than timers per lamp.
   const heartbeat = setInterval(
     () => {
-      const cutoff = Date.now() - heartbeatTimeoutMs;
+      const nowMs = Date.now();
+      for (const lamp of handshaking) lamp.expireHandshake(nowMs);
+      const cutoff = nowMs - heartbeatTimeoutMs;
       for (const lamp of connections.values()) {
-        if (lamp.aliveAt.getTime() < cutoff) {
+        if (lamp.aliveAt < cutoff) {
           lamp.close(LampCloseCode.HeartbeatTimeout, `no sign of life for ${Math.round(heartbeatTimeoutMs / 1000)} s`);
         }
       }
     },
-    Math.max(100, Math.min(1_000, heartbeatTimeoutMs / 4)),
+    Math.max(50, Math.min(1_000, heartbeatTimeoutMs / 4, handshakeTimeoutMs / 4)),
   );
   heartbeat.unref();
 
   const seenReports = setInterval(() => {
     const since = lastSeenReport;
-    lastSeenReport = now();
+    lastSeenReport = Date.now();
     const sightings = openLamps()
       .filter((lamp) => lamp.lastSeenAt > since)
-      .map((lamp) => ({ connectionId: lamp.id, at: lamp.lastSeenAt }));
+      .map((lamp) => ({ connectionId: lamp.id, at: new Date(lamp.lastSeenAt) }));
     if (sightings.length > 0) link.reportSeen(sightings);
   }, seenReportIntervalMs);
   seenReports.unref();
@@ -265,8 +305,8 @@ function report(lamp: LampConnection): LampReport {
     connectionId: lamp.id,
     secret: lamp.secret ?? '',
     remoteAddress: lamp.remoteAddress,
-    connectedAt: lamp.connectedAt,
-    lastSeenAt: lamp.lastSeenAt,
+    connectedAt: new Date(lamp.connectedAt),
+    lastSeenAt: new Date(lamp.lastSeenAt),
     mac: lamp.mac,
     firmwareVersion: lamp.firmwareVersion,
   };

@@ -7,10 +7,12 @@ import type { Logger } from 'pino';
 import WebSocket from 'ws';
 import {
   ADMIT_LAMP,
+  ADMIT_LAMPS,
   CONFIRM_COMMAND,
   LAMP_COMMANDS,
   LAMP_DEBUG,
   LAMP_GONE,
+  LAMPS_GONE,
   LAMPS_SEEN,
   ROOM_FRAMES,
   SYNC_LAMPS,
@@ -152,12 +154,25 @@ export class ApiLink {
     return this.#request(ADMIT_LAMP, { lamp: serialize(lamp) }).then((data) => data.admitLamp);
   }
 
+  /** Several lamps in one request (at most MAX_LAMPS_PER_BATCH): one admission per lamp, in order. */
+  admitLamps(lamps: readonly LampReport[]): Promise<LampAdmission[]> {
+    return this.#request(ADMIT_LAMPS, { lamps: lamps.map(serialize) }).then((data) => data.admitLamps);
+  }
+
   syncLamps(lamps: LampReport[]): Promise<LampSync> {
     return this.#request(SYNC_LAMPS, { lamps: lamps.map(serialize) }).then((data) => data.syncLamps);
   }
 
   reportDisconnected(connectionId: string, reason: string): void {
     this.#report(LAMP_GONE, { id: connectionId, reason });
+  }
+
+  /**
+   * Connections that ended (at most MAX_LAMPS_PER_BATCH), in one request; fails while the link
+   * is down (the next sync restores what is lost).
+   */
+  reportDisconnections(disconnections: readonly { connectionId: string; reason: string }[]): Promise<number> {
+    return this.#request(LAMPS_GONE, { d: [...disconnections] }).then((data) => data.reportLampsDisconnected);
   }
 
   reportSeen(sightings: { connectionId: string; at: Date }[]): void {

@@ -25,6 +25,19 @@ export const ADMIT_LAMP = adapterGraphql(`
   }
 `);
 
+export const ADMIT_LAMPS = adapterGraphql(`
+  mutation AdmitLamps($lamps: [LampSessionInput!]!) {
+    admitLamps(lamps: $lamps) {
+      accepted
+      reason
+      lampId
+      name
+      roomId
+      frame
+    }
+  }
+`);
+
 export const SYNC_LAMPS = adapterGraphql(`
   mutation SyncLamps($lamps: [LampSessionInput!]!) {
     syncLamps(lamps: $lamps) {
@@ -39,6 +52,10 @@ export const SYNC_LAMPS = adapterGraphql(`
 
 export const LAMP_GONE = adapterGraphql(
   'mutation LampGone($id: ID!, $reason: String!) { reportLampDisconnected(connectionId: $id, reason: $reason) }',
+);
+
+export const LAMPS_GONE = adapterGraphql(
+  'mutation LampsGone($d: [LampDisconnectionInput!]!) { reportLampsDisconnected(disconnections: $d) }',
 );
 
 export const LAMPS_SEEN = adapterGraphql('mutation LampsSeen($s: [LampSightingInput!]!) { reportLampsSeen(sightings: $s) }');

@@ -1,4 +1,4 @@
-import type { WebSocket } from 'ws';
+import type { RawData, WebSocket } from 'ws';
 import { LampCloseCode } from '@cloud-cloud/protocol/close-codes';
 import { HANDSHAKE_OK, parseDeviceMessage, PONG } from '@cloud-cloud/protocol/device-message';
 import type { Logger } from 'pino';
@@ -32,17 +32,28 @@ export interface LampConnectionHost {
   logger: Logger;
 }
 
-export interface LampConnectionOptions {
+/** Who the connection is, as it opened. */
+export interface LampConnectionIdentity {
   id: string;
   remoteAddress: string;
   /** What the lamp said about itself in its connection URL (valid values only). */
   mac: string | null;
   firmwareVersion: string | null;
+}
+
+/** Settings shared by every connection of an adapter (one object, not one per lamp). */
+export interface LampConnectionOptions {
+  /** How long the lamp may take to send its secret; see `expireHandshake`. */
   handshakeTimeoutMs: number;
   /** Unsent data (see `unsentBytes`) beyond which the lamp is dropped (4429). */
   maxUnsentBytes: number;
-  now: () => Date;
+  /** Milliseconds since the epoch. */
+  now: () => number;
 }
+
+/** The socket's connection, so that its listeners are shared functions rather than closures per lamp. */
+const CONNECTION = Symbol('lamp connection');
+type LampSocket = WebSocket & { [CONNECTION]: LampConnection };
 
 const PONG_BYTES = Buffer.byteLength(PONG);
 /** Encoded packets are sent as text frames, as the protocol's strings are. */
@@ -54,6 +65,8 @@ type Phase = 'awaiting-secret' | 'admitting' | 'open' | 'closed';
  * One lamp's connection: the handshake, heartbeat bookkeeping, and a write path that never
  * lets a slow lamp build a queue: display packets and pongs are coalesced, and a lamp whose
  * unsent data still passes a limit is dropped. The wire format itself is in the protocol package.
+ * Thousands are open at once, so each holds little: times are numbers, and its logger, rate
+ * limits and handshake deadline cost nothing until used (the adapter sweeps the deadlines).
  */
 export class LampConnection {
   /** The connection's id (`<adapterId>.<number>`); the lamp's own id is `lampId`. */
@@ -61,10 +74,12 @@ export class LampConnection {
   readonly remoteAddress: string;
   readonly mac: string | null;
   readonly firmwareVersion: string | null;
-  readonly connectedAt: Date;
-  lastSeenAt: Date;
-  /** When the API let the lamp in; null until then. */
-  openedAt: Date | null = null;
+  /** When the connection opened (ms since the epoch). */
+  readonly connectedAt: number;
+  /** When the lamp last showed a sign of life (ms since the epoch). */
+  lastSeenAt: number;
+  /** When the API let the lamp in (ms since the epoch); 0 until then. */
+  openedAt = 0;
   /** The lamp this connection is, once the API admitted it. */
   lampId: string | null = null;
   name: string | null = null;
@@ -78,36 +93,56 @@ export class LampConnection {
   readonly #outbox = new Outbox();
   /** Pings since a pong last went to the socket; all are answered by the one waiting pong. */
   #pingsAwaitingPong = 0;
-  readonly #handshakeTimer: NodeJS.Timeout;
-  readonly #unexpectedLog = new RateLimit(5, 60_000);
-  readonly #debugForward = new RateLimit(100, 5_000);
+  #unexpectedLog: RateLimit | null = null;
+  #debugForward: RateLimit | null = null;
   #debugDropped = 0;
-  readonly #logger: Logger;
+  #logger: Logger | null = null;
+
+  static readonly #onMessage = function (this: WebSocket, data: RawData, isBinary: boolean): void {
+    (this as LampSocket)[CONNECTION].#receive(data as Buffer, isBinary);
+  };
+  static readonly #onLife = function (this: WebSocket): void {
+    (this as LampSocket)[CONNECTION].#sawLife();
+  };
+  static readonly #onClose = function (this: WebSocket, code: number, reason: Buffer): void {
+    (this as LampSocket)[CONNECTION].#closed(`closed by lamp (${code}${reason.length ? ` ${reason.toString()}` : ''})`);
+  };
+  static readonly #onError = function (this: WebSocket, error: Error): void {
+    const lamp = (this as LampSocket)[CONNECTION];
+    lamp.#log.warn({ err: error.message }, 'lamp socket error');
+    lamp.#closed(`socket error: ${error.message}`);
+  };
 
   constructor(
     private readonly socket: WebSocket,
     private readonly host: LampConnectionHost,
+    identity: LampConnectionIdentity,
     private readonly options: LampConnectionOptions,
   ) {
-    this.id = options.id;
-    this.remoteAddress = options.remoteAddress;
-    this.mac = options.mac;
-    this.firmwareVersion = options.firmwareVersion;
+    this.id = identity.id;
+    this.remoteAddress = identity.remoteAddress;
+    this.mac = identity.mac;
+    this.firmwareVersion = identity.firmwareVersion;
     this.connectedAt = options.now();
     this.lastSeenAt = this.connectedAt;
-    this.#logger = host.logger.child({ lamp: this.id, remoteAddress: this.remoteAddress });
-    this.#handshakeTimer = setTimeout(
-      () => this.close(LampCloseCode.HandshakeTimeout, 'no secret received in time'),
-      options.handshakeTimeoutMs,
-    );
-    socket.on('message', (data, isBinary) => this.#receive(data as Buffer, isBinary));
-    socket.on('ping', () => this.#sawLife());
-    socket.on('pong', () => this.#sawLife());
-    socket.on('close', (code, reason) => this.#closed(`closed by lamp (${code}${reason.length ? ` ${reason.toString()}` : ''})`));
-    socket.on('error', (error) => {
-      this.#logger.warn({ err: error.message }, 'lamp socket error');
-      this.#closed(`socket error: ${error.message}`);
-    });
+    (socket as LampSocket)[CONNECTION] = this;
+    socket.on('message', LampConnection.#onMessage);
+    socket.on('ping', LampConnection.#onLife);
+    socket.on('pong', LampConnection.#onLife);
+    socket.on('close', LampConnection.#onClose);
+    socket.on('error', LampConnection.#onError);
+  }
+
+  /** Made when first needed: most lamps never log anything of their own. */
+  get #log(): Logger {
+    return (this.#logger ??= this.host.logger.child({ lamp: this.id, remoteAddress: this.remoteAddress }));
+  }
+
+  /** Closes a connection still waiting for its secret `handshakeTimeoutMs` after it opened. */
+  expireHandshake(nowMs: number): void {
+    if (this.#phase === 'awaiting-secret' && nowMs - this.connectedAt >= this.options.handshakeTimeoutMs) {
+      this.close(LampCloseCode.HandshakeTimeout, 'no secret received in time');
+    }
   }
 
   get isOpen(): boolean {
@@ -119,9 +154,9 @@ export class LampConnection {
    * before it has `ok`, so the time the API took to let it in does not count against it; while
    * the API decides, the lamp is waiting on us, not silent.
    */
-  get aliveAt(): Date {
+  get aliveAt(): number {
     if (this.#phase === 'admitting') return this.options.now();
-    return this.openedAt && this.openedAt > this.lastSeenAt ? this.openedAt : this.lastSeenAt;
+    return Math.max(this.openedAt, this.lastSeenAt);
   }
 
   /** Packets waiting to be written: at most one display packet and one pong, plus commands. */
@@ -160,7 +195,7 @@ export class LampConnection {
 
   close(code: number, reason: string): void {
     if (this.#phase === 'closed') return;
-    this.#logger.info({ code, reason }, 'closing lamp connection');
+    this.#log.info({ code, reason }, 'closing lamp connection');
     this.socket.close(code, reason);
     // A lamp that has gone silent may never complete the closing handshake.
     setTimeout(() => this.socket.terminate(), 1000).unref();
@@ -194,7 +229,6 @@ export class LampConnection {
   }
 
   async #admit(secret: string): Promise<void> {
-    clearTimeout(this.#handshakeTimer);
     this.#phase = 'admitting';
     let admission: Admission;
     try {
@@ -204,7 +238,7 @@ export class LampConnection {
         this.close(LampCloseCode.TryAgainLater, 'server not ready, try again later');
         return;
       }
-      this.#logger.error({ err: error }, 'lamp admission failed');
+      this.#log.error({ err: error }, 'lamp admission failed');
       this.close(LampCloseCode.TryAgainLater, 'server error, try again later');
       return;
     }
@@ -239,8 +273,9 @@ export class LampConnection {
         this.#flush();
         return;
       case 'debug': {
-        const at = this.options.now();
-        if (this.#debugForward.take(at.getTime())) {
+        const at = new Date(this.lastSeenAt);
+        this.#debugForward ??= new RateLimit(100, 5_000);
+        if (this.#debugForward.take(this.lastSeenAt)) {
           if (this.#debugDropped > 0) {
             this.host.onDebugMessage(this, `(${this.#debugDropped} debug lines dropped: too many too fast)`, at);
             this.#debugDropped = 0;
@@ -258,7 +293,8 @@ export class LampConnection {
   }
 
   #unexpected(what: string): void {
-    if (this.#unexpectedLog.take(this.options.now().getTime())) this.#logger.warn(`${what}; ignored`);
+    this.#unexpectedLog ??= new RateLimit(5, 60_000);
+    if (this.#unexpectedLog.take(this.lastSeenAt)) this.#log.warn(`${what}; ignored`);
   }
 
   #sawLife(): void {
@@ -301,7 +337,6 @@ export class LampConnection {
     if (this.#phase === 'closed') return;
     const wasOpen = this.#phase === 'open';
     this.#phase = 'closed';
-    clearTimeout(this.#handshakeTimer);
     this.host.onEnded(this, reason);
     // An admission still in flight tells the API itself when it returns (see #admit).
     if (wasOpen) this.host.onLeft(this, reason);

@@ -6,8 +6,9 @@ import { WebSocket, WebSocketServer } from 'ws';
 import { LampConnection, type LampConnectionHost } from '../src/lamp-connection.js';
 
 /*
- * The handshake timer on simulated time: the sockets are real, only setTimeout is simulated, so
- * the test sees the exact moment the timer fires however busy the machine is.
+ * The handshake deadline on a clock the test sets: the sockets are real, only the time the
+ * connection reads is the test's, so it sees the exact moment the deadline passes however busy
+ * the machine is. (The adapter sweeps the deadlines; here the test calls the sweep.)
  */
 
 let server: WebSocketServer;
@@ -45,27 +46,25 @@ function hostRecordingEnds(ended: string[]): LampConnectionHost {
   };
 }
 
-const OPTIONS = {
-  id: 'adapter-1.1',
-  remoteAddress: '127.0.0.1',
-  mac: null,
-  firmwareVersion: null,
-  maxUnsentBytes: 64 * 1024,
-  now: () => new Date(),
-};
+const IDENTITY = { id: 'adapter-1.1', remoteAddress: '127.0.0.1', mac: null, firmwareVersion: null };
+const OPTIONS = { maxUnsentBytes: 64 * 1024, now: Date.now };
 
 describe('the handshake timeout', () => {
   it('closes a silent connection with 4408 exactly when the timeout has passed, not before', async () => {
     const { lamp, accepted } = await connectedPair();
     const closed = new Promise<number>((resolve) => lamp.once('close', resolve));
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const openedAt = Date.parse('2026-01-01T00:00:00Z');
     const ended: string[] = [];
-    const connection = new LampConnection(accepted, hostRecordingEnds(ended), { ...OPTIONS, handshakeTimeoutMs: 5_000 });
+    const connection = new LampConnection(accepted, hostRecordingEnds(ended), IDENTITY, {
+      ...OPTIONS,
+      handshakeTimeoutMs: 5_000,
+      now: () => openedAt,
+    });
 
-    vi.advanceTimersByTime(4_999);
+    connection.expireHandshake(openedAt + 4_999);
     expect(ended).toEqual([]);
     expect(accepted.readyState).toBe(WebSocket.OPEN);
-    vi.advanceTimersByTime(1);
+    connection.expireHandshake(openedAt + 5_000);
     expect(ended).toEqual(['no secret received in time']);
     expect(connection.isOpen).toBe(false);
     expect(await closed).toBe(LampCloseCode.HandshakeTimeout);
@@ -73,15 +72,14 @@ describe('the handshake timeout', () => {
 
   it('stops counting once the secret arrives', async () => {
     const { lamp, accepted } = await connectedPair();
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     const ended: string[] = [];
-    const connection = new LampConnection(accepted, hostRecordingEnds(ended), { ...OPTIONS, handshakeTimeoutMs: 5_000 });
+    const connection = new LampConnection(accepted, hostRecordingEnds(ended), IDENTITY, { ...OPTIONS, handshakeTimeoutMs: 5_000 });
     const ok = new Promise<string>((resolve) => lamp.once('message', (data) => resolve((data as Buffer).toString('utf8'))));
     lamp.send('any secret the host accepts');
     expect(await ok).toBe('ok');
     expect(connection.isOpen).toBe(true);
 
-    vi.advanceTimersByTime(60_000);
+    connection.expireHandshake(Date.now() + 60_000);
     expect(ended).toEqual([]);
     expect(connection.isOpen).toBe(true);
   });
@@ -99,7 +97,7 @@ describe('the heartbeat', () => {
           letIn = () => resolve({ accepted: true, lampId: 'lamp-1', name: null, roomId: 'home', frame: '[cc:0:?:?]' });
         }),
     };
-    const connection = new LampConnection(accepted, host, { ...OPTIONS, handshakeTimeoutMs: 5_000, now: () => new Date(clock) });
+    const connection = new LampConnection(accepted, host, IDENTITY, { ...OPTIONS, handshakeTimeoutMs: 5_000, now: () => clock });
     const ok = new Promise<string>((resolve) => lamp.once('message', (data) => resolve((data as Buffer).toString('utf8'))));
     lamp.send('secret');
     await vi.waitFor(() => expect(letIn).not.toBe(null));
@@ -107,14 +105,14 @@ describe('the heartbeat', () => {
 
     // The API takes a minute to decide: the lamp is waiting on us, and counts as alive meanwhile.
     clock += 60_000;
-    expect(connection.aliveAt.getTime()).toBe(clock);
+    expect(connection.aliveAt).toBe(clock);
     letIn!();
     expect(await ok).toBe('ok');
-    expect(connection.lastSeenAt.getTime()).toBe(secretAt);
-    expect(connection.aliveAt.getTime()).toBe(secretAt + 60_000);
+    expect(connection.lastSeenAt).toBe(secretAt);
+    expect(connection.aliveAt).toBe(secretAt + 60_000);
 
     // From then on it must show life itself.
     clock += 5_000;
-    expect(connection.aliveAt.getTime()).toBe(secretAt + 60_000);
+    expect(connection.aliveAt).toBe(secretAt + 60_000);
   });
 });

@@ -4,6 +4,7 @@ import {
   FIRMWARE_VERSION_RULE,
   LAMP_MAC_RULE,
   MAX_FIRMWARE_VERSION_LENGTH,
+  MAX_LAMPS_PER_BATCH,
   normalizeFirmwareVersion,
   normalizeMac,
 } from '@cloud-cloud/contract/lamp-identity';
@@ -86,6 +87,14 @@ const LampSessionInput = adapterBuilder.inputType('LampSessionInput', {
   }),
 });
 
+const LampDisconnectionInput = adapterBuilder.inputType('LampDisconnectionInput', {
+  description: 'A lamp connection that ended.',
+  fields: (t) => ({
+    connectionId: t.id({ required: true, description: 'The connection.' }),
+    reason: t.string({ required: true, description: 'How it ended, for people (cut to 200 characters).' }),
+  }),
+});
+
 const LampSightingInput = adapterBuilder.inputType('LampSightingInput', {
   description: 'A sign of life (a ping or a message) from a lamp connection.',
   fields: (t) => ({
@@ -123,6 +132,15 @@ const lampReport: ArgumentRule<SessionInput, LampReport> = (session, argument) =
   };
 };
 
+/** A list of at most MAX_LAMPS_PER_BATCH, each checked by `rule`. */
+function atMostOneBatch<In, Out>(rule: ArgumentRule<readonly In[], Out[]>): ArgumentRule<readonly In[], Out[]> {
+  return (values, argument) => {
+    if (values.length > MAX_LAMPS_PER_BATCH)
+      throw invalidArgument(argument, `at most ${MAX_LAMPS_PER_BATCH} at once, got ${values.length}`);
+    return rule(values, argument);
+  };
+}
+
 const connectionId: ArgumentRule<string> = (id, argument) => {
   if (!CONNECTION_ID.test(id)) throw invalidArgument(argument, CONNECTION_ID_RULE);
   return id;
@@ -145,6 +163,18 @@ adapterBuilder.mutationFields((t) => ({
       }
     },
   }),
+  admitLamps: t.field({
+    type: [LampAdmissionRef],
+    description: `Admits lamps whose handshakes arrived together, as \`admitLamp\` would each (up to ${MAX_LAMPS_PER_BATCH} at once), recording the new ones in one write. Answers one admission per lamp, in order; a connection id another adapter holds is refused.`,
+    args: {
+      lamps: t.arg({ type: [LampSessionInput], required: true, description: 'The connections, each with the secret it sent.' }),
+    },
+    resolve: (_root, args, context) => {
+      const adapterId = linkedAdapter(context);
+      const { lamps } = checkArguments(args, { lamps: atMostOneBatch(eachOf(lampReport)) });
+      return context.admission.admitAll(adapterId, lamps);
+    },
+  }),
   syncLamps: t.field({
     type: LampSyncRef,
     description:
@@ -165,6 +195,24 @@ adapterBuilder.mutationFields((t) => ({
       const adapterId = linkedAdapter(context);
       const checked = checkArguments(args, { connectionId });
       return context.lampConnections.disconnect(adapterId, checked.connectionId, checked.reason.slice(0, MAX_REASON));
+    },
+  }),
+  reportLampsDisconnected: t.int({
+    description: `Connections that ended together (up to ${MAX_LAMPS_PER_BATCH} at once), recorded in one write. Answers how many of them the calling adapter held.`,
+    args: {
+      disconnections: t.arg({ type: [LampDisconnectionInput], required: true, description: 'The connections, each with how it ended.' }),
+    },
+    resolve: (_root, args, context) => {
+      const adapterId = linkedAdapter(context);
+      const { disconnections } = checkArguments(args, {
+        disconnections: atMostOneBatch(
+          eachOf((ended: { connectionId: string; reason: string }, argument) => ({
+            connectionId: connectionId(ended.connectionId, `${argument}.connectionId`),
+            reason: ended.reason.slice(0, MAX_REASON),
+          })),
+        ),
+      });
+      return context.lampConnections.disconnectAll(adapterId, disconnections);
     },
   }),
   reportLampsSeen: t.boolean({

@@ -57,11 +57,48 @@ export class LampAdmission {
   }
 
   /**
+   * Admits lamps whose handshakes arrived together: each answered as `admit` would, except that
+   * a connection id another adapter holds is refused rather than thrown, and every new or changed
+   * record is written in one transaction.
+   */
+  admitAll(adapterId: string, reports: readonly LampReport[]): Admission[] {
+    const admitted: string[] = [];
+    try {
+      return this.records.together(() =>
+        reports.map((report) => {
+          try {
+            const admission = this.admit(adapterId, report);
+            if (admission.accepted) admitted.push(report.connectionId);
+            return admission;
+          } catch (error) {
+            if (error instanceof ConnectionIdTaken) return { accepted: false, reason: error.message, lamp: null, frame: null };
+            throw error;
+          }
+        }),
+      );
+    } catch (error) {
+      // The adapter turns every lamp of a failed request away: none of them may stay online here.
+      for (const connectionId of admitted) {
+        try {
+          this.connections.disconnect(adapterId, connectionId, 'admission failed');
+        } catch {
+          // Its record stays marked unsaved and is stored later (see LampRecords.together).
+        }
+      }
+      throw error;
+    }
+  }
+
+  /**
    * Takes an adapter's full list of connections after its link (re)opens: connections it no
    * longer lists are gone. Returns the ids it must close (secrets that no longer let them in, ids
    * another adapter holds) and the room of every connection kept.
    */
   sync(adapterId: string, reports: readonly LampReport[]): { refused: string[]; placements: LampPlacement[] } {
+    return this.records.together(() => this.#sync(adapterId, reports));
+  }
+
+  #sync(adapterId: string, reports: readonly LampReport[]): { refused: string[]; placements: LampPlacement[] } {
     const reported = new Set(reports.map((report) => report.connectionId));
     for (const gone of this.connections.notReported(adapterId, reported)) {
       this.connections.disconnect(adapterId, gone.id, 'no longer reported by its adapter');

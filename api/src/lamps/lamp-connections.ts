@@ -137,6 +137,13 @@ export class LampConnections {
     return true;
   }
 
+  /** Connections that ended together, written in one transaction. Answers how many the adapter held. */
+  disconnectAll(adapterId: string, disconnections: readonly { connectionId: string; reason: string }[]): number {
+    return this.records.together(
+      () => disconnections.filter(({ connectionId, reason }) => this.disconnect(adapterId, connectionId, reason)).length,
+    );
+  }
+
   /**
    * Takes a lamp offline at once and has its adapter close the connection (revoked, forgotten,
    * shared secret rotated…), so that an answer given right after already says it is offline.
@@ -148,9 +155,11 @@ export class LampConnections {
     this.dispatch.disconnect([connection.id], code, reason);
   }
 
-  /** Every connection of an adapter's link is gone with it. */
+  /** Every connection of an adapter's link is gone with it (written in one transaction). */
   detachAdapter(adapterId: string, reason: string): void {
-    for (const connection of this.list()) if (connection.adapterId === adapterId) this.#goOffline(connection, reason);
+    this.records.together(() => {
+      for (const connection of this.list()) if (connection.adapterId === adapterId) this.#goOffline(connection, reason);
+    });
   }
 
   /** Of an adapter's connections, those it no longer reports. */

@@ -11,10 +11,20 @@ export class LampRecords {
   readonly #byId = new Map<string, LampRecord>();
   readonly #bySecretHash = new KeyIndex();
   readonly #byMac = new KeyIndex();
+  /** Only lamps recognised by their address: a fleet behind one address with MACs is not scanned per lamp. */
   readonly #byAddress = new KeyIndex();
   readonly #byName = new KeyIndex();
+  /**
+   * Per base name (lower case), the number below which every `base (n)` is taken, so naming the
+   * Nth "Lamp at 10.0.0.2" tries one name rather than N. Lowered when such a name is freed.
+   */
+  readonly #nameSuffixFrom = new Map<string, number>();
   /** Lamps whose online times changed in memory only (see `remember`). */
   readonly #unsaved = new Set<string>();
+  /** Records whose write failed: `differsFromStored` says so until they are written. */
+  readonly #unwritten = new Set<string>();
+  /** While `together` runs: the records saved, written in one transaction when it ends. */
+  #batch: Map<string, LampRecord> | null = null;
 
   constructor(private readonly store: LampStore) {
     for (const lamp of store.all()) this.#put(lamp);
@@ -46,7 +56,7 @@ export class LampRecords {
     const lamps: LampRecord[] = [];
     for (const id of this.#byAddress.ids(address)) {
       const lamp = this.#byId.get(id);
-      if (lamp?.identity === 'ADDRESS') lamps.push({ ...lamp });
+      if (lamp) lamps.push({ ...lamp });
     }
     return lamps;
   }
@@ -57,26 +67,66 @@ export class LampRecords {
     return false;
   }
 
-  /** `base`, or `base (2)`, `base (3)`… whichever no lamp has yet. */
+  /** `base`, or `base (2)`, `base (3)`… the first that no lamp has yet. */
   freeName(base: string): string {
     if (!this.nameTaken(base)) return base;
-    for (let n = 2; ; n++) if (!this.nameTaken(`${base} (${n})`)) return `${base} (${n})`;
+    const key = base.toLowerCase();
+    let n = this.#nameSuffixFrom.get(key) ?? 2;
+    while (this.nameTaken(`${base} (${n})`)) n++;
+    this.#nameSuffixFrom.set(key, n + 1);
+    return `${base} (${n})`;
   }
 
   save(lamp: LampRecord): LampRecord {
-    this.store.save(lamp);
+    if (this.#batch) this.#batch.set(lamp.id, { ...lamp });
+    else this.store.save(lamp);
     this.#put({ ...lamp });
     this.#unsaved.delete(lamp.id);
+    if (!this.#batch) this.#unwritten.delete(lamp.id);
     return { ...lamp };
+  }
+
+  /**
+   * Runs `work`, writing every record it saves in one transaction as it ends (one sync to disk
+   * for a whole burst of new lamps). Should that write fail, the error is rethrown and the
+   * records are kept as unsaved and differing from the store, so the next chance stores them.
+   */
+  together<T>(work: () => T): T {
+    if (this.#batch) return work();
+    const batch = new Map<string, LampRecord>();
+    this.#batch = batch;
+    try {
+      return work();
+    } finally {
+      this.#batch = null;
+      this.#write(batch);
+    }
+  }
+
+  #write(batch: Map<string, LampRecord>): void {
+    if (batch.size === 0) return;
+    try {
+      this.store.saveAll([...batch.values()]);
+      for (const id of batch.keys()) this.#unwritten.delete(id);
+    } catch (error) {
+      for (const id of batch.keys()) {
+        if (!this.#byId.has(id)) continue;
+        this.#unsaved.add(id);
+        this.#unwritten.add(id);
+      }
+      throw error;
+    }
   }
 
   /** Stores these records together, in one transaction. */
   saveAll(lamps: readonly LampRecord[]): void {
     if (lamps.length === 0) return;
-    this.store.saveAll(lamps);
+    if (this.#batch) for (const lamp of lamps) this.#batch.set(lamp.id, { ...lamp });
+    else this.store.saveAll(lamps);
     for (const lamp of lamps) {
       this.#put({ ...lamp });
       this.#unsaved.delete(lamp.id);
+      if (!this.#batch) this.#unwritten.delete(lamp.id);
     }
   }
 
@@ -99,7 +149,7 @@ export class LampRecords {
   /** Whether `lamp` differs from the stored record in anything but its online times. */
   differsFromStored(lamp: LampRecord): boolean {
     const stored = this.#byId.get(lamp.id);
-    if (!stored) return true;
+    if (!stored || this.#unwritten.has(lamp.id)) return true;
     return (
       stored.name !== lamp.name ||
       stored.roomId !== lamp.roomId ||
@@ -114,9 +164,13 @@ export class LampRecords {
 
   /** Deletes the record with its debug lines and its own secret. */
   forget(id: string): void {
+    this.#batch?.delete(id);
     this.store.forget(id);
+    const name = this.#byId.get(id)?.name;
     this.#drop(id);
+    if (name !== undefined) this.#nameFreed(name.toLowerCase());
     this.#unsaved.delete(id);
+    this.#unwritten.delete(id);
   }
 
   /** Files these lamps under another room (their rows are already moved, e.g. with a deleted room). */
@@ -150,11 +204,13 @@ export class LampRecords {
   }
 
   #put(lamp: LampRecord): void {
+    const before = this.#byId.get(lamp.id)?.name.toLowerCase();
     this.#drop(lamp.id);
+    if (before !== undefined && before !== lamp.name.toLowerCase()) this.#nameFreed(before);
     this.#byId.set(lamp.id, lamp);
     this.#bySecretHash.add(lamp.secretHash, lamp.id);
     this.#byMac.add(lamp.mac, lamp.id);
-    this.#byAddress.add(lamp.lastAddress, lamp.id);
+    if (lamp.identity === 'ADDRESS') this.#byAddress.add(lamp.lastAddress, lamp.id);
     this.#byName.add(lamp.name.toLowerCase(), lamp.id);
   }
 
@@ -164,31 +220,50 @@ export class LampRecords {
     this.#byId.delete(id);
     this.#bySecretHash.remove(lamp.secretHash, id);
     this.#byMac.remove(lamp.mac, id);
-    this.#byAddress.remove(lamp.lastAddress, id);
+    if (lamp.identity === 'ADDRESS') this.#byAddress.remove(lamp.lastAddress, id);
     this.#byName.remove(lamp.name.toLowerCase(), id);
+  }
+
+  /** A freed `base (n)` is the first free one again. */
+  #nameFreed(name: string): void {
+    const numbered = / \((\d+)\)$/.exec(name);
+    if (!numbered) return;
+    const base = name.slice(0, numbered.index);
+    const from = this.#nameSuffixFrom.get(base);
+    const n = Number(numbered[1]);
+    if (from !== undefined && n < from) this.#nameSuffixFrom.set(base, n);
   }
 }
 
-/** Lamp ids by one field's value; a value may be shared (names of a revoked and an active lamp, say). */
+/**
+ * Lamp ids by one field's value; a value may be shared (names of a revoked and an active lamp,
+ * say), but mostly is not, so a lone id is kept as it is rather than in a set of its own.
+ */
 class KeyIndex {
-  readonly #ids = new Map<string, Set<string>>();
+  readonly #ids = new Map<string, string | Set<string>>();
 
-  ids(key: string): ReadonlySet<string> {
-    return this.#ids.get(key) ?? NONE;
+  ids(key: string): Iterable<string> {
+    const ids = this.#ids.get(key);
+    if (ids === undefined) return NONE;
+    return typeof ids === 'string' ? [ids] : ids;
   }
 
   add(key: string | null, id: string): void {
     if (key === null) return;
     const ids = this.#ids.get(key);
-    if (ids) ids.add(id);
-    else this.#ids.set(key, new Set([id]));
+    if (ids === undefined || ids === id) this.#ids.set(key, id);
+    else if (typeof ids === 'string') this.#ids.set(key, new Set([ids, id]));
+    else ids.add(id);
   }
 
   remove(key: string | null, id: string): void {
     if (key === null) return;
     const ids = this.#ids.get(key);
-    ids?.delete(id);
-    if (ids?.size === 0) this.#ids.delete(key);
+    if (ids === id) this.#ids.delete(key);
+    else if (typeof ids === 'object') {
+      ids.delete(id);
+      if (ids.size === 1) this.#ids.set(key, ids.values().next().value!);
+    }
   }
 }
 

@@ -50,15 +50,12 @@ async function openLamp(): Promise<{ connection: LampConnection; frames: Frame[]
     onLeft: () => {},
     onDebugMessage: () => {},
   };
-  const connection = new LampConnection(await accepted, host, {
-    id: 'adapter-1.1',
-    remoteAddress: '127.0.0.1',
-    mac: null,
-    firmwareVersion: null,
-    handshakeTimeoutMs: 5_000,
-    maxUnsentBytes: 64 * 1024,
-    now: () => new Date(),
-  });
+  const connection = new LampConnection(
+    await accepted,
+    host,
+    { id: 'adapter-1.1', remoteAddress: '127.0.0.1', mac: null, firmwareVersion: null },
+    { handshakeTimeoutMs: 5_000, maxUnsentBytes: 64 * 1024, now: () => Date.now() },
+  );
   const received = (count: number) =>
     new Promise<void>((resolve) => {
       wake = () => {

@@ -62,8 +62,10 @@ export interface StormReport {
   /** Drop -> every lamp is connected again and shows the current packet, in ms; null if time ran out. */
   allBackMs: number | null;
   lampsBack: number;
-  /** Lamps closed (or errored) by the server at least once during the storm. */
+  /** Lamps closed by the server (or whose connection it refused or reset) at least once during the storm. */
   lampsRefused: number;
+  /** Lamps that gave up on an attempt at least once: no answer within the handshake timeout. */
+  lampsTimedOut: number;
   /** Every close by the server during the storm, by close code ('error' for socket errors). */
   closes: Record<string, number>;
   attempts: number;
@@ -84,6 +86,8 @@ interface SimulatedLamp {
   displayPacket: string | null;
   /** Closed or errored by the server during the current storm. */
   refused: boolean;
+  /** Gave up waiting on an attempt during the current storm. */
+  timedOut: boolean;
 }
 
 const LAMP = Symbol('lamp');
@@ -163,6 +167,7 @@ export class LampFleet {
           attempts: 0,
           displayPacket: null,
           refused: false,
+          timedOut: false,
         };
         batch.push(lamp);
         this.#lamps.push(lamp);
@@ -193,11 +198,20 @@ export class LampFleet {
     handshakeTimeoutMs: number;
     timeoutMs: number;
   }): Promise<StormReport> {
-    const storm: StormReport = { lamps: this.#lamps.length, allBackMs: null, lampsBack: 0, lampsRefused: 0, closes: {}, attempts: 0 };
+    const storm: StormReport = {
+      lamps: this.#lamps.length,
+      allBackMs: null,
+      lampsBack: 0,
+      lampsRefused: 0,
+      lampsTimedOut: 0,
+      closes: {},
+      attempts: 0,
+    };
     const lamps = [...this.#lamps];
     for (const lamp of lamps) {
       lamp.phase = 'dropped';
       lamp.refused = false;
+      lamp.timedOut = false;
       lamp.attempts = 0;
       lamp.socket?.terminate();
       lamp.socket = null;
@@ -222,6 +236,7 @@ export class LampFleet {
     else storm.allBackMs = performance.now() - started;
     storm.lampsBack = this.showing(options.current);
     storm.lampsRefused = lamps.filter((lamp) => lamp.refused).length;
+    storm.lampsTimedOut = lamps.filter((lamp) => lamp.timedOut).length;
     for (const lamp of lamps) if (lamp.phase === 'waiting' || lamp.phase === 'connecting') lamp.phase = 'dropped';
     return storm;
   }
@@ -328,7 +343,11 @@ export class LampFleet {
         (lamp.phase === 'connecting' || lamp.phase === 'awaiting-ok' || lamp.phase === 'awaiting-display') &&
         lamp.attemptStartedAt < cutoff
       ) {
-        this.#attemptFailed(lamp, 'timeout', `lamp handshake took longer than ${arrivals.timeoutMs} ms (stuck in ${lamp.phase})`);
+        this.#attemptFailed(
+          lamp,
+          `timeout (${lamp.phase})`,
+          `lamp handshake took longer than ${arrivals.timeoutMs} ms (stuck in ${lamp.phase})`,
+        );
       }
     }
   }
@@ -390,7 +409,8 @@ export class LampFleet {
     if (!arrivals) return;
     if (arrivals.storm) {
       arrivals.storm.closes[code] = (arrivals.storm.closes[code] ?? 0) + 1;
-      lamp.refused = true;
+      if (code.startsWith('timeout')) lamp.timedOut = true;
+      else lamp.refused = true;
     }
     const retry = arrivals.policy.anyClose || code === String(TRY_AGAIN_LATER);
     if (!retry || lamp.attempts >= arrivals.policy.attempts) return arrivals.fail(new Error(message));

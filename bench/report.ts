@@ -1,5 +1,6 @@
 /** The benchmark's table (Markdown, ready for the README) and what else the run showed. */
 import { arch, cpus, loadavg, platform, release, totalmem } from 'node:os';
+import { HANDSHAKE_TIMEOUT_MS } from './broadcast.js';
 import { CLIENT_BUSY_P99_MS, type ClientLoad } from './client-load.js';
 import type { RoomLocalFigures } from './room-local.js';
 import type { ServerFigures } from './server-run.js';
@@ -38,7 +39,7 @@ const ratio = (a: number | null | undefined, b: number | null | undefined) =>
 const diff = (a: number, b: number) =>
   Number.isFinite(a) && Number.isFinite(b) ? `${a - b >= 0 ? '+' : '−'}${Math.abs(a - b).toFixed(2)} ms` : 'n/a';
 const bytes = (n: number) => (n >= 1e6 ? `${(n / 1e6).toFixed(2)} MB` : `${(n / 1e3).toFixed(1)} kB`);
-const count = (n: number | null) => (n === null ? 'n/a' : n.toLocaleString('en-US'));
+const count = (n: number | null) => (n === null ? 'n/a' : Math.round(n).toLocaleString('en-US'));
 
 type Row = [string, string, string, string, string];
 
@@ -155,6 +156,13 @@ export function table(
         '≤ 2×',
       ],
       ['reconnect storm: lamps refused or closed by the server', count(cc.storm.lampsRefused), count(bare.storm.lampsRefused), '', '0'],
+      [
+        `reconnect storm: lamps with an attempt unanswered for ${HANDSHAKE_TIMEOUT_MS / 1000} s (then retried)`,
+        count(cc.storm.lampsTimedOut),
+        count(bare.storm.lampsTimedOut),
+        '',
+        '',
+      ],
       [
         'reconnect storm: connection attempts',
         count(cc.storm.attempts),
@@ -305,7 +313,8 @@ export function observations(results: BenchResults, load: ClientLoad): string[] 
     for (const [code, n] of Object.entries(f.closedByServer)) notes.push(`${f.label}: ${n} lamps closed by the server with code ${code}`);
     if (f.storm) {
       const closes = Object.entries(f.storm.closes).map(([code, n]) => `${n}× ${code}`);
-      if (closes.length) notes.push(`${f.label}: reconnect storm closes/errors by code: ${closes.join(', ')}`);
+      if (closes.length)
+        notes.push(`${f.label}: reconnect storm, failed attempts by close code, error or timeout (phase): ${closes.join(', ')}`);
       if (f.storm.allBackMs === null)
         notes.push(`${f.label}: reconnect storm: only ${f.storm.lampsBack} lamps were back on the current packet when the bench gave up`);
     }

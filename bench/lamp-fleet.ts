@@ -15,6 +15,8 @@ const TRY_AGAIN_LATER = 1013;
 const HANDSHAKE_ATTEMPTS = 3;
 const RETRY_DELAY_MS = 250;
 const SWEEP_MS = 250;
+/** Sockets opened per turn of the event loop when many lamps connect at once. */
+const OPEN_SLICE = 100;
 
 /** What makes a lamp try again, and when the fleet gives up on it. */
 export interface RetryPolicy {
@@ -315,7 +317,13 @@ export class LampFleet {
       };
       this.#sweep = setInterval(() => this.#timeOutHandshakes(), SWEEP_MS);
       if (lamps.length === 0) return this.#arrivals.done();
-      for (const lamp of lamps) this.#open(lamp);
+      // A slice per turn of the event loop: opening thousands of sockets in one go would hold
+      // this process's loop for seconds, and the first lamps' answers with it.
+      const openFrom = (from: number) => {
+        for (const lamp of lamps.slice(from, from + OPEN_SLICE)) this.#open(lamp);
+        if (from + OPEN_SLICE < lamps.length) setImmediate(openFrom, from + OPEN_SLICE);
+      };
+      openFrom(0);
     });
   }
 

@@ -1,4 +1,4 @@
-/** Small numeric helpers the benchmark's parts share. */
+/** Percentiles, rounding and waiting, as every part of the benchmark uses them. */
 
 export interface Spread {
   p50: number;

@@ -4,7 +4,7 @@
  * uses. No GraphQL, no API link, no per-lamp bookkeeping beyond "has sent the secret".
  *
  * Lamps connect to the device port and send the secret; a POST /broadcast with the packet as
- * its body sends that packet to every admitted lamp. Prints
+ * its body sends that packet to every admitted lamp, GET /display answers the current one. Prints
  * `bare listening http=<port> device=<port>` once both ports are bound (127.0.0.1, port 0).
  * Run as a child of bench/lamp-broadcast.ts; exits on SIGTERM.
  */
@@ -38,6 +38,12 @@ devicePort.on('connection', (socket) => {
 });
 
 const control = createServer((req, res) => {
+  // What a lamp connecting now would be sent: the bench checks every lamp ended on it.
+  if (req.method === 'GET' && req.url === '/display') {
+    res.setHeader('content-type', 'text/plain');
+    res.end(displayPacket);
+    return;
+  }
   if (req.method !== 'POST' || req.url !== '/broadcast') {
     res.statusCode = 404;
     res.end();

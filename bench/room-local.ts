@@ -7,7 +7,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import { formatDisplayPacket, type Rgb } from '@cloud-cloud/protocol/packet';
-import { LampFleet } from './lamp-fleet.js';
+import { LampFleet, macOf } from './lamp-fleet.js';
+import type { GraphqlClient } from './targets.js';
 
 /** The API's most rooms, the default one included. */
 const MAX_ROOMS = 100;
@@ -16,10 +17,9 @@ const OFF = formatDisplayPacket({ mode: 'off' });
 const MOVE_BATCH = 20;
 
 export interface RoomLocalOptions {
-  graphqlUrl: string;
+  api: GraphqlClient;
   deviceUrl: string;
   secret: string;
-  apiToken: string;
   lamps: number;
   roomSize: number;
   rounds: number;
@@ -51,13 +51,12 @@ export async function measureRoomLocal(options: RoomLocalOptions): Promise<RoomL
   if (rooms > MAX_ROOMS) {
     throw new Error(`--lamps ${options.lamps} in rooms of ${options.roomSize} needs ${rooms} rooms; the API keeps at most ${MAX_ROOMS}`);
   }
-  const api = graphqlClient(options);
+  const { api } = options;
   const fleet = new LampFleet();
   options.track(fleet);
   options.progress(`cloud-cloud: connecting ${options.lamps} lamps that name themselves by MAC`);
   await fleet.connect({
     url: options.deviceUrl,
-    queryFor: (index) => `mac=${macOf(index)}`,
     secret: options.secret,
     count: options.lamps,
     batchSize: options.batch,
@@ -118,30 +117,8 @@ export async function measureRoomLocal(options: RoomLocalOptions): Promise<RoomL
   };
 }
 
-/** A distinct, valid MAC for lamp number `index`. */
-function macOf(index: number): string {
-  const hex = index.toString(16).padStart(6, '0').toUpperCase();
-  return `02:CC:BE:${hex.slice(0, 2)}:${hex.slice(2, 4)}:${hex.slice(4, 6)}`;
-}
-
 function range(from: number, to: number): number[] {
   return Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
-}
-
-type Api = <Data = Record<string, unknown>>(query: string, variables?: Record<string, unknown>) => Promise<Data>;
-
-function graphqlClient(options: RoomLocalOptions): Api {
-  return async <Data>(query: string, variables?: Record<string, unknown>) => {
-    const response = await fetch(options.graphqlUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${options.apiToken}` },
-      body: JSON.stringify({ query, variables }),
-      signal: AbortSignal.timeout(options.roundTimeoutMs),
-    });
-    const answer = (await response.json()) as { data?: Data; errors?: unknown };
-    if (!response.ok || answer.errors || !answer.data) throw new Error(`GraphQL answered ${JSON.stringify(answer).slice(0, 300)}`);
-    return answer.data;
-  };
 }
 
 interface LampPage {
@@ -150,7 +127,7 @@ interface LampPage {
 }
 
 /** Every lamp the API knows with a MAC, by MAC. */
-async function lampIds(api: Api): Promise<Map<string, string>> {
+async function lampIds(api: GraphqlClient): Promise<Map<string, string>> {
   const byMac = new Map<string, string>();
   let after: string | null = null;
   for (;;) {

@@ -1,6 +1,7 @@
 /**
  * A server under test running as a child process, so its CPU and memory are its own and not
- * mixed with the simulated lamps'. Both servers print `<name> listening http=<port> device=<port>`.
+ * mixed with the simulated lamps'. Servers print `<name> listening http=<port> device=<port>`, a lone
+ * adapter `<name> listening device=<port> …`.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -36,7 +37,8 @@ export interface ServerProcess {
   stop(graceMs?: number): Promise<void>;
 }
 
-const LISTENING = /\blistening http=(\d+) device=(\d+)/;
+/** A lone adapter prints no HTTP port (httpPort is then 0). */
+const LISTENING = /\blistening (?:http=(\d+) )?device=(\d+)/;
 const KEPT_OUTPUT_LINES = 50;
 
 /** Children not yet known to have exited; killed if the bench exits any other way than stop(). */
@@ -129,7 +131,7 @@ export function startServerProcess(options: ServerProcessOptions): Promise<Serve
       resolve({
         label: options.label,
         pid: child.pid!,
-        httpPort: Number(match[1]),
+        httpPort: Number(match[1] ?? 0),
         devicePort: Number(match[2]),
         listeningAfterMs: performance.now() - spawnedAt,
         laterOutput,
@@ -157,6 +159,28 @@ export function residentKiB(pid: number): number | null {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const match = /^VmRSS:\s+(\d+)\s+kB$/m.exec(status);
+    return match ? Number(match[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** CPU time (user + system) a process has used so far, in ms, from /proc (Linux); null elsewhere. */
+export function cpuMs(pid: number): number | null {
+  try {
+    // Fields after the parenthesised command name; utime and stime are the 14th and 15th of the line.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // /proc counts in USER_HZ, which Linux fixes at 100 per second for user space.
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return null;
+  }
+}
+
+/** Bytes a process has handed to write()/send() so far (sockets included), from /proc; null where unreadable. */
+export function writtenBytes(pid: number): number | null {
+  try {
+    const match = /^wchar:\s+(\d+)$/m.exec(readFileSync(`/proc/${pid}/io`, 'utf8'));
     return match ? Number(match[1]) : null;
   } catch {
     return null;

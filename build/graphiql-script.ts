@@ -142,9 +142,12 @@ export function trimGraphiQLScript(script: string, jsoncFormatter: string): Trim
     const mine = declaredInside();
     for (const index of [...removed]) {
       const outside = (name: string) => (total.get(name) ?? 0) - (inside.get(name) ?? 0) > 0;
+      const statement = statements[index]!;
+      const named = [...names[index]!.keys()].filter((name) => factoryNames.has(name));
+      // A statement declaring nothing goes only when it works on the removed names alone.
       const needed = declared[index]!.length
         ? declared[index]!.some(outside)
-        : [...names[index]!.keys()].some((name) => factoryNames.has(name) && !mine.has(name));
+        : 'directive' in statement || !(named.length && named.every((name) => mine.has(name)));
       if (needed) {
         removed.delete(index);
         add(index, -1);

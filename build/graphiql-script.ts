@@ -161,11 +161,16 @@ export function trimGraphiQLScript(script: string, jsoncFormatter: string): Trim
   const pieces: string[] = [];
   let at = 0;
   for (const { start, end, text } of replacements.sort((a, b) => a.start - b.start || a.end - b.end)) {
+    if (start < at) return { script, skipped: 'changes that overlap' };
     pieces.push(script.slice(at, start), text);
     at = end;
   }
   pieces.push(script.slice(at));
   const trimmed = pieces.join('');
-  parse(trimmed, { ecmaVersion: 'latest', sourceType: 'script' });
+  try {
+    parse(trimmed, { ecmaVersion: 'latest', sourceType: 'script' });
+  } catch (error) {
+    return { script, skipped: `the trimmed script does not parse (${(error as Error).message})` };
+  }
   return { script: trimmed };
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { measureWebBytes } from '../bench/web-bytes.js';
 import { killCommands, REPO_ROOT, runNpmScript } from './support/command.js';
 
 /* The web UI's and GraphiQL's files on the wire, from the compiled server as `npm start` runs it. */
@@ -66,6 +67,11 @@ describe.each([
     file: () => join(GRAPHIQL, fileIn(GRAPHIQL, /^graphiql-.*\.js$/)),
   },
   {
+    what: "GraphiQL's GraphQL editor worker",
+    path: () => `/graphiql/${fileIn(GRAPHIQL, /^graphql-worker-.*\.js$/)}`,
+    file: () => join(GRAPHIQL, fileIn(GRAPHIQL, /^graphql-worker-.*\.js$/)),
+  },
+  {
     what: "GraphiQL's stylesheet",
     path: () => `/graphiql/${fileIn(GRAPHIQL, /^graphiql-.*\.css$/)}`,
     file: () => join(GRAPHIQL, fileIn(GRAPHIQL, /^graphiql-.*\.css$/)),
@@ -111,6 +117,18 @@ describe('pages', () => {
     expect(html.length).toBeLessThan(10_000);
     expect(html).toMatch(/<script src="\/graphiql\/graphiql-[\w-]+\.js">/);
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
+  });
+
+  it("GraphiQL's first load, its editor workers and room for its fonts included, is 1.5 MB or less with brotli", async () => {
+    const bytes = await measureWebBytes(base);
+    // The page names its script, stylesheet, icon and the three workers it starts at once.
+    expect(bytes.graphiqlFiles).toBe(6);
+    expect(bytes.graphiqlWorkers.br).toBeGreaterThan(0);
+    // The fonts the stylesheet names are fetched only as a page uses them: about 90 KB in
+    // Chromium (the browser test counts them exactly).
+    const fonts = 100_000;
+    const total = bytes.graphiql.br + bytes.graphiqlWorkers.br + fonts;
+    expect(total, JSON.stringify(bytes)).toBeLessThanOrEqual(1_500_000);
   });
 
   it('a GraphiQL file that does not exist is a 404, and the build manifest is not served', async () => {

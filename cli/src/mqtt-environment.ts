@@ -1,4 +1,6 @@
 import {
+  checkCredentialsAgree,
+  checkPrefixesDiffer,
   checkTopicPrefix,
   DEFAULT_MQTT_SETTINGS,
   MqttSettingError,
@@ -60,19 +62,12 @@ export function readMqttSettings(env: NodeJS.ProcessEnv): Partial<MqttSettings> 
   const url = read(MQTT_URL, env);
   if (url !== undefined && url.trim() !== '') {
     const address = checked(MQTT_URL, () => parseBrokerUrl(url));
+    checked(MQTT_URL, () =>
+      checkCredentialsAgree(address, { username, password }, { username: MQTT_USERNAME.env, password: MQTT_PASSWORD.env }),
+    );
     settings.url = address.url;
-    if (address.username !== undefined) {
-      if (username !== undefined && username !== address.username) {
-        throw new SettingError('CC_MQTT_URL holds a user name that differs from CC_MQTT_USERNAME: give it once');
-      }
-      settings.username = address.username;
-    }
-    if (address.password !== undefined) {
-      if (password !== undefined && password !== address.password) {
-        throw new SettingError('CC_MQTT_URL holds a password that differs from CC_MQTT_PASSWORD: give it once');
-      }
-      settings.password = address.password;
-    }
+    if (address.username !== undefined) settings.username = address.username;
+    if (address.password !== undefined) settings.password = address.password;
   }
 
   const topicPrefix = read(MQTT_TOPIC_PREFIX, env);
@@ -82,18 +77,23 @@ export function readMqttSettings(env: NodeJS.ProcessEnv): Partial<MqttSettings> 
   if (discoveryPrefix !== undefined) {
     settings.discoveryPrefix = checked(HA_DISCOVERY_PREFIX, () => checkTopicPrefix(discoveryPrefix, true));
   }
-  if ((settings.topicPrefix ?? DEFAULT_MQTT_SETTINGS.topicPrefix) === (settings.discoveryPrefix ?? DEFAULT_MQTT_SETTINGS.discoveryPrefix)) {
-    throw new SettingError('CC_MQTT_TOPIC_PREFIX and CC_HA_DISCOVERY_PREFIX must differ');
-  }
+  const prefixes = {
+    topicPrefix: settings.topicPrefix ?? DEFAULT_MQTT_SETTINGS.topicPrefix,
+    discoveryPrefix: settings.discoveryPrefix ?? DEFAULT_MQTT_SETTINGS.discoveryPrefix,
+  };
+  checked(undefined, () => checkPrefixesDiffer(prefixes, { topicPrefix: MQTT_TOPIC_PREFIX.env, discoveryPrefix: HA_DISCOVERY_PREFIX.env }));
   return settings;
 }
 
-/** Runs one check, giving its reason with the variable's name (never its value). */
-function checked<T>(spec: Setting<unknown>, check: () => T): T {
+/**
+ * Runs one check, giving its reason with the variable's name (never its value); without `spec`
+ * the reason names its variables itself.
+ */
+function checked<T>(spec: Setting<unknown> | undefined, check: () => T): T {
   try {
     return check();
   } catch (error) {
-    if (error instanceof MqttSettingError) throw new SettingError(`${spec.env} ${error.message}`);
+    if (error instanceof MqttSettingError) throw new SettingError(spec ? `${spec.env} ${error.message}` : error.message);
     throw error;
   }
 }

@@ -58,6 +58,45 @@ export function parseBrokerUrl(text: string): BrokerAddress {
   return address;
 }
 
+/** The names a person gave the credentials by, e.g. the variables or the arguments. */
+export interface CredentialNames {
+  username: string;
+  password: string;
+}
+
+/**
+ * Checks that a broker URL holding a user name or password (`mqtt://user:pass@host`) agrees with
+ * the one given beside it: said twice, they must be the same. The error says which one differs,
+ * by the name it was given beside the URL.
+ */
+export function checkCredentialsAgree(
+  address: BrokerAddress,
+  beside: { username?: string | null; password?: string | null },
+  names: CredentialNames,
+): void {
+  for (const key of ['username', 'password'] as const) {
+    const inUrl = address[key];
+    const given = beside[key];
+    if (inUrl !== undefined && given != null && given !== inUrl) {
+      throw new MqttSettingError(`holds a ${key === 'username' ? 'user name' : key} that differs from ${names[key]}: give it once`);
+    }
+  }
+}
+
+/**
+ * Checks that the plain topics' prefix and the discovery prefix differ: one prefix for both would
+ * make the bridge's own status topic look like Home Assistant's birth message. The error names
+ * both, by the names they were given by.
+ */
+export function checkPrefixesDiffer(
+  prefixes: { topicPrefix: string; discoveryPrefix: string },
+  names: { topicPrefix: string; discoveryPrefix: string },
+): void {
+  if (prefixes.topicPrefix === prefixes.discoveryPrefix) {
+    throw new MqttSettingError(`${names.topicPrefix} and ${names.discoveryPrefix} must differ`);
+  }
+}
+
 /**
  * Checks a topic prefix: MQTT topic levels without wildcards, empty levels or an edge slash.
  * `allowEmpty` is for the discovery prefix, where '' means "no discovery".

@@ -1,5 +1,13 @@
 import type { MqttBridgeSnapshot } from '../mqtt/mqtt-bridge.js';
-import { checkTopicPrefix, MqttSettingError, parseBrokerUrl, type MqttSettings, type StoredMqttSettings } from '../mqtt/mqtt-settings.js';
+import {
+  checkCredentialsAgree,
+  checkPrefixesDiffer,
+  checkTopicPrefix,
+  MqttSettingError,
+  parseBrokerUrl,
+  type MqttSettings,
+  type StoredMqttSettings,
+} from '../mqtt/mqtt-settings.js';
 import { builder } from './builder.js';
 import { invalidArgument } from './errors.js';
 
@@ -155,17 +163,11 @@ function mqttSettingsChange(input: SettingsArgument, current: MqttSettings, argu
     } else {
       if (input.url.length > MAX_URL) throw invalidArgument(field('url'), `must be at most ${MAX_URL} characters`);
       const address = checked('url', () => parseBrokerUrl(input.url!));
+      checked('url', () => checkCredentialsAgree(address, change, { username: field('username'), password: field('password') }));
       change.url = address.url;
       for (const key of ['username', 'password'] as const) {
         const given = address[key];
-        if (given === undefined) continue;
-        if (change[key] != null && change[key] !== given) {
-          throw invalidArgument(
-            field('url'),
-            `holds a ${key === 'username' ? 'user name' : key} that differs from ${field(key)}; give it once`,
-          );
-        }
-        change[key] = credential(given, field('url'));
+        if (given !== undefined) change[key] = credential(given, field('url'));
       }
     }
   }
@@ -173,13 +175,13 @@ function mqttSettingsChange(input: SettingsArgument, current: MqttSettings, argu
   if (input.discoveryPrefix != null) {
     change.discoveryPrefix = checked('discoveryPrefix', () => checkTopicPrefix(input.discoveryPrefix!, true));
   }
-  // One prefix for both would make the bridge's own status topic look like Home Assistant's birth message.
-  const topicPrefix = change.topicPrefix ?? current.topicPrefix;
-  const discoveryPrefix = change.discoveryPrefix ?? current.discoveryPrefix;
-  if (topicPrefix === discoveryPrefix) {
-    const name = change.topicPrefix !== undefined ? 'topicPrefix' : 'discoveryPrefix';
-    throw invalidArgument(field(name), 'the topic prefix and the discovery prefix must differ');
-  }
+  const prefixes = {
+    topicPrefix: change.topicPrefix ?? current.topicPrefix,
+    discoveryPrefix: change.discoveryPrefix ?? current.discoveryPrefix,
+  };
+  checked(change.topicPrefix !== undefined ? 'topicPrefix' : 'discoveryPrefix', () =>
+    checkPrefixesDiffer(prefixes, { topicPrefix: 'the topic prefix', discoveryPrefix: 'the discovery prefix' }),
+  );
   return change;
 }
 

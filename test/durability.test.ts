@@ -265,6 +265,23 @@ describe('a mutation', () => {
   });
 });
 
+describe('a change made outside any mutation', () => {
+  it('is synced right after, with nobody waiting', async () => {
+    const syncs = heldSyncs();
+    const { api, database, data } = buildTestApi({ syncFile: syncs.syncFile });
+    await api.start();
+    await turn();
+    const sync = syncs.nextCall();
+    // As a schedule, a fade or the MQTT bridge changes a room: through the service, no mutation.
+    const home = api.services.rooms.defaultRoom();
+    api.services.roomDisplays.setColor(home.id, { r: 1, g: 2, b: 3 });
+    await sync;
+    await api.stop();
+    database.close();
+    data.remove();
+  });
+});
+
 describe('the compiled server', () => {
   afterEach(killCommands);
 

@@ -113,32 +113,33 @@ export class Durability {
 /**
  * `fdatasync` of a write-ahead log, opened afresh each time: SQLite may reset or recreate the
  * file, and a log that is gone has been checkpointed into the database, which SQLite syncs itself.
- * The first sync of each new log file syncs its directory too, so the file's entry survives.
+ * The first sync of a log file syncs its directory too, so the file's entry survives.
  */
 export function walFileSync(): SyncFile {
-  let knownFile = -1;
+  let directorySynced = false;
   return async (file) => {
     let handle;
     try {
       handle = await open(file, 'r');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw error;
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      directorySynced = false; // the next log is a new file
+      return;
     }
     try {
       await handle.datasync();
-      const { ino } = await handle.stat();
-      if (ino === knownFile) return;
-      const directory = await open(dirname(file), 'r');
-      try {
-        await directory.sync();
-      } finally {
-        await directory.close();
-      }
-      knownFile = ino;
     } finally {
-      await handle.close();
+      // Nobody waits for the close: the data is on disk once datasync is done.
+      handle.close().catch(() => {});
     }
+    if (directorySynced) return;
+    const directory = await open(dirname(file), 'r');
+    try {
+      await directory.sync();
+    } finally {
+      await directory.close();
+    }
+    directorySynced = true;
   };
 }
 

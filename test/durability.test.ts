@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, unlinkSync, writeFileSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import { openDatabase, type SqliteDatabase } from '@cloud-cloud/api/store/database';
 import { durabilityOf, StorageNotSynced, walFileSync, type Durability, type SyncFile } from '@cloud-cloud/api/store/durability';
@@ -164,7 +164,7 @@ describe('the durability barrier', () => {
     await expect(retried).resolves.toBeUndefined();
   });
 
-  it('syncs a real write-ahead log, and takes a log that is gone as checkpointed', async () => {
+  it('syncs a real write-ahead log, one that was recreated, and takes a log that is gone as checkpointed', async () => {
     const syncFile = walFileSync();
     const { durability, insert } = open(syncFile);
     insert(1);
@@ -172,7 +172,16 @@ describe('the durability barrier', () => {
     const wal = `${db.name}-wal`;
     expect(existsSync(wal)).toBe(true);
     await expect(syncFile(wal)).resolves.toBeUndefined();
-    await expect(syncFile(`${db.name}-gone-wal`)).resolves.toBeUndefined();
+    // Another file under the same name, and then none.
+    const elsewhere = `${db.name}-other-wal`;
+    writeFileSync(elsewhere, 'a log');
+    await expect(syncFile(elsewhere)).resolves.toBeUndefined();
+    unlinkSync(elsewhere);
+    writeFileSync(elsewhere, 'another log');
+    await expect(syncFile(elsewhere)).resolves.toBeUndefined();
+    unlinkSync(elsewhere);
+    await expect(syncFile(elsewhere)).resolves.toBeUndefined();
+    await syncFile.close();
   });
 });
 

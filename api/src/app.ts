@@ -166,9 +166,9 @@ export function buildApi(options: ApiOptions): Api {
         server.closeAllConnections();
       });
       await yoga.dispose();
-      services.durability.dispose();
       // A failure is logged where it happens; stopping goes on.
       await services.durability.synced().catch(() => {});
+      await services.durability.dispose();
     },
   };
 }

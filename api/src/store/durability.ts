@@ -1,10 +1,10 @@
-import { open } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { SqliteDatabase } from './database.js';
 
-/** Makes what was written to `file` so far durable; runs off the event loop. */
-export type SyncFile = (file: string) => Promise<void>;
+/** Makes what was written to `file` so far durable, off the event loop; `close` lets go of the file. */
+export type SyncFile = ((file: string) => Promise<void>) & { close?(): Promise<void> };
 
 /** The write-ahead log could not be synced: changes committed before it may not survive a power cut. */
 export class StorageNotSynced extends Error {
@@ -62,15 +62,16 @@ export class Durability {
   }
 
   /**
-   * Something was just written outside any mutation (a schedule, a fade, an adapter's report
-   * of a lamp going offline): it is synced right after this turn of the event loop, with
-   * nobody waiting. A failure is logged and tried again a little later.
+   * Something was just written. Made by a mutation, its `synced()` call covers it already;
+   * made outside any (a schedule, a fade, the lamps' last-seen times), it is synced right after
+   * this turn of the event loop with nobody waiting. A failure is logged and tried again later.
    */
   changed(): void {
     if (this.#requested || this.#disposed) return;
     this.#requested = true;
     setImmediate(() => {
       this.#requested = false;
+      if (this.#disposed) return;
       this.synced().catch(() => {
         this.#retry ??= setTimeout(() => {
           this.#retry = undefined;
@@ -102,45 +103,68 @@ export class Durability {
     return done;
   }
 
-  /** Stops syncing in the background (the database is about to close); `synced()` still works. */
-  dispose(): void {
+  /** Stops syncing in the background and lets go of the log (the database is about to close). */
+  async dispose(): Promise<void> {
     this.#disposed = true;
     clearTimeout(this.#retry);
     this.#retry = undefined;
+    await this.#running?.done.catch(() => {});
+    await this.#options.syncFile.close?.();
   }
 }
 
 /**
- * `fdatasync` of a write-ahead log, opened afresh each time: SQLite may reset or recreate the
- * file, and a log that is gone has been checkpointed into the database, which SQLite syncs itself.
- * The first sync of a log file syncs its directory too, so the file's entry survives.
+ * `fdatasync` of a write-ahead log through a handle kept open: each sync is then one trip to
+ * the thread pool, which matters when the event loop is busy. SQLite resets the log in place
+ * (same file); should the file at the path ever be another one (recreated) or gone (checkpointed
+ * into the database, which SQLite syncs itself), a `stat` made beside the sync notices, and the
+ * new file is opened and synced. A newly opened log's directory is synced too, so that its entry
+ * survives.
  */
-export function walFileSync(): SyncFile {
-  let directorySynced = false;
-  return async (file) => {
+export function walFileSync(): SyncFile & { close(): Promise<void> } {
+  let held: { handle: FileHandle; ino: number } | null = null;
+  let closed = false;
+  const openLog = async (file: string) => {
     let handle;
     try {
       handle = await open(file, 'r');
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-      directorySynced = false; // the next log is a new file
-      return;
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+      throw error;
     }
     try {
       await handle.datasync();
-    } finally {
-      // Nobody waits for the close: the data is on disk once datasync is done.
-      handle.close().catch(() => {});
+      const directory = await open(dirname(file), 'r');
+      await directory.sync().finally(() => directory.close());
+      return { handle, ino: (await handle.stat()).ino };
+    } catch (error) {
+      await handle.close();
+      throw error;
     }
-    if (directorySynced) return;
-    const directory = await open(dirname(file), 'r');
-    try {
-      await directory.sync();
-    } finally {
-      await directory.close();
-    }
-    directorySynced = true;
   };
+  const sync = async (file: string) => {
+    if (held) {
+      const [, current] = await Promise.all([held.handle.datasync(), stat(file).catch(missing)]);
+      if (current?.ino === held.ino) return;
+      await held.handle.close();
+      held = null;
+      if (!current) return;
+    }
+    held = await openLog(file);
+    if (closed) await close();
+  };
+  const close = async () => {
+    closed = true;
+    const handle = held?.handle;
+    held = null;
+    await handle?.close();
+  };
+  return Object.assign(sync, { close });
+}
+
+function missing(error: NodeJS.ErrnoException): null {
+  if (error.code === 'ENOENT') return null;
+  throw error;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { open, stat, type FileHandle } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
 import type { Logger } from 'pino';
 import type { SqliteDatabase } from './database.js';
 
@@ -182,9 +183,12 @@ export function durabilityOf(db: SqliteDatabase, logger: Logger, syncFile: SyncF
     syncFile,
     logger,
   });
-  const prepare = db.prepare.bind(db);
-  db.prepare = ((source: string) => {
-    const statement = prepare(source);
+  // The class's own methods, called on whatever `this` the caller has: a wrapper around the
+  // connection (a Proxy counting statements, say) keeps working and is not called back.
+  const prepare = (on: SqliteDatabase, source: string) => Database.prototype.prepare.call(on, source);
+  const exec = (on: SqliteDatabase, source: string) => Database.prototype.exec.call(on, source);
+  db.prepare = function (this: SqliteDatabase, source: string) {
+    const statement = prepare(this, source);
     if (statement.readonly) return statement;
     // RETURNING statements write through get/all/iterate too.
     for (const method of ['run', 'get', 'all', 'iterate'] as const) {
@@ -196,12 +200,11 @@ export function durabilityOf(db: SqliteDatabase, logger: Logger, syncFile: SyncF
       };
     }
     return statement;
-  }) as typeof db.prepare;
-  const exec = db.exec.bind(db);
-  db.exec = (source: string) => {
-    exec(source);
+  } as typeof db.prepare;
+  db.exec = function (this: SqliteDatabase, source: string) {
+    exec(this, source);
     durability.changed();
-    return db;
+    return this;
   };
   return durability;
 }

@@ -152,6 +152,8 @@ export function buildApi(options: ApiOptions): Api {
       sessionExpiry.unref();
       onlineTimes = setInterval(storeOnlineTimes, options.onlineTimesEveryMs ?? 60_000);
       onlineTimes.unref();
+      // What opening wrote (migrations, a generated password) is on disk before anyone is told it started.
+      await services.durability.synced();
       return { port, generatedAdminPassword };
     },
     stop: async () => {
@@ -170,6 +172,9 @@ export function buildApi(options: ApiOptions): Api {
         server.closeAllConnections();
       });
       await yoga.dispose();
+      // A failure is logged where it happens; stopping goes on.
+      await services.durability.synced().catch(() => {});
+      await services.durability.dispose();
     },
   };
 }

@@ -26,6 +26,7 @@ import { Scenes, type SceneEvents } from './scenes/scenes.js';
 import { CredentialStore } from './store/credential-store.js';
 import { FadeStore } from './store/fade-store.js';
 import type { SqliteDatabase } from './store/database.js';
+import { durabilityOf, type Durability, type SyncFile } from './store/durability.js';
 import { FavoriteColorStore } from './store/favorite-color-store.js';
 import { FirmwareStore } from './store/firmware-store.js';
 import { LampStore } from './store/lamp-store.js';
@@ -66,6 +67,8 @@ export interface ServiceOptions {
   mqttTiming?: Partial<BrokerRetryTiming> & { firmwarePollMs?: number };
   /** Weather timing, for tests: first retry delay, display recompute period, fetch timeout. */
   weatherTiming?: { retryBaseMs?: number; recomputeEveryMs?: number; timeoutMs?: number };
+  /** How the write-ahead log is synced to disk, for tests; `fdatasync` on libuv's thread pool by default. */
+  syncFile?: SyncFile;
 }
 
 /**
@@ -102,6 +105,8 @@ export interface ApiServices {
   schedules: Schedules;
   /** The bridge to an MQTT broker: Home Assistant discovery and plain topics (off unless configured). */
   mqtt: MqttBridge;
+  /** What every mutation awaits before it answers: its changes synced to disk. */
+  durability: Durability;
 }
 
 type Events = DisplayEvents &
@@ -118,6 +123,8 @@ type Events = DisplayEvents &
 export function buildServices(options: ServiceOptions): { services: ApiServices; pubsub: PubSub<Events> } {
   const clock = options.clock ?? systemClock;
   const pubsub = new PubSub<Events>(options.maxSubscriberBacklog);
+  // Before any store: it sees every statement they prepare.
+  const durability = durabilityOf(options.database, options.logger, options.syncFile);
   const state = new SqliteStateStore(options.database);
   const roomStore = new RoomStore(options.database);
   const firmwareStore = new FirmwareStore(options.database);
@@ -194,6 +201,7 @@ export function buildServices(options: ServiceOptions): { services: ApiServices;
     firmwareLibrary,
     schedules,
     mqtt,
+    durability,
   };
   return { services, pubsub };
 }

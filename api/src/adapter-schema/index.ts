@@ -1,4 +1,5 @@
 import type { GraphQLSchema } from 'graphql';
+import { answerWhenSynced } from '../schema/synced-mutations.js';
 import { adapterBuilder } from './builder.js';
 import './room-frames.js';
 import './lamp-reports.js';
@@ -6,8 +7,8 @@ import './lamp-commands.js';
 
 let schema: GraphQLSchema | undefined;
 
-/** The adapter schema (served at the adapter endpoint only), built once. */
+/** The adapter schema (served at the adapter endpoint only), built once; its mutations answer once synced. */
 export function buildAdapterSchema(): GraphQLSchema {
-  schema ??= adapterBuilder.toSchema();
+  schema ??= answerWhenSynced(adapterBuilder.toSchema());
   return schema;
 }

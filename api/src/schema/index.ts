@@ -1,5 +1,6 @@
 import type { GraphQLSchema } from 'graphql';
 import { builder } from './builder.js';
+import { answerWhenSynced } from './synced-mutations.js';
 import './display-state.js';
 import './rooms.js';
 import './fades.js';
@@ -14,8 +15,8 @@ import './mqtt.js';
 
 let schema: GraphQLSchema | undefined;
 
-/** The API's schema, built once from every domain module imported above. */
+/** The API's schema, built once from every domain module imported above; its mutations answer once synced. */
 export function buildSchema(): GraphQLSchema {
-  schema ??= builder.toSchema();
+  schema ??= answerWhenSynced(builder.toSchema());
   return schema;
 }

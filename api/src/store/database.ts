@@ -11,8 +11,11 @@ export class DatabaseError extends Error {
 
 /**
  * Opens (creating if needed) the SQLite database and brings its schema up to date. WAL lets
- * readers run beside the writer; `synchronous = FULL` makes each committed change survive a
- * crash or power loss, which matters more here than write speed.
+ * readers run beside the writer. `synchronous = NORMAL` commits without waiting for the disk,
+ * so no commit stops the event loop for an fsync; what makes a change survive a power cut is
+ * the durability barrier (durability.ts), which syncs the write-ahead log off the event loop
+ * before any mutation answers. SQLite itself still syncs the log before each checkpoint and the
+ * database after it.
  */
 export function openDatabase(file: string): SqliteDatabase {
   let db: SqliteDatabase;
@@ -24,7 +27,7 @@ export function openDatabase(file: string): SqliteDatabase {
   }
   try {
     db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
+    db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     migrate(db, file);

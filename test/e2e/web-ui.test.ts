@@ -48,14 +48,13 @@ describe.runIf(runBrowserTests)('web UI', () => {
     await caption(page)
       .filter({ hasText: /Off|Manual|Weather/ })
       .waitFor();
-    // On screen within a second of opening the page (on loopback).
+    // A page opened later in the same browser shows the lamp straight away: the session holds.
     const reopened = await context.newPage();
-    const openedAt = Date.now();
     await reopened.goto(url());
     await caption(reopened)
       .filter({ hasText: /Off|Manual|Weather/ })
       .waitFor();
-    expect(Date.now() - openedAt).toBeLessThan(1000);
+    expect(await reopened.getByLabel('Admin password').count()).toBe(0);
 
     await reopened.getByRole('button', { name: 'Log out' }).click();
     await reopened.getByLabel('Admin password').waitFor();

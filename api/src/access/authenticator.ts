@@ -5,7 +5,7 @@ import type { ApiTokenRecord, CredentialStore, TokenScope } from '../store/crede
 import type { StateStore } from '../store/state-store.js';
 import { attemptSource, AttemptWindow } from './attempt-window.js';
 import { CredentialError, type Principal } from './principal.js';
-import { generateSecret, hashPassword, secretMatches, tokenHash, verifyPassword } from './secret.js';
+import { ExpectedSecret, generateSecret, hashPassword, PresentedSecret, tokenHash, verifyPassword } from './secret.js';
 
 export class LoginRefused extends Error {
   override name = 'LoginRefused';
@@ -41,6 +41,8 @@ export class Authenticator extends EventEmitter<{ revoked: [credentialId: string
   // Kept in memory: a restart forgets it, which costs an attacker a restart they cannot cause.
   readonly #failedLogins: AttemptWindow;
   readonly #sessionLifetimeMs: number;
+  readonly #adapterToken: ExpectedSecret;
+  readonly #configuredAdminToken: ExpectedSecret | null;
 
   constructor(
     private readonly credentials: CredentialStore,
@@ -50,6 +52,8 @@ export class Authenticator extends EventEmitter<{ revoked: [credentialId: string
     super();
     this.#failedLogins = new AttemptWindow(MAX_FAILED_LOGINS, FAILED_LOGIN_WINDOW_MS);
     this.#sessionLifetimeMs = options.sessionLifetimeMs ?? 30 * 24 * 3600_000;
+    this.#adapterToken = new ExpectedSecret(options.adapterToken);
+    this.#configuredAdminToken = options.configuredAdminToken ? new ExpectedSecret(options.configuredAdminToken) : null;
   }
 
   /**
@@ -75,11 +79,11 @@ export class Authenticator extends EventEmitter<{ revoked: [credentialId: string
   fromAuthorization(header: string, adapterId: string | null = null): Principal {
     const token = BEARER.exec(header)?.[1];
     if (!token) throw new CredentialError('the Authorization header must be "Bearer <token>"');
-    if (secretMatches(token, this.options.adapterToken)) {
+    const presented = new PresentedSecret(token);
+    if (this.#adapterToken.matches(presented)) {
       return { kind: 'authenticated', role: 'ADAPTER', credential: 'adapter-token', credentialId: null, adapterId };
     }
-    const configured = this.options.configuredAdminToken;
-    if (configured && secretMatches(token, configured)) {
+    if (this.#configuredAdminToken?.matches(presented)) {
       return { kind: 'authenticated', role: 'ADMIN', credential: 'configured-token', credentialId: null, adapterId: null };
     }
     const record = this.credentials.findActiveToken(tokenHash(token));

@@ -9,6 +9,31 @@ export function secretMatches(presented: string, expected: string): boolean {
 }
 
 /**
+ * One expected secret, hashed once, that presented secrets are compared with as `secretMatches`
+ * does: a token checked on every request need not be hashed again each time.
+ */
+export class ExpectedSecret {
+  readonly #digest: Buffer;
+
+  constructor(expected: string) {
+    this.#digest = sha256(expected);
+  }
+
+  matches(presented: PresentedSecret): boolean {
+    return timingSafeEqual(presented.digest, this.#digest);
+  }
+}
+
+/** A secret a caller presented, hashed once to be compared with several expected ones. */
+export class PresentedSecret {
+  readonly digest: Buffer;
+
+  constructor(presented: string) {
+    this.digest = sha256(presented);
+  }
+}
+
+/**
  * How random tokens (API tokens, session ids, lamp secrets) are stored. They carry 192 bits of
  * entropy, so a fast hash is enough; only passwords, which people choose, need a slow one.
  */

@@ -57,6 +57,8 @@ export function serveAdapterEndpoint({ services, logger, trustProxy, maxBodyByte
     landingPage: false,
     graphiql: false,
     cors: false,
+    // Checked before yoga sees the request (`request` below), as on the public endpoint.
+    maxRequestBodySize: false,
     maskedErrors: { maskError: (error, message, isDev) => maskError(error, message, endpointLogger, isDev ?? false) },
     logging: {
       debug: (...args) => endpointLogger.debug(args.join(' ')),

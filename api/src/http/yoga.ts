@@ -62,6 +62,10 @@ export function buildYoga({ schema, services, logger, trustProxy }: YogaOptions)
     landingPage: false,
     // Same-origin pages only; scripts and servers are not affected by CORS.
     cors: false,
+    // The body's size is checked before yoga sees the request (routes.ts: a declared length
+    // within the limit, which Node's parser holds the body to), so yoga need not stream every
+    // body through a byte-counting transform again.
+    maxRequestBodySize: false,
     maskedErrors: { maskError: (error, message, isDev) => maskError(error, message, logger, isDev ?? false) },
     logging: {
       debug: (...args) => logger.debug(args.join(' ')),

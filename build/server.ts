@@ -1,6 +1,7 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { build, type Plugin } from 'esbuild';
+import { thinDependencyMappings } from './source-map-thinning.js';
 
 /** The commands, by the name of their compiled file. */
 export const COMMANDS = { main: 'cli/src/main.ts', 'adapter-main': 'cli/src/adapter-main.ts' };
@@ -31,7 +32,8 @@ const oneGraphql: Plugin = {
  * Compiles each command with everything it imports into one JavaScript file under
  * `outDirectory`: Node then reads one file instead of resolving and compiling about 1,200
  * modules at each start. Source maps let `node --enable-source-maps` report the TypeScript
- * files and lines in stack traces.
+ * files and lines in stack traces; their dependency part is thinned to save memory
+ * (source-map-thinning.ts).
  */
 export async function buildServer(root: string, outDirectory: string): Promise<void> {
   const result = await build({
@@ -59,7 +61,7 @@ export async function buildServer(root: string, outDirectory: string): Promise<v
   // either the old file or the new one, never half of one.
   mkdirSync(outDirectory, { recursive: true });
   for (const file of result.outputFiles) {
-    writeFileSync(`${file.path}.${process.pid}`, file.contents);
+    writeFileSync(`${file.path}.${process.pid}`, file.path.endsWith('.map') ? thinDependencyMappings(file.text) : file.contents);
     renameSync(`${file.path}.${process.pid}`, file.path);
   }
   // Our own sources only: an upgraded dependency comes with `npm install`, which builds again.

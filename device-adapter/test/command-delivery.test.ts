@@ -1,41 +1,28 @@
-import type { AddressInfo } from 'node:net';
 import pino from 'pino';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { WebSocket, WebSocketServer } from 'ws';
+import { describe, expect, it, vi } from 'vitest';
 import { CommandDelivery, sendableCloseCode } from '../src/command-delivery.js';
 import { LampConnection, type Admission } from '../src/lamp-connection.js';
 import { RoomLamps } from '../src/room-lamps.js';
+import { socketPairs } from './socket-pairs.js';
 
 /*
  * Commands against real lamp connections (real sockets), one of them still waiting for the
  * API's answer to its admission when a command names it.
  */
 
-let server: WebSocketServer;
-const clients: WebSocket[] = [];
-beforeEach(async () => {
-  server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  await new Promise((resolve) => server.once('listening', resolve));
-});
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.terminate();
-  await new Promise((resolve) => server.close(resolve));
-});
+const connectedPair = socketPairs();
 
 const logger = pino({ level: 'silent' });
 
 /** A connection whose admission waits until `letIn` is called; `received` collects what its lamp gets. */
 async function admittingLamp(id: string) {
-  const accepted = new Promise<WebSocket>((resolve) => server.once('connection', resolve));
-  const socket = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}/`);
-  clients.push(socket);
-  await new Promise((resolve) => socket.once('open', resolve));
+  const { lamp: socket, accepted } = await connectedPair();
   const received: string[] = [];
   socket.on('message', (data) => received.push((data as Buffer).toString('utf8')));
   let letIn: ((admission: Admission) => void) | null = null;
   let opened: (roomId: string) => void = () => {};
   const connection = new LampConnection(
-    await accepted,
+    accepted,
     {
       logger,
       admit: () => new Promise((resolve) => (letIn = resolve)),

@@ -1,9 +1,9 @@
-import type { AddressInfo } from 'node:net';
 import { LampCloseCode } from '@cloud-cloud/protocol/close-codes';
 import pino from 'pino';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { WebSocket, WebSocketServer } from 'ws';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { WebSocket } from 'ws';
 import { LampConnection, type LampConnectionHost } from '../src/lamp-connection.js';
+import { socketPairs } from './socket-pairs.js';
 
 /*
  * The handshake deadline on a clock the test sets: the sockets are real, only the time the
@@ -11,29 +11,10 @@ import { LampConnection, type LampConnectionHost } from '../src/lamp-connection.
  * the machine is. (The adapter sweeps the deadlines; here the test calls the sweep.)
  */
 
-let server: WebSocketServer;
-const clients: WebSocket[] = [];
-beforeEach(async () => {
-  server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  await new Promise((resolve) => server.once('listening', resolve));
-});
-afterEach(async () => {
+const connectedPair = socketPairs();
+afterEach(() => {
   vi.useRealTimers();
-  for (const client of clients.splice(0)) client.terminate();
-  await new Promise((resolve) => server.close(resolve));
 });
-
-/** A lamp's socket pair: what the lamp holds, and what the server accepted. */
-async function connectedPair(): Promise<{ lamp: WebSocket; accepted: WebSocket }> {
-  const accepted = new Promise<WebSocket>((resolve) => server.once('connection', resolve));
-  const lamp = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}/`);
-  clients.push(lamp);
-  await new Promise((resolve, reject) => {
-    lamp.once('open', resolve);
-    lamp.once('error', reject);
-  });
-  return { lamp, accepted: await accepted };
-}
 
 function hostRecordingEnds(ended: string[]): LampConnectionHost {
   return {

@@ -1,9 +1,8 @@
-import type { AddressInfo } from 'node:net';
 import pino from 'pino';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { WebSocket, WebSocketServer } from 'ws';
+import { describe, expect, it } from 'vitest';
 import { LampConnection, type LampConnectionHost } from '../src/lamp-connection.js';
 import { EncodedPacket } from '../src/outbox.js';
+import { socketPairs } from './socket-pairs.js';
 
 /*
  * The write path on real sockets: packets encoded once arrive as the protocol's text frames,
@@ -11,16 +10,7 @@ import { EncodedPacket } from '../src/outbox.js';
  * every command in order.
  */
 
-let server: WebSocketServer;
-const clients: WebSocket[] = [];
-beforeEach(async () => {
-  server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  await new Promise((resolve) => server.once('listening', resolve));
-});
-afterEach(async () => {
-  for (const client of clients.splice(0)) client.terminate();
-  await new Promise((resolve) => server.close(resolve));
-});
+const connectedPair = socketPairs();
 
 interface Frame {
   text: string;
@@ -29,13 +19,7 @@ interface Frame {
 
 /** An admitted lamp: the connection, and every frame the lamp has received after its first packet. */
 async function openLamp(): Promise<{ connection: LampConnection; frames: Frame[]; received: (count: number) => Promise<void> }> {
-  const accepted = new Promise<WebSocket>((resolve) => server.once('connection', resolve));
-  const lamp = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}/`);
-  clients.push(lamp);
-  await new Promise((resolve, reject) => {
-    lamp.once('open', resolve);
-    lamp.once('error', reject);
-  });
+  const { lamp, accepted } = await connectedPair();
   const frames: Frame[] = [];
   let wake = () => {};
   lamp.on('message', (data, binary) => {
@@ -51,7 +35,7 @@ async function openLamp(): Promise<{ connection: LampConnection; frames: Frame[]
     onDebugMessage: () => {},
   };
   const connection = new LampConnection(
-    await accepted,
+    accepted,
     host,
     { id: 'adapter-1.1', remoteAddress: '127.0.0.1', mac: null, firmwareVersion: null },
     { handshakeTimeoutMs: 5_000, maxUnsentBytes: 64 * 1024, now: () => Date.now() },

@@ -1,0 +1,36 @@
+import type { AddressInfo } from 'node:net';
+import { afterEach, beforeEach } from 'vitest';
+import { WebSocket, WebSocketServer } from 'ws';
+
+/** A lamp's socket pair: what the lamp holds, and what the device port accepted. */
+export interface SocketPair {
+  lamp: WebSocket;
+  accepted: WebSocket;
+}
+
+/**
+ * Real sockets for connection tests: a device port on loopback for each test, closed after it
+ * with every lamp connected to it. Returns how to connect another lamp.
+ */
+export function socketPairs(): () => Promise<SocketPair> {
+  let server: WebSocketServer;
+  const lamps: WebSocket[] = [];
+  beforeEach(async () => {
+    server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise((resolve) => server.once('listening', resolve));
+  });
+  afterEach(async () => {
+    for (const lamp of lamps.splice(0)) lamp.terminate();
+    await new Promise((resolve) => server.close(resolve));
+  });
+  return async () => {
+    const accepted = new Promise<WebSocket>((resolve) => server.once('connection', resolve));
+    const lamp = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    lamps.push(lamp);
+    await new Promise((resolve, reject) => {
+      lamp.once('open', resolve);
+      lamp.once('error', reject);
+    });
+    return { lamp, accepted: await accepted };
+  };
+}

@@ -117,6 +117,9 @@ describe('pages', () => {
     expect(html.length).toBeLessThan(10_000);
     expect(html).toMatch(/<script src="\/graphiql\/graphiql-[\w-]+\.js">/);
     expect(html).not.toMatch(/(src|href)="(https?:)?\/\//);
+    // The editor opens on the example operations, starting at the left margin.
+    expect(html).toContain('"defaultQuery":"# Welcome to cloud-cloud.');
+    expect(html).toContain('\\n\\nmutation Login {\\n  login(');
   });
 
   it("GraphiQL's first load, its editor workers and room for its fonts included, is 1.5 MB or less with brotli", async () => {

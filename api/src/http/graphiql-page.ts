@@ -17,10 +17,15 @@ export interface GraphiQLAssets {
   workers: { editorWorkerService: string; json: string; graphql: string };
 }
 
+/** The operation text as written in this file, without the indentation it has here. */
+function leftAligned(text: string): string {
+  return `${text.replace(/^ {4}/gm, '').trim()}\n`;
+}
+
 const OPTIONS = {
   title: 'cloud-cloud GraphiQL',
   subscriptionsProtocol: 'WS',
-  defaultQuery: /* GraphQL */ `
+  defaultQuery: leftAligned(/* GraphQL */ `
     # Welcome to cloud-cloud. Run an operation with the ▶ button.
     # Not logged in yet? Run Login first (the password was printed on first start).
 
@@ -79,7 +84,7 @@ const OPTIONS = {
         updatedAt
       }
     }
-  `,
+  `),
 };
 
 /** JSON that may sit inside a <script> element: no `</script>` or `<!--` can form. */

@@ -111,7 +111,9 @@ export class ApiLink {
       on: {
         connected: () => {
           this.#connected = true;
-          this.#logger.info({ url: options.url }, 'linked to the API');
+          // A link in the API's own process has no network address worth naming.
+          if (options.transport) this.#logger.info('linked to the API in this process');
+          else this.#logger.info({ url: options.url }, 'linked to the API');
           options.onConnected();
         },
         closed: (event) => {

@@ -78,11 +78,7 @@ export class LampRecords {
   }
 
   save(lamp: LampRecord): LampRecord {
-    if (this.#batch) this.#batch.set(lamp.id, { ...lamp });
-    else this.store.save(lamp);
-    this.#put({ ...lamp });
-    this.#unsaved.delete(lamp.id);
-    if (!this.#batch) this.#unwritten.delete(lamp.id);
+    this.saveAll([lamp]);
     return { ...lamp };
   }
 

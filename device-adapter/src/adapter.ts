@@ -203,7 +203,7 @@ export function buildAdapter(options: AdapterOptions): Adapter {
       logger.info({ lamp: lamp.id, reason }, 'lamp disconnected');
       // Best effort, like every report: what is lost while the link is down, the next sync restores.
       if (link.connected) {
-        departures.add({ connectionId: lamp.id, reason: reason.slice(0, 200) }).catch((error: unknown) => {
+        departures.add({ connectionId: lamp.id, reason }).catch((error: unknown) => {
           if (!(error instanceof LinkDown)) logger.warn({ err: (error as Error).message }, 'could not report lamps gone to the API');
         });
       }

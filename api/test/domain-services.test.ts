@@ -1,41 +1,25 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LampCommand } from '../src/commands/command-dispatch.js';
 import { familyOfLampId } from '../src/firmware/firmware-management.js';
 import { InvalidInput } from '../src/invalid-input.js';
-import { buildServices, type ApiServices } from '../src/services.js';
-import { openDatabase, type SqliteDatabase } from '../src/store/database.js';
+import type { ApiServices } from '../src/services.js';
+import type { SqliteDatabase } from '../src/store/database.js';
 import { FirmwareStore } from '../src/store/firmware-store.js';
+import { servicesOnFile, SHARED_SECRET } from './services-on-file.js';
 
-const SHARED_SECRET = 'the shared device secret';
 const CONNECTED = 'AA:BB:CC:00:00:01';
 const ALSO_CONNECTED = 'AA:BB:CC:00:00:02';
 const NOT_CONNECTED = 'AA:BB:CC:00:00:09';
 
-let directory: string;
 let database: SqliteDatabase;
 let services: ApiServices;
+let remove: () => void;
 
 beforeEach(() => {
-  directory = mkdtempSync(join(tmpdir(), 'cloud-cloud-domain-'));
-  database = openDatabase(join(directory, 'cloud-cloud.db'));
-  ({ services } = buildServices({
-    database,
-    firmwareDirectory: join(directory, 'firmware'),
-    adapterToken: 'adapter-token',
-    deviceSecret: SHARED_SECRET,
-    logger: pino({ level: 'silent' }),
-    commandConfirmTimeoutMs: 60_000,
-  }));
+  ({ database, services, remove } = servicesOnFile('domain', { commandConfirmTimeoutMs: 60_000 }));
 });
 
-afterEach(() => {
-  database.close();
-  rmSync(directory, { recursive: true, force: true });
-});
+afterEach(() => remove());
 
 function addImage(id: string): void {
   new FirmwareStore(database).addImage({

@@ -1,54 +1,25 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { LampReport } from '@cloud-cloud/contract/lamp-identity';
-import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { buildServices, type ApiServices } from '../src/services.js';
-import { openDatabase, type SqliteDatabase } from '../src/store/database.js';
+import type { ApiServices } from '../src/services.js';
+import type { SqliteDatabase } from '../src/store/database.js';
+import { lampReport, servicesOnFile, SHARED_SECRET } from './services-on-file.js';
 
 /*
  * Admitting lamps in bursts, on a real SQLite file: what reaches the disk is read from the
  * write-ahead log, whose frames count the pages each commit wrote.
  */
 
-const SHARED = 'the shared device secret';
-
-let directory: string;
 let database: SqliteDatabase;
 let services: ApiServices;
+let remove: () => void;
 
 beforeEach(() => {
-  directory = mkdtempSync(join(tmpdir(), 'cloud-cloud-admission-batch-'));
-  database = openDatabase(join(directory, 'cloud-cloud.db'));
-  ({ services } = buildServices({
-    database,
-    firmwareDirectory: join(directory, 'firmware'),
-    adapterToken: 'adapter-token',
-    deviceSecret: SHARED,
-    logger: pino({ level: 'silent' }),
-  }));
+  ({ database, services, remove } = servicesOnFile('admission-batch'));
 });
 
-afterEach(() => {
-  database.close();
-  rmSync(directory, { recursive: true, force: true });
-});
+afterEach(() => remove());
 
-let next = 0;
-function report(extra: Partial<LampReport> = {}): LampReport {
-  const at = new Date();
-  return {
-    connectionId: `adapter.${next++}`,
-    secret: SHARED,
-    remoteAddress: '10.0.0.5',
-    connectedAt: at,
-    lastSeenAt: at,
-    mac: null,
-    firmwareVersion: null,
-    ...extra,
-  };
-}
+const report = (extra: Partial<LampReport> = {}) => lampReport(SHARED_SECRET, extra);
 
 const mac = (n: number) =>
   `02:00:00:00:${Math.floor(n / 256)

@@ -1,34 +1,20 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { LampCloseCode } from '@cloud-cloud/protocol/close-codes';
-import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LampCommand } from '../src/commands/command-dispatch.js';
 import { InvalidInput } from '../src/invalid-input.js';
 import type { LampReport } from '@cloud-cloud/contract/lamp-identity';
-import { buildServices, type ApiServices } from '../src/services.js';
-import { openDatabase, type SqliteDatabase } from '../src/store/database.js';
+import type { ApiServices } from '../src/services.js';
+import { lampReport, servicesOnFile, SHARED_SECRET as SHARED } from './services-on-file.js';
 
-const SHARED = 'the shared device secret';
 const MAC = '5C:CF:7F:12:34:56';
 
-let directory: string;
-let database: SqliteDatabase;
+let remove: () => void;
 let services: ApiServices;
 let commands: LampCommand[];
 let abort: AbortController;
 
 beforeEach(() => {
-  directory = mkdtempSync(join(tmpdir(), 'cloud-cloud-recognition-'));
-  database = openDatabase(join(directory, 'cloud-cloud.db'));
-  ({ services } = buildServices({
-    database,
-    firmwareDirectory: join(directory, 'firmware'),
-    adapterToken: 'adapter-token',
-    deviceSecret: SHARED,
-    logger: pino({ level: 'silent' }),
-  }));
+  ({ services, remove } = servicesOnFile('recognition'));
   // What an adapter would be told: closes and moves, recorded as they are published.
   commands = [];
   abort = new AbortController();
@@ -45,24 +31,10 @@ beforeEach(() => {
 
 afterEach(() => {
   abort.abort();
-  database.close();
-  rmSync(directory, { recursive: true, force: true });
+  remove();
 });
 
-let next = 0;
-function report(secret: string, extra: Partial<LampReport> = {}): LampReport {
-  const at = new Date();
-  return {
-    connectionId: `adapter.${next++}`,
-    secret,
-    remoteAddress: '10.0.0.5',
-    connectedAt: at,
-    lastSeenAt: at,
-    mac: null,
-    firmwareVersion: null,
-    ...extra,
-  };
-}
+const report = lampReport;
 
 function admitted(r: LampReport) {
   const admission = services.admission.admit('adapter', r);

@@ -51,7 +51,11 @@ export class CommandDelivery {
       return;
     }
     const packet = command.packet;
-    const reached = targets.filter((lamp) => lamp.sendCommand(packet));
+    const reached = targets.filter((lamp) => {
+      // A frame that arrived before the command, still waiting for its turn, goes first.
+      this.rooms.catchUp(lamp);
+      return lamp.sendCommand(packet);
+    });
     this.logger.info({ packet, lamps: reached.length }, 'command sent');
     this.confirm(command.id, ids(reached));
   }

@@ -14,15 +14,43 @@ interface KnownFrame {
 }
 
 /**
+ * How many lamps a room's change is written to before the adapter lets the event loop run
+ * again. A change to thousands of lamps then never holds up a mutation's answer, a lamp's
+ * handshake or a ping for more than a few milliseconds; and a change that arrives while the
+ * last one is still on its way goes to the lamps it has not reached yet instead (newest wins).
+ */
+export const LAMPS_PER_TURN = 250;
+
+/** A room's change on its way to the room's lamps, a turn's worth at a time. */
+interface Pass<Lamp> {
+  readonly roomId: string;
+  /** The room's lamps not reached yet (a live view: lamps placed or removed meanwhile count). */
+  lamps: Iterator<Lamp>;
+  /** A newer frame arrived after the pass began: the lamps already passed need another. */
+  again: boolean;
+}
+
+/**
  * Which of this adapter's lamps are in which room, and each room's newest frame. A room's
  * change is written to that room's lamps only, so a change to a room of 10 lamps costs 10
  * writes however many lamps the adapter holds. A lamp filed under a room whose frame is not
  * known yet gets it when it arrives.
+ *
+ * A change goes out in passes over the room's lamps, `LAMPS_PER_TURN` per turn of the event
+ * loop. Each lamp is handed the room's newest frame when the pass reaches it, so under a
+ * stream of changes every lamp is written once per pass, in turn, and ends on the last frame.
  */
 export class RoomLamps<Lamp extends RoomMember> {
   readonly #frames = new Map<string, KnownFrame>();
   readonly #members = new Map<string, Set<Lamp>>();
   readonly #roomOf = new Map<Lamp, string>();
+  readonly #passes = new Map<string, Pass<Lamp>>();
+  readonly #lampsPerTurn: number;
+  #turnScheduled = false;
+
+  constructor({ lampsPerTurn = LAMPS_PER_TURN }: { lampsPerTurn?: number } = {}) {
+    this.#lampsPerTurn = lampsPerTurn;
+  }
 
   /** Whether any room's frame is known. */
   get knowsFrames(): boolean {
@@ -54,8 +82,61 @@ export class RoomLamps<Lamp extends RoomMember> {
     const packet = known?.packet.text === frame ? known.packet : new EncodedPacket(frame);
     this.#frames.set(roomId, { packet, revision });
     const members = this.#members.get(roomId);
-    if (members) for (const lamp of members) lamp.showDisplay(packet);
+    if (!members) return true;
+    const pass = this.#passes.get(roomId);
+    if (pass) pass.again = true;
+    // The room's first lamps get the change in this turn, ahead of other rooms' passes.
+    const started = pass ?? { roomId, lamps: members.values(), again: false };
+    this.#passes.set(roomId, started);
+    this.#advance(started, this.#lampsPerTurn);
+    this.#scheduleTurn();
     return true;
+  }
+
+  /**
+   * Hands the lamp its room's newest frame now, if it does not have it yet (a pass may not have
+   * reached it): a command written next then follows the frames that came before it.
+   */
+  catchUp(lamp: Lamp): void {
+    const roomId = this.#roomOf.get(lamp);
+    const known = roomId === undefined ? undefined : this.#frames.get(roomId);
+    if (known) lamp.showDisplay(known.packet);
+  }
+
+  /** Takes a pass up to `budget` lamps further; returns what is left of the budget. */
+  #advance(pass: Pass<Lamp>, budget: number): number {
+    const packet = this.#frames.get(pass.roomId)!.packet;
+    while (budget > 0) {
+      const next = pass.lamps.next();
+      if (next.done) {
+        const members = this.#members.get(pass.roomId);
+        if (!pass.again || !members) {
+          this.#passes.delete(pass.roomId);
+          return budget;
+        }
+        pass.lamps = members.values();
+        pass.again = false;
+        continue;
+      }
+      // A lamp that already has the frame (passed twice, or placed meanwhile) costs no write.
+      next.value.showDisplay(packet);
+      budget -= 1;
+    }
+    return budget;
+  }
+
+  #scheduleTurn(): void {
+    if (this.#turnScheduled || this.#passes.size === 0) return;
+    this.#turnScheduled = true;
+    setImmediate(() => {
+      this.#turnScheduled = false;
+      let budget = this.#lampsPerTurn;
+      for (const pass of this.#passes.values()) {
+        budget = this.#advance(pass, budget);
+        if (budget === 0) break;
+      }
+      this.#scheduleTurn();
+    });
   }
 
   /**

@@ -1,3 +1,4 @@
+import { formatCommandPacket } from '@cloud-cloud/protocol/packet';
 import pino from 'pino';
 import { describe, expect, it, vi } from 'vitest';
 import { CommandDelivery, sendableCloseCode } from '../src/command-delivery.js';
@@ -64,6 +65,21 @@ describe('CommandDelivery', () => {
     await vi.waitFor(() => expect(lamp.received).toEqual(['ok', '[cc:2:9,9,9:0]']));
     expect(rooms.roomOf(lamp.connection)).toBe('porch');
     expect(confirmed).toEqual([['a.1']]);
+  });
+
+  it('writes a frame a lamp is still waiting for before a command that came after it', async () => {
+    // One lamp per turn: the second lamp's frame is still waiting when the command arrives.
+    const rooms = new RoomLamps<LampConnection>({ lampsPerTurn: 1 });
+    const lamps = [await admittingLamp('a.3'), await admittingLamp('a.4')];
+    for (const lamp of lamps) {
+      lamp.onOpen(() => rooms.place(lamp.connection, 'home'));
+      lamp.letIn('home', '[cc:0:?:?]');
+    }
+    await vi.waitFor(() => expect(lamps.map((lamp) => lamp.received)).toEqual([['ok', '[cc:0:?:?]'], ['ok', '[cc:0:?:?]']]));
+    const delivery = new CommandDelivery({ get: () => undefined, open: () => lamps.map((lamp) => lamp.connection) }, rooms, () => {}, logger);
+    rooms.frameArrived('home', '[cc:2:1,2,3:0]', 1);
+    delivery.deliver({ id: 'c3', packet: formatCommandPacket('debug-on'), closeCode: null, closeReason: null, connectionIds: null, moveToRoomId: null });
+    for (const lamp of lamps) await vi.waitFor(() => expect(lamp.received.slice(2)).toEqual(['[cc:2:1,2,3:0]', formatCommandPacket('debug-on')]));
   });
 
   it('closes a named connection whose admission is still on its way', async () => {

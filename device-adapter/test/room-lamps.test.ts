@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import type { EncodedPacket } from '../src/outbox.js';
 import { RoomLamps, type RoomMember } from '../src/room-lamps.js';
@@ -74,5 +75,73 @@ describe('RoomLamps', () => {
     rooms.frameArrived('home', '[cc:0:?:?]', 1);
     expect(lamp.shown).toEqual([]);
     expect(rooms.roomOf(lamp)).toBe(null);
+  });
+
+  it("writes a turn's worth of lamps at once and the rest in the turns after", async () => {
+    const rooms = new RoomLamps<RecordingLamp>({ lampsPerTurn: 2 });
+    const lamps = Array.from({ length: 5 }, () => new RecordingLamp());
+    for (const lamp of lamps) rooms.place(lamp, 'home');
+    rooms.frameArrived('home', '[cc:2:1,1,1:0]', 1);
+    expect(lamps.map((lamp) => lamp.shown.length)).toEqual([1, 1, 0, 0, 0]);
+    await nextTurn();
+    expect(lamps.map((lamp) => lamp.shown.length)).toEqual([1, 1, 1, 1, 0]);
+    await nextTurn();
+    expect(lamps.every((lamp) => lamp.shown.join() === '[cc:2:1,1,1:0]')).toBe(true);
+  });
+
+  it('hands a newer frame to the lamps a change has not reached yet, instead of the older one, and then to the rest', async () => {
+    const rooms = new RoomLamps<RecordingLamp>({ lampsPerTurn: 2 });
+    const lamps = Array.from({ length: 5 }, () => new RecordingLamp());
+    for (const lamp of lamps) rooms.place(lamp, 'home');
+    rooms.frameArrived('home', '[cc:2:1,1,1:0]', 1);
+    rooms.frameArrived('home', '[cc:2:2,2,2:0]', 2);
+    // The lamps still waiting come first; the ones that got the older frame follow.
+    expect(lamps.map((lamp) => lamp.shown.length)).toEqual([1, 1, 1, 1, 0]);
+    for (let turn = 0; turn < 3; turn++) await nextTurn();
+    expect(lamps.map((lamp) => lamp.shown)).toEqual([
+      ['[cc:2:1,1,1:0]', '[cc:2:2,2,2:0]'],
+      ['[cc:2:1,1,1:0]', '[cc:2:2,2,2:0]'],
+      ['[cc:2:2,2,2:0]'],
+      ['[cc:2:2,2,2:0]'],
+      ['[cc:2:2,2,2:0]'],
+    ]);
+  });
+
+  it('writes every lamp in turn under a stream of changes, each ending on the last', async () => {
+    const rooms = new RoomLamps<RecordingLamp>({ lampsPerTurn: 3 });
+    const lamps = Array.from({ length: 10 }, () => new RecordingLamp());
+    for (const lamp of lamps) rooms.place(lamp, 'home');
+    for (let change = 1; change <= 20; change++) {
+      rooms.frameArrived('home', `[cc:2:${change},0,0:0]`, change);
+      await nextTurn();
+    }
+    for (let turn = 0; turn < 5; turn++) await nextTurn();
+    for (const lamp of lamps) expect(lamp.shown.at(-1)).toBe('[cc:2:20,0,0:0]');
+    // No lamp waits while others are written again: in 20 turns of 3 writes, each got several.
+    expect(Math.min(...lamps.map((lamp) => lamp.shown.length))).toBeGreaterThanOrEqual(5);
+  });
+
+  it("catches a lamp up on its room's frame at once, before a pass reaches it, and not twice", async () => {
+    const rooms = new RoomLamps<RecordingLamp>({ lampsPerTurn: 1 });
+    const [first, second] = [new RecordingLamp(), new RecordingLamp()];
+    rooms.place(first, 'home');
+    rooms.place(second, 'home');
+    rooms.frameArrived('home', '[cc:2:7,7,7:0]', 1);
+    expect(second.shown).toEqual([]);
+    rooms.catchUp(second);
+    expect(second.shown).toEqual(['[cc:2:7,7,7:0]']);
+    await nextTurn();
+    expect(second.shown).toEqual(['[cc:2:7,7,7:0]']);
+  });
+
+  it('leaves out a lamp removed while a change is on its way', async () => {
+    const rooms = new RoomLamps<RecordingLamp>({ lampsPerTurn: 1 });
+    const [first, second] = [new RecordingLamp(), new RecordingLamp()];
+    rooms.place(first, 'home');
+    rooms.place(second, 'home');
+    rooms.frameArrived('home', '[cc:2:7,7,7:0]', 1);
+    rooms.remove(second);
+    await nextTurn();
+    expect(second.shown).toEqual([]);
   });
 });

@@ -75,11 +75,29 @@ describe('CommandDelivery', () => {
       lamp.onOpen(() => rooms.place(lamp.connection, 'home'));
       lamp.letIn('home', '[cc:0:?:?]');
     }
-    await vi.waitFor(() => expect(lamps.map((lamp) => lamp.received)).toEqual([['ok', '[cc:0:?:?]'], ['ok', '[cc:0:?:?]']]));
-    const delivery = new CommandDelivery({ get: () => undefined, open: () => lamps.map((lamp) => lamp.connection) }, rooms, () => {}, logger);
+    await vi.waitFor(() =>
+      expect(lamps.map((lamp) => lamp.received)).toEqual([
+        ['ok', '[cc:0:?:?]'],
+        ['ok', '[cc:0:?:?]'],
+      ]),
+    );
+    const delivery = new CommandDelivery(
+      { get: () => undefined, open: () => lamps.map((lamp) => lamp.connection) },
+      rooms,
+      () => {},
+      logger,
+    );
     rooms.frameArrived('home', '[cc:2:1,2,3:0]', 1);
-    delivery.deliver({ id: 'c3', packet: formatCommandPacket('debug-on'), closeCode: null, closeReason: null, connectionIds: null, moveToRoomId: null });
-    for (const lamp of lamps) await vi.waitFor(() => expect(lamp.received.slice(2)).toEqual(['[cc:2:1,2,3:0]', formatCommandPacket('debug-on')]));
+    delivery.deliver({
+      id: 'c3',
+      packet: formatCommandPacket('debug-on'),
+      closeCode: null,
+      closeReason: null,
+      connectionIds: null,
+      moveToRoomId: null,
+    });
+    for (const lamp of lamps)
+      await vi.waitFor(() => expect(lamp.received.slice(2)).toEqual(['[cc:2:1,2,3:0]', formatCommandPacket('debug-on')]));
   });
 
   it('closes a named connection whose admission is still on its way', async () => {

@@ -30,9 +30,10 @@ interface DurabilityOptions {
  * The durability barrier. The database commits without waiting for the disk (WAL with
  * `synchronous = NORMAL`), so a commit costs the event loop no fsync; `synced()` then syncs
  * the write-ahead log on libuv's thread pool, and its promise settles once every commit made
- * before the call is on disk. Callers share syncs (group commit): one that arrives while a sync
- * runs rides on it if that sync already covers every change so far, and otherwise waits for the
- * next one, which starts as soon as the running one ends and covers all who queued for it.
+ * before the call is on disk. Callers share syncs (group commit): those of one event-loop turn
+ * share the sync that starts after it; one that arrives while a sync runs rides on it if that
+ * sync already covers every change so far, and otherwise waits for the next one, which starts
+ * as soon as the running one ends and covers all who queued for it.
  */
 export class Durability {
   readonly #options: DurabilityOptions;
@@ -52,12 +53,15 @@ export class Durability {
   synced(): Promise<void> {
     const target = this.#options.changes();
     if (target <= this.#syncedChanges) return Promise.resolve();
-    if (!this.#running) return this.#start();
-    if (this.#running.covers >= target) return this.#running.done;
+    if (this.#running && this.#running.covers >= target) return this.#running.done;
     if (!this.#queued) {
       let settle!: (outcome: Promise<void>) => void;
       const done = new Promise<void>((resolve) => (settle = resolve));
       this.#queued = { done, settle };
+      // With nothing running, the sync starts once this turn of the event loop is over: what
+      // the change set off in this turn (a room's frame on its way to the lamps) goes first,
+      // and every commit of the turn rides on the one sync.
+      if (!this.#running) setImmediate(() => this.#startQueued());
     }
     return this.#queued.done;
   }
@@ -96,12 +100,17 @@ export class Durability {
       this.#syncedChanges = Math.max(this.#syncedChanges, covers);
     })().finally(() => {
       this.#running = null;
-      const queued = this.#queued;
-      this.#queued = null;
-      if (queued) queued.settle(this.#start());
+      this.#startQueued();
     });
     this.#running = { covers, done };
     return done;
+  }
+
+  #startQueued(): void {
+    const queued = this.#queued;
+    if (!queued || this.#running) return;
+    this.#queued = null;
+    queued.settle(this.#start());
   }
 
   /** Stops syncing in the background and lets go of the log (the database is about to close). */
@@ -109,7 +118,8 @@ export class Durability {
     this.#disposed = true;
     clearTimeout(this.#retry);
     this.#retry = undefined;
-    await this.#running?.done.catch(() => {});
+    // A sync queued for after this turn still runs: its callers were promised one.
+    while (this.#running || this.#queued) await (this.#running?.done ?? this.#queued?.done)?.catch(() => {});
     await this.#options.syncFile.close?.();
   }
 }

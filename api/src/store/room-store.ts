@@ -38,6 +38,7 @@ export class RoomStore {
   readonly #rename;
   readonly #setPosition;
   readonly #saveDisplay;
+  readonly #saveDisplaysTogether;
   readonly #moveLamps;
   readonly #delete;
 
@@ -54,6 +55,9 @@ export class RoomStore {
       `UPDATE rooms SET mode = @mode, red = @red, green = @green, blue = @blue, pulse = @pulse, revision = @revision,
          updated_at = @updated_at WHERE id = @id`,
     );
+    this.#saveDisplaysTogether = db.transaction((displays: readonly { roomId: string; display: StoredRoomDisplay }[]) => {
+      for (const { roomId, display } of displays) this.#saveDisplay.run({ id: roomId, ...displayRow(display) });
+    });
     this.#moveLamps = db.prepare<[string, string], { id: string }>('UPDATE lamps SET room_id = ? WHERE room_id = ? RETURNING id');
     this.#delete = db.prepare('DELETE FROM rooms WHERE id = ?');
   }
@@ -88,9 +92,10 @@ export class RoomStore {
 
   /** Saves the display state of each room given, together. */
   saveDisplays(displays: readonly { roomId: string; display: StoredRoomDisplay }[]): void {
-    this.#db.transaction(() => {
-      for (const { roomId, display } of displays) this.#saveDisplay.run({ id: roomId, ...displayRow(display) });
-    })();
+    // One room, the everyday change, is one statement: atomic by itself, and a colour change
+    // reaches the lamps sooner without a transaction's BEGIN and COMMIT around it.
+    if (displays.length === 1) this.#saveDisplay.run({ id: displays[0]!.roomId, ...displayRow(displays[0]!.display) });
+    else this.#saveDisplaysTogether(displays);
   }
 
   /** Moves the room's lamps to `toRoomId` and deletes it; returns the ids of the lamps moved. */

@@ -237,6 +237,7 @@ export function buildAdapter(options: AdapterOptions): Adapter {
       host,
       { id, remoteAddress, mac: identity.mac, firmwareVersion: identity.firmwareVersion },
       connectionOptions,
+      request.socket,
     );
     connections.set(lamp.id, lamp);
     handshaking.add(lamp);

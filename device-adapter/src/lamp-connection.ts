@@ -1,8 +1,9 @@
+import type { Writable } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
 import { LampCloseCode } from '@cloud-cloud/protocol/close-codes';
 import { HANDSHAKE_OK, parseDeviceMessage, PONG } from '@cloud-cloud/protocol/device-message';
 import type { Logger } from 'pino';
-import { Outbox, packetText, wireData, type Packet } from './outbox.js';
+import { Outbox, packetText, type Packet } from './outbox.js';
 import { RateLimit } from './rate-limit.js';
 
 /**
@@ -118,6 +119,12 @@ export class LampConnection {
     private readonly host: LampConnectionHost,
     identity: LampConnectionIdentity,
     private readonly options: LampConnectionOptions,
+    /**
+     * The TCP stream under `socket`, if known: an encoded packet, already framed, is written to
+     * it as is, one write for the frame's bytes shared by every lamp. The WebSocket's own writes
+     * (pings, pongs, close) go to the same stream, in order, as nothing is compressed.
+     */
+    private readonly stream: Writable | null = null,
   ) {
     this.id = identity.id;
     this.remoteAddress = identity.remoteAddress;
@@ -179,7 +186,7 @@ export class LampConnection {
     if (this.#phase !== 'open' || text === this.lastDisplayPacket) return;
     this.lastDisplayPacket = text;
     // The common case, a lamp that has taken everything: straight to the socket.
-    if (!this.#writing && this.#outbox.size === 0) this.#send(wireData(packet));
+    if (!this.#writing && this.#outbox.size === 0) this.#send(packet);
     else this.#outbox.pushDisplay(packet);
     this.#flush();
   }
@@ -187,7 +194,7 @@ export class LampConnection {
   /** Queues a command packet; false when the lamp is not open (or was dropped for its backlog). */
   sendCommand(packet: Packet): boolean {
     if (this.#phase !== 'open') return false;
-    if (!this.#writing && this.#outbox.size === 0) this.#send(wireData(packet));
+    if (!this.#writing && this.#outbox.size === 0) this.#send(packet);
     else this.#outbox.pushCommand(packet);
     this.#flush();
     return this.isOpen;
@@ -314,16 +321,18 @@ export class LampConnection {
     const item = this.#outbox.shift();
     if (item === undefined) return;
     if (item.kind === 'pong') this.#pingsAwaitingPong = 0;
-    this.#send(wireData(item.packet));
+    this.#send(item.packet);
   }
 
-  #send(data: string | Buffer): void {
+  #send(packet: Packet): void {
     this.#writing = true;
-    this.socket.send(data, AS_TEXT, this.#written);
+    if (typeof packet === 'string') this.socket.send(packet, AS_TEXT, this.#written);
+    else if (this.stream) this.stream.write(packet.frame, this.#written);
+    else this.socket.send(packet.bytes, AS_TEXT, this.#written);
   }
 
   /** The socket took the last write: one callback per connection, not one per packet. */
-  readonly #written = (error?: Error): void => {
+  readonly #written = (error?: Error | null): void => {
     this.#writing = false;
     if (error) {
       this.#closed(`write failed: ${error.message}`);

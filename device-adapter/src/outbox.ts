@@ -2,22 +2,36 @@ type Kind = 'display' | 'command' | 'pong';
 
 /**
  * A packet encoded once for every lamp it goes to: a room's frame reaches each of its lamps as
- * the same bytes, instead of being encoded again per lamp.
+ * the same bytes, WebSocket framing included, instead of being encoded and framed per lamp.
  */
 export class EncodedPacket {
   readonly bytes: Buffer;
+  /** The whole text frame a server sends for it (RFC 6455 §5.2: final, opcode 1, unmasked). */
+  readonly frame: Buffer;
 
   constructor(readonly text: string) {
     this.bytes = Buffer.from(text, 'utf8');
+    this.frame = Buffer.concat([textFrameHeader(this.bytes.length), this.bytes]);
   }
 }
 
 /** A packet as the connection is handed it: text, or already encoded. */
 export type Packet = string | EncodedPacket;
 
-/** What is written to the socket for a packet. */
-export function wireData(packet: Packet): string | Buffer {
-  return typeof packet === 'string' ? packet : packet.bytes;
+const FINAL_TEXT_FRAME = 0x81;
+
+function textFrameHeader(length: number): Buffer {
+  if (length < 126) return Buffer.from([FINAL_TEXT_FRAME, length]);
+  if (length < 0x10000) {
+    const header = Buffer.from([FINAL_TEXT_FRAME, 126, 0, 0]);
+    header.writeUInt16BE(length, 2);
+    return header;
+  }
+  const header = Buffer.alloc(10);
+  header[0] = FINAL_TEXT_FRAME;
+  header[1] = 127;
+  header.writeBigUInt64BE(BigInt(length), 2);
+  return header;
 }
 
 export function packetText(packet: Packet): string {

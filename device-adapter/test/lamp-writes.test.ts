@@ -19,7 +19,7 @@ interface Frame {
 
 /** An admitted lamp: the connection, and every frame the lamp has received after its first packet. */
 async function openLamp(): Promise<{ connection: LampConnection; frames: Frame[]; received: (count: number) => Promise<void> }> {
-  const { lamp, accepted } = await connectedPair();
+  const { lamp, accepted, stream } = await connectedPair();
   const frames: Frame[] = [];
   let wake = () => {};
   lamp.on('message', (data, binary) => {
@@ -38,7 +38,8 @@ async function openLamp(): Promise<{ connection: LampConnection; frames: Frame[]
     accepted,
     host,
     { id: 'adapter-1.1', remoteAddress: '127.0.0.1', mac: null, firmwareVersion: null },
-    { handshakeTimeoutMs: 5_000, maxUnsentBytes: 64 * 1024, now: () => Date.now() },
+    { handshakeTimeoutMs: 5_000, maxUnsentBytes: 256 * 1024, now: () => Date.now() },
+    stream,
   );
   const received = (count: number) =>
     new Promise<void>((resolve) => {
@@ -85,5 +86,19 @@ describe("a lamp's writes", () => {
     expect(frames.map((frame) => frame.text)).toEqual(['[cc:2:1,1,1:0]', '[cc:r:?:?]', '[cc:2:3,3,3:0]', '[cc:u:?:?]']);
     expect(frames.every((frame) => !frame.binary)).toBe(true);
     expect(connection.pendingPackets).toBe(0);
+  });
+
+  it("frame an encoded packet of any length as the lamp reads it, next to the WebSocket's own frames", async () => {
+    const { connection, frames, received } = await openLamp();
+    // The lengths where the frame's length field changes size: 7 bits, 16 bits, 64 bits.
+    const texts = [125, 126, 65_535, 65_536].map((length, n) => `[cc:2:${n},0,0:0]`.padEnd(length, ' '));
+    for (const [n, text] of texts.entries()) {
+      connection.showDisplay(new EncodedPacket(text));
+      connection.sendCommand('[cc:r:?:?]');
+      // Each display packet is taken before the next, which would otherwise replace it.
+      await received(2 * (n + 1));
+    }
+    expect(frames.map((frame) => frame.text)).toEqual(texts.flatMap((text) => [text, '[cc:r:?:?]']));
+    expect(frames.every((frame) => !frame.binary)).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { afterEach, beforeEach } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
 
@@ -6,6 +7,8 @@ import { WebSocket, WebSocketServer } from 'ws';
 export interface SocketPair {
   lamp: WebSocket;
   accepted: WebSocket;
+  /** The TCP stream under `accepted`. */
+  stream: Socket;
 }
 
 /**
@@ -24,13 +27,16 @@ export function socketPairs(): () => Promise<SocketPair> {
     await new Promise((resolve) => server.close(resolve));
   });
   return async () => {
-    const accepted = new Promise<WebSocket>((resolve) => server.once('connection', resolve));
+    const accepted = new Promise<[WebSocket, IncomingMessage]>((resolve) =>
+      server.once('connection', (socket, request) => resolve([socket, request])),
+    );
     const lamp = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}/`);
     lamps.push(lamp);
     await new Promise((resolve, reject) => {
       lamp.once('open', resolve);
       lamp.once('error', reject);
     });
-    return { lamp, accepted: await accepted };
+    const [socket, request] = await accepted;
+    return { lamp, accepted: socket, stream: request.socket };
   };
 }

@@ -199,6 +199,18 @@ export function table(
       '≤ 1×',
     ]);
   }
+  // What each further lamp costs, without what the first ones cost once (code compiled for the
+  // handshake, V8's young generation grown to its size), which the rows above include.
+  const added = (sizes: ServerFigures['sizes']) => {
+    const [first, last] = [sizes[0], sizes.at(-1)];
+    if (!first || !last || last === first || first.rssKiB === null || last.rssKiB === null) return null;
+    return round2((last.rssKiB - first.rssKiB) / (last.lamps - first.lamps));
+  };
+  if (cc.sizes.length >= 2) {
+    const [from, to] = [cc.sizes[0]!.lamps, cc.sizes.at(-1)!.lamps];
+    const [ccAdded, floorAdded] = [added(cc.sizes), added(bare.sizes)];
+    rows.push([`server RSS per added lamp, ${from} → ${to} lamps`, kib(ccAdded), kib(floorAdded), ratio(ccAdded, floorAdded), '']);
+  }
   rows.push(['server RSS before lamps', mib(cc.rssBeforeKiB), mib(bare.rssBeforeKiB), ratio(cc.rssBeforeKiB, bare.rssBeforeKiB), '']);
   if (results.adapters) {
     const { cc: a, bare: b } = results.adapters;

@@ -234,10 +234,10 @@ export function buildAdapter(options: AdapterOptions): Adapter {
     for (const problem of identity.ignored) logger.warn({ lamp: id, remoteAddress }, `connection URL: ${problem}; ignored`);
     const lamp = new LampConnection(
       socket,
+      request.socket,
       host,
       { id, remoteAddress, mac: identity.mac, firmwareVersion: identity.firmwareVersion },
       connectionOptions,
-      request.socket,
     );
     connections.set(lamp.id, lamp);
     handshaking.add(lamp);

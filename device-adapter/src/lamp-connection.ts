@@ -116,15 +116,15 @@ export class LampConnection {
 
   constructor(
     private readonly socket: WebSocket,
+    /**
+     * The TCP stream under `socket`: an encoded packet, already framed, is written to it as is,
+     * one write of the frame's bytes shared by every lamp. The WebSocket's own writes (pings,
+     * pongs, close) go to the same stream, in order, as nothing is compressed.
+     */
+    private readonly stream: Writable,
     private readonly host: LampConnectionHost,
     identity: LampConnectionIdentity,
     private readonly options: LampConnectionOptions,
-    /**
-     * The TCP stream under `socket`, if known: an encoded packet, already framed, is written to
-     * it as is, one write for the frame's bytes shared by every lamp. The WebSocket's own writes
-     * (pings, pongs, close) go to the same stream, in order, as nothing is compressed.
-     */
-    private readonly stream: Writable | null = null,
   ) {
     this.id = identity.id;
     this.remoteAddress = identity.remoteAddress;
@@ -327,8 +327,7 @@ export class LampConnection {
   #send(packet: Packet): void {
     this.#writing = true;
     if (typeof packet === 'string') this.socket.send(packet, AS_TEXT, this.#written);
-    else if (this.stream) this.stream.write(packet.frame, this.#written);
-    else this.socket.send(packet.bytes, AS_TEXT, this.#written);
+    else this.stream.write(packet.frame, this.#written);
   }
 
   /** The socket took the last write: one callback per connection, not one per packet. */

@@ -17,13 +17,14 @@ const logger = pino({ level: 'silent' });
 
 /** A connection whose admission waits until `letIn` is called; `received` collects what its lamp gets. */
 async function admittingLamp(id: string) {
-  const { lamp: socket, accepted } = await connectedPair();
+  const { lamp: socket, accepted, stream } = await connectedPair();
   const received: string[] = [];
   socket.on('message', (data) => received.push((data as Buffer).toString('utf8')));
   let letIn: ((admission: Admission) => void) | null = null;
   let opened: (roomId: string) => void = () => {};
   const connection = new LampConnection(
     accepted,
+    stream,
     {
       logger,
       admit: () => new Promise((resolve) => (letIn = resolve)),

@@ -32,11 +32,11 @@ const OPTIONS = { maxUnsentBytes: 64 * 1024, now: Date.now };
 
 describe('the handshake timeout', () => {
   it('closes a silent connection with 4408 exactly when the timeout has passed, not before', async () => {
-    const { lamp, accepted } = await connectedPair();
+    const { lamp, accepted, stream } = await connectedPair();
     const closed = new Promise<number>((resolve) => lamp.once('close', resolve));
     const openedAt = Date.parse('2026-01-01T00:00:00Z');
     const ended: string[] = [];
-    const connection = new LampConnection(accepted, hostRecordingEnds(ended), IDENTITY, {
+    const connection = new LampConnection(accepted, stream, hostRecordingEnds(ended), IDENTITY, {
       ...OPTIONS,
       handshakeTimeoutMs: 5_000,
       now: () => openedAt,
@@ -52,9 +52,9 @@ describe('the handshake timeout', () => {
   });
 
   it('stops counting once the secret arrives', async () => {
-    const { lamp, accepted } = await connectedPair();
+    const { lamp, accepted, stream } = await connectedPair();
     const ended: string[] = [];
-    const connection = new LampConnection(accepted, hostRecordingEnds(ended), IDENTITY, { ...OPTIONS, handshakeTimeoutMs: 5_000 });
+    const connection = new LampConnection(accepted, stream, hostRecordingEnds(ended), IDENTITY, { ...OPTIONS, handshakeTimeoutMs: 5_000 });
     const ok = new Promise<string>((resolve) => lamp.once('message', (data) => resolve((data as Buffer).toString('utf8'))));
     lamp.send('any secret the host accepts');
     expect(await ok).toBe('ok');
@@ -68,7 +68,7 @@ describe('the handshake timeout', () => {
 
 describe('the heartbeat', () => {
   it('does not count the time the API takes to let a lamp in against the lamp', async () => {
-    const { lamp, accepted } = await connectedPair();
+    const { lamp, accepted, stream } = await connectedPair();
     let clock = Date.parse('2026-01-01T00:00:00Z');
     let letIn: (() => void) | null = null;
     const host: LampConnectionHost = {
@@ -78,7 +78,7 @@ describe('the heartbeat', () => {
           letIn = () => resolve({ accepted: true, lampId: 'lamp-1', name: null, roomId: 'home', frame: '[cc:0:?:?]' });
         }),
     };
-    const connection = new LampConnection(accepted, host, IDENTITY, { ...OPTIONS, handshakeTimeoutMs: 5_000, now: () => clock });
+    const connection = new LampConnection(accepted, stream, host, IDENTITY, { ...OPTIONS, handshakeTimeoutMs: 5_000, now: () => clock });
     const ok = new Promise<string>((resolve) => lamp.once('message', (data) => resolve((data as Buffer).toString('utf8'))));
     lamp.send('secret');
     await vi.waitFor(() => expect(letIn).not.toBe(null));

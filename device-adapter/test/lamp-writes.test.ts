@@ -36,10 +36,10 @@ async function openLamp(): Promise<{ connection: LampConnection; frames: Frame[]
   };
   const connection = new LampConnection(
     accepted,
+    stream,
     host,
     { id: 'adapter-1.1', remoteAddress: '127.0.0.1', mac: null, firmwareVersion: null },
     { handshakeTimeoutMs: 5_000, maxUnsentBytes: 256 * 1024, now: () => Date.now() },
-    stream,
   );
   const received = (count: number) =>
     new Promise<void>((resolve) => {

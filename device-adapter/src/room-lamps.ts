@@ -83,12 +83,11 @@ export class RoomLamps<Lamp extends RoomMember> {
     this.#frames.set(roomId, { packet, revision });
     const members = this.#members.get(roomId);
     if (!members) return true;
-    const pass = this.#passes.get(roomId);
+    let pass = this.#passes.get(roomId);
     if (pass) pass.again = true;
+    else this.#passes.set(roomId, (pass = { roomId, lamps: members.values(), again: false }));
     // The room's first lamps get the change in this turn, ahead of other rooms' passes.
-    const started = pass ?? { roomId, lamps: members.values(), again: false };
-    this.#passes.set(roomId, started);
-    this.#advance(started, this.#lampsPerTurn);
+    this.#advance(pass, this.#lampsPerTurn);
     this.#scheduleTurn();
     return true;
   }
@@ -158,8 +157,7 @@ export class RoomLamps<Lamp extends RoomMember> {
       members.add(lamp);
       this.#members.set(roomId, members);
     }
-    const known = this.#frames.get(roomId);
-    if (known) lamp.showDisplay(known.packet);
+    this.catchUp(lamp);
   }
 
   remove(lamp: Lamp): void {

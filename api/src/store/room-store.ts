@@ -55,8 +55,8 @@ export class RoomStore {
       `UPDATE rooms SET mode = @mode, red = @red, green = @green, blue = @blue, pulse = @pulse, revision = @revision,
          updated_at = @updated_at WHERE id = @id`,
     );
-    this.#saveDisplaysTogether = db.transaction((displays: readonly { roomId: string; display: StoredRoomDisplay }[]) => {
-      for (const { roomId, display } of displays) this.#saveDisplay.run({ id: roomId, ...displayRow(display) });
+    this.#saveDisplaysTogether = db.transaction((displays: readonly RoomDisplayChange[]) => {
+      for (const change of displays) this.#saveOneDisplay(change);
     });
     this.#moveLamps = db.prepare<[string, string], { id: string }>('UPDATE lamps SET room_id = ? WHERE room_id = ? RETURNING id');
     this.#delete = db.prepare('DELETE FROM rooms WHERE id = ?');
@@ -91,11 +91,15 @@ export class RoomStore {
   }
 
   /** Saves the display state of each room given, together. */
-  saveDisplays(displays: readonly { roomId: string; display: StoredRoomDisplay }[]): void {
+  saveDisplays(displays: readonly RoomDisplayChange[]): void {
     // One room, the everyday change, is one statement: atomic by itself, and a colour change
     // reaches the lamps sooner without a transaction's BEGIN and COMMIT around it.
-    if (displays.length === 1) this.#saveDisplay.run({ id: displays[0]!.roomId, ...displayRow(displays[0]!.display) });
+    if (displays.length === 1) this.#saveOneDisplay(displays[0]!);
     else this.#saveDisplaysTogether(displays);
+  }
+
+  #saveOneDisplay({ roomId, display }: RoomDisplayChange): void {
+    this.#saveDisplay.run({ id: roomId, ...displayRow(display) });
   }
 
   /** Moves the room's lamps to `toRoomId` and deletes it; returns the ids of the lamps moved. */
@@ -106,6 +110,11 @@ export class RoomStore {
       return moved;
     })();
   }
+}
+
+interface RoomDisplayChange {
+  roomId: string;
+  display: StoredRoomDisplay;
 }
 
 function displayRow(display: StoredRoomDisplay) {

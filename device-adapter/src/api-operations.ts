@@ -12,31 +12,39 @@ export const LAMP_COMMANDS = adapterGraphql(
   'subscription LampCommands { lampCommands { id packet closeCode closeReason connectionIds moveToRoomId } }',
 );
 
-export const ADMIT_LAMP = adapterGraphql(`
-  mutation AdmitLamp($lamp: LampSessionInput!) {
-    admitLamp(lamp: $lamp) {
-      accepted
-      reason
-      lampId
-      name
-      roomId
-      frame
-    }
+/** What the adapter needs of an admission, whether it asked for one lamp or several. */
+const ADMISSION_FIELDS = adapterGraphql(`
+  fragment AdmissionFields on LampAdmission {
+    accepted
+    reason
+    lampId
+    name
+    roomId
+    frame
   }
 `);
 
-export const ADMIT_LAMPS = adapterGraphql(`
-  mutation AdmitLamps($lamps: [LampSessionInput!]!) {
-    admitLamps(lamps: $lamps) {
-      accepted
-      reason
-      lampId
-      name
-      roomId
-      frame
+export const ADMIT_LAMP = adapterGraphql(
+  `
+  mutation AdmitLamp($lamp: LampSessionInput!) {
+    admitLamp(lamp: $lamp) {
+      ...AdmissionFields
     }
   }
-`);
+`,
+  [ADMISSION_FIELDS],
+);
+
+export const ADMIT_LAMPS = adapterGraphql(
+  `
+  mutation AdmitLamps($lamps: [LampSessionInput!]!) {
+    admitLamps(lamps: $lamps) {
+      ...AdmissionFields
+    }
+  }
+`,
+  [ADMISSION_FIELDS],
+);
 
 export const SYNC_LAMPS = adapterGraphql(`
   mutation SyncLamps($lamps: [LampSessionInput!]!) {

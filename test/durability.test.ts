@@ -4,7 +4,7 @@ import { openDatabase, type SqliteDatabase } from '@cloud-cloud/api/store/databa
 import { durabilityOf, StorageNotSynced, walFileSync, type Durability, type SyncFile } from '@cloud-cloud/api/store/durability';
 import { afterEach, describe, expect, it } from 'vitest';
 import { adapterClient, adapterRequest, execute } from './support/adapter-endpoint.js';
-import { killCommands, runNpmScript } from './support/command.js';
+import { commandEnv, killCommands, runNpmScript } from './support/command.js';
 import { AS_ADMIN, graphql, graphqlData, wsClient } from './support/graphql.js';
 import { buildTestApi, DEVICE_SECRET, silentLogger, temporaryDataDir } from './support/system.js';
 
@@ -295,13 +295,7 @@ describe('the compiled server', () => {
 
   it('keeps a changed setting that was answered when it is killed with SIGKILL right after', async () => {
     const data = temporaryDataDir();
-    const env = {
-      CC_DATA_DIR: data.dir,
-      CC_HOST: '127.0.0.1',
-      CC_HTTP_PORT: '0',
-      CC_DEVICE_PORT: '0',
-      CC_API_TOKEN: AS_ADMIN.authorization.slice('Bearer '.length),
-    };
+    const env = commandEnv(data.dir);
     const start = async () => {
       const command = runNpmScript('start', env);
       const [, http] = await command.waitForOutput(/listening http=(\d+)/, 60_000);

@@ -4,8 +4,8 @@ import Database from 'better-sqlite3';
 import { DatabaseError, openDatabase } from '@cloud-cloud/api/store/database';
 import { LampStore } from '@cloud-cloud/api/store/lamp-store';
 import { afterEach, describe, expect, it } from 'vitest';
-import { AS_ADMIN, graphql, graphqlData } from './support/graphql.js';
-import { killCommands, runCommand } from './support/command.js';
+import { graphql, graphqlData } from './support/graphql.js';
+import { commandEnv, killCommands, runCommand } from './support/command.js';
 import { TestLamp } from './support/lamp.js';
 import { startSystem, temporaryDataDir } from './support/system.js';
 
@@ -61,13 +61,7 @@ describe('a restart', () => {
 
   it('loses nothing that was answered when the process is killed with SIGKILL', async () => {
     const data = temporaryDataDir();
-    const env = {
-      CC_DATA_DIR: data.dir,
-      CC_HOST: '127.0.0.1',
-      CC_HTTP_PORT: '0',
-      CC_DEVICE_PORT: '0',
-      CC_API_TOKEN: AS_ADMIN.authorization.slice('Bearer '.length),
-    };
+    const env = commandEnv(data.dir);
     const start = async () => {
       const command = runCommand('cli/src/main.ts', env);
       const [, http] = await command.waitForOutput(/http=(\d+)/);

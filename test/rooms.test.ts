@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { runCommand } from './support/command.js';
-import { AS_ADMIN, graphql, graphqlData, subscribe, wsClient } from './support/graphql.js';
+import { commandEnv, runCommand } from './support/command.js';
+import { graphql, graphqlData, subscribe, wsClient } from './support/graphql.js';
 import type { TestLamp } from './support/lamp.js';
 import { allLamps, connectLamp, createRoom, hangUp, lampById, lampWhen, moveLamp, offline, setRoomColor } from './support/lamp-rooms.js';
 import { openDatabase } from '@cloud-cloud/api/store/database';
@@ -596,14 +596,7 @@ describe('after a restart', () => {
 describe('when the process is killed', () => {
   it('loses no room, placement or name it answered for', async () => {
     const data = temporaryDataDir();
-    const env = {
-      CC_DATA_DIR: data.dir,
-      CC_HOST: '127.0.0.1',
-      CC_HTTP_PORT: '0',
-      CC_DEVICE_PORT: '0',
-      CC_API_TOKEN: AS_ADMIN.authorization.slice('Bearer '.length),
-      CC_DEVICE_SECRET: DEVICE_SECRET,
-    };
+    const env = commandEnv(data.dir, { CC_DEVICE_SECRET: DEVICE_SECRET });
     const start = async () => {
       const command = runCommand('cli/src/main.ts', env);
       const [, http, device] = await command.waitForOutput(/http=(\d+) device=(\d+)/);

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { ADMIN_TOKEN } from './graphql.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -14,6 +15,14 @@ export interface RunningCommand {
   waitForOutput(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
   /** The same for stderr, where the logs go. */
   waitForLog(pattern: RegExp, timeoutMs?: number): Promise<RegExpMatchArray>;
+}
+
+/**
+ * The settings of a server run as a command on `dataDir`: loopback, ports it picks itself (read
+ * from its listening line), and the admin's API token, so `graphql()` and friends work on it.
+ */
+export function commandEnv(dataDir: string, more: Record<string, string> = {}): Record<string, string> {
+  return { CC_DATA_DIR: dataDir, CC_HOST: '127.0.0.1', CC_HTTP_PORT: '0', CC_DEVICE_PORT: '0', CC_API_TOKEN: ADMIN_TOKEN, ...more };
 }
 
 const running = new Set<ChildProcess>();

@@ -201,12 +201,7 @@ export function buildAdapter(options: AdapterOptions): Adapter {
     },
     onLeft: (lamp, reason) => {
       logger.info({ lamp: lamp.id, reason }, 'lamp disconnected');
-      // Best effort, like every report: what is lost while the link is down, the next sync restores.
-      if (link.connected) {
-        departures.add({ connectionId: lamp.id, reason }).catch((error: unknown) => {
-          if (!(error instanceof LinkDown)) logger.warn({ err: (error as Error).message }, 'could not report lamps gone to the API');
-        });
-      }
+      link.bestEffort(() => departures.add({ connectionId: lamp.id, reason }), 'could not report lamps gone to the API');
     },
     onDebugMessage: (lamp, text, at) => link.reportDebugMessage(lamp.id, text, at),
   };

@@ -243,12 +243,20 @@ export class ApiLink {
     });
   }
 
-  /** Reports are best effort: what is lost while the link is down, the next sync restores. */
-  #report<Data, Variables extends Record<string, unknown>>(document: TadaDocumentNode<Data, Variables>, variables: Variables): void {
+  /**
+   * Sends a report the API can do without: what is lost while the link is down, the next sync
+   * restores. Nothing is sent while the link is down, and a failure other than the link going
+   * down is logged as `failure`.
+   */
+  bestEffort(send: () => Promise<unknown>, failure: string): void {
     if (!this.#connected) return;
-    this.#request(document, variables).catch((error: unknown) => {
-      if (!(error instanceof LinkDown)) this.#logger.warn({ err: describe(error) }, 'report to the API failed');
+    send().catch((error: unknown) => {
+      if (!(error instanceof LinkDown)) this.#logger.warn({ err: describe(error) }, failure);
     });
+  }
+
+  #report<Data, Variables extends Record<string, unknown>>(document: TadaDocumentNode<Data, Variables>, variables: Variables): void {
+    this.bestEffort(() => this.#request(document, variables), 'report to the API failed');
   }
 }
 

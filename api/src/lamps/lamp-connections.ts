@@ -81,7 +81,9 @@ export class LampConnections {
   /** The lamp with its connection, as it is now. */
   view(lamp: LampRecord): LampView {
     const connection = this.#byLamp.get(lamp.id) ?? null;
-    return { ...lamp, online: connection !== null, connection: connection && { ...connection } };
+    // Not `{ ...lamp, online }`: on Node 20's V8 a spread followed by more properties gives
+    // every object a hidden class of its own, and this runs for every lamp event.
+    return Object.assign({}, lamp, { online: connection !== null, connection: connection && { ...connection } });
   }
 
   /** Of `ids`, the connections an adapter holds. */
@@ -120,7 +122,15 @@ export class LampConnections {
     };
     // Only what outlives the connection is written now; the online times are written when it goes offline.
     const saved = this.records.differsFromStored(online) ? this.records.save(online) : this.records.remember(online);
-    const current: LampConnection = { ...connection, lampId: lamp.id, adapterId };
+    // Written out, not spread (see `view`): one of these is held for every connected lamp.
+    const current: LampConnection = {
+      id: connection.id,
+      lampId: lamp.id,
+      remoteAddress: connection.remoteAddress,
+      connectedAt: connection.connectedAt,
+      lastSeenAt: connection.lastSeenAt,
+      adapterId,
+    };
     this.#byId.set(current.id, current);
     this.#byLamp.set(lamp.id, current);
     if (added) this.#publish({ kind: 'ADDED', at: now, lamp: this.view(saved) });

@@ -163,6 +163,36 @@ describe('the durability barrier', () => {
     await expect(retried).resolves.toBeUndefined();
   });
 
+  it('makes a deferred write at the end of the turn, once however often deferred, and syncs after it', async () => {
+    const syncs = heldSyncs(() => db.prepare('SELECT count(*) FROM numbers').pluck().get() as number);
+    const { durability, insert } = open(syncs.syncFile);
+    await durability.synced();
+    await turn();
+    let made = 0;
+    const write = () => insert(++made);
+    durability.deferWrite(write);
+    durability.deferWrite(write);
+    const synced = durability.synced();
+    expect(made).toBe(0);
+    await synced;
+    expect(made).toBe(1);
+    // The sync that answered began once the write was committed.
+    expect(syncs.calls.at(-1)!.commitsBefore).toBe(1);
+  });
+
+  it('fails the syncs waiting on a deferred write the database refused, and makes it again before closing', async () => {
+    const { durability, insert } = open(heldSyncs().syncFile);
+    await durability.synced();
+    db.pragma('query_only = ON');
+    durability.deferWrite(() => insert(7));
+    const failed = durability.synced();
+    await expect(failed).rejects.toThrow(StorageNotSynced);
+    await expect(failed).rejects.toThrow('could not store the change in the database: attempt to write a readonly database');
+    db.pragma('query_only = OFF');
+    await durability.dispose();
+    expect(db.prepare('SELECT n FROM numbers').pluck().all()).toEqual([7]);
+  });
+
   it('syncs a real write-ahead log, one that was recreated, and takes a log that is gone as checkpointed', async () => {
     const syncFile = walFileSync();
     const { durability, insert } = open(syncFile);
@@ -190,8 +220,8 @@ describe('a mutation', () => {
     for (const stop of stops.splice(0)) await stop();
   });
 
-  /** The API on a free port, syncing with `syncFile`; its port and database file. */
-  async function startWith(syncFile: SyncFile): Promise<{ http: number; databaseFile: string }> {
+  /** The API on a free port, syncing with `syncFile`; its port and database. */
+  async function startWith(syncFile: SyncFile): Promise<{ http: number; databaseFile: string; database: SqliteDatabase }> {
     const { api, database, data } = buildTestApi({ syncFile });
     const { port } = await api.start();
     stops.push(async () => {
@@ -199,7 +229,7 @@ describe('a mutation', () => {
       database.close();
       data.remove();
     });
-    return { http: port, databaseFile: database.name };
+    return { http: port, databaseFile: database.name, database };
   }
 
   it('is answered only after a sync that began once its change was committed', async () => {
@@ -225,6 +255,53 @@ describe('a mutation', () => {
     expect(answered).toBe(false);
     call.release();
     expect(await mutation).toEqual({ createRoom: { name: 'Attic' } });
+  });
+
+  it("that changes a room's display is answered only after a sync that began once the display was stored", async () => {
+    const syncs = heldSyncs();
+    const { http, databaseFile } = await startWith(syncs.syncFile);
+    // Everything so far on disk: the change below is all a sync could still owe.
+    await graphqlData(http, 'mutation { setPulse(pulse: 0) { frame } }');
+    syncs.holding = true;
+    stops.unshift(() => Promise.resolve(syncs.releaseAll()));
+    const sync = syncs.nextCall();
+    let answered = false;
+    const mutation = graphqlData(http, 'mutation { setColor(color: { hex: "#123456" }) { frame } }').then((answer) => {
+      answered = true;
+      return answer;
+    });
+    const call = await sync;
+    const reader = new Database(databaseFile, { readonly: true });
+    expect(reader.prepare("SELECT red, green, blue FROM rooms WHERE id = 'home'").get()).toEqual({ red: 0x12, green: 0x34, blue: 0x56 });
+    reader.close();
+    // A request sent after it is answered first: the mutation waits for the disk.
+    expect(await graphqlData(http, '{ displayState { frame } }')).toEqual({ displayState: { frame: '[cc:2:18,52,86:0]' } });
+    expect(answered).toBe(false);
+    call.release();
+    expect(await mutation).toEqual({ setColor: { frame: '[cc:2:18,52,86:0]' } });
+  });
+
+  it('whose change the database refused says so, while the lamps show it; the next change stores both', async () => {
+    const { http, databaseFile, database } = await startWith(() => Promise.resolve());
+    database.pragma('query_only = ON');
+    const refused = await graphql(http, 'mutation { setColor(color: { hex: "#102030" }) { frame } }');
+    expect(refused.errors).toEqual([
+      expect.objectContaining({
+        message: expect.stringContaining('could not store the change in the database: attempt to write a readonly database') as string,
+        extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      }),
+    ]);
+    expect(await graphqlData(http, '{ displayState { frame } }')).toEqual({ displayState: { frame: '[cc:2:16,32,48:0]' } });
+    database.pragma('query_only = OFF');
+    expect(await graphqlData(http, 'mutation { setPulse(pulse: 4) { frame } }')).toEqual({ setPulse: { frame: '[cc:2:16,32,48:4]' } });
+    const reader = new Database(databaseFile, { readonly: true });
+    expect(reader.prepare("SELECT red, green, blue, pulse FROM rooms WHERE id = 'home'").get()).toEqual({
+      red: 16,
+      green: 32,
+      blue: 48,
+      pulse: 4,
+    });
+    reader.close();
   });
 
   it('answers a failed sync with a clear error on every path, both schemas, and keeps working after', async () => {

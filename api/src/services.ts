@@ -130,7 +130,7 @@ export function buildServices(options: ServiceOptions): { services: ApiServices;
   const firmwareStore = new FirmwareStore(options.database);
 
   const storedRooms = roomStore.list();
-  const roomDisplays = new RoomDisplays(storedRooms, roomStore, state, pubsub, clock);
+  const roomDisplays = new RoomDisplays(storedRooms, roomStore, state, pubsub, clock, durability);
   const fades = new RoomFades(roomDisplays, new FadeStore(options.database), clock, options.logger);
   const records = new LampRecords(new LampStore(options.database));
   const dispatch = new CommandDispatch(pubsub, clock, options.commandConfirmTimeoutMs);

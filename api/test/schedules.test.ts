@@ -162,6 +162,8 @@ describe('after a restart', () => {
   it('does not catch up a schedule that was disabled, nor one created after the outage', async () => {
     const disabled = services.schedules.create({ ...offAt('14:00', ['home']), enabled: false });
     services.roomDisplays.change('home', { mode: 'MANUAL' });
+    // Stored at the end of the turn, which a stop waits for.
+    await services.durability.synced();
     now = new Date('2026-12-01T14:00:00Z');
     boot();
     const created = services.schedules.create(offAt('14:30', ['home']));

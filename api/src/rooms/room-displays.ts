@@ -12,6 +12,7 @@ import {
   type WeatherDisplay,
 } from '../display/display-state.js';
 import type { PubSub } from '../events/pubsub.js';
+import type { DeferredWrite } from '../store/durability.js';
 import type { RoomStore, StoredRoom } from '../store/room-store.js';
 import type { StateStore } from '../store/state-store.js';
 import type { RoomEvents } from './rooms.js';
@@ -72,14 +73,24 @@ interface AppliedChange extends RoomChange {
  */
 export type DisplayEvents = { [topic: `displayState:${string}`]: DisplayState | null } & { roomFrames: null } & RoomEvents;
 
+/** Puts a write off to the end of the turn; the durability barrier (`Durability`) waits for it. */
+export interface WriteDeferral {
+  deferWrite(write: DeferredWrite): void;
+}
+
 /**
- * The one place rooms' display states change. Each change is stored, then published, in the
- * order it was made; a change that would not alter what the room shows is not a change at all.
- * The weather is one for every room: a change of it changes every room's state.
- * Arguments are expected to be validated by the caller (the schema does it).
+ * The one place rooms' display states change. Each change is published, in the order it was
+ * made, and stored at the end of the same turn of the event loop: its frame is on the way to
+ * the lamps before the database is written, and a mutation still answers only once the change
+ * is stored and synced (the durability barrier waits for deferred writes). A change that would
+ * not alter what the room shows is not a change at all. The weather is one for every room: a
+ * change of it changes every room's state. Arguments are expected to be validated by the
+ * caller (the schema does it).
  */
 export class RoomDisplays {
   readonly #states = new Map<string, DisplayState>();
+  /** Rooms whose state has changed since it was last stored. */
+  readonly #unsaved = new Set<string>();
   #weather: WeatherDisplay;
   #fades: FadeRunner | undefined;
 
@@ -89,6 +100,7 @@ export class RoomDisplays {
     private readonly state: StateStore,
     private readonly events: PubSub<DisplayEvents>,
     private readonly clock: Clock,
+    private readonly writes: WriteDeferral,
   ) {
     this.#weather = state.loadWeatherDisplay() ?? DEFAULT_WEATHER;
     for (const room of rooms) this.#states.set(room.id, { roomId: room.id, ...room.display, weather: this.#weather, transition: null });
@@ -232,15 +244,29 @@ export class RoomDisplays {
       changed.push(next);
     }
     if (changed.length === 0) return results;
-    this.store.saveDisplays(changed.map((state) => ({ roomId: state.roomId, display: state })));
     for (const state of changed) {
       this.#states.set(state.roomId, state);
+      this.#unsaved.add(state.roomId);
       this.events.publish(`displayState:${state.roomId}`, state);
     }
     this.events.publish('roomFrames', null);
     this.events.publish('roomsChanged', null);
+    this.writes.deferWrite(this.#saveUnsaved);
     return results;
   }
+
+  /** Stores every room changed since the last write, as it is now (several changes, one write). */
+  readonly #saveUnsaved = (): void => {
+    const displays: { roomId: string; display: DisplayState }[] = [];
+    for (const roomId of this.#unsaved) {
+      const display = this.#states.get(roomId);
+      // A room deleted since has nothing left to store.
+      if (display) displays.push({ roomId, display });
+    }
+    if (displays.length > 0) this.store.saveDisplays(displays);
+    // Cleared only once written: a failed write is made again, with whatever is current then.
+    this.#unsaved.clear();
+  };
 
   #require(roomId: string): DisplayState {
     const state = this.#states.get(roomId);

@@ -12,8 +12,15 @@ export class StorageNotSynced extends Error {
   override name = 'StorageNotSynced';
 }
 
-/** How long after a failed sync nobody waited for it is tried again. */
+/** How long after a failed sync nobody waited for it (or a failed deferred write) is tried again. */
 const BACKGROUND_RETRY_MS = 5_000;
+
+/**
+ * A commit put off to the end of the turn (`Durability.deferWrite`). It writes what is current
+ * when it runs, so making it again, or once for several changes, is right; it throws when the
+ * database refused it.
+ */
+export type DeferredWrite = () => void;
 
 interface DurabilityOptions {
   /** Rows changed through the connection since it opened (SQLite's `total_changes()`). */
@@ -44,13 +51,22 @@ export class Durability {
   #requested = false;
   #retry: NodeJS.Timeout | undefined;
   #disposed = false;
+  /** The writes deferred in this turn, and what the syncs asked for meanwhile wait on. */
+  #deferred: { writes: Set<DeferredWrite>; done: Promise<void> } | null = null;
+  /** Deferred writes that failed, to be made again later. */
+  readonly #failedWrites = new Set<DeferredWrite>();
+  #writeRetry: NodeJS.Timeout | undefined;
 
   constructor(options: DurabilityOptions) {
     this.#options = options;
   }
 
-  /** Resolves once every change committed before the call is on disk; rejects with `StorageNotSynced` if the sync failed. */
+  /**
+   * Resolves once every change committed or deferred before the call is on disk; rejects with
+   * `StorageNotSynced` if a deferred write or the sync failed.
+   */
   synced(): Promise<void> {
+    if (this.#deferred) return this.#deferred.done.then(() => this.synced());
     const target = this.#options.changes();
     if (target <= this.#syncedChanges) return Promise.resolve();
     if (this.#running && this.#running.covers >= target) return this.#running.done;
@@ -86,6 +102,54 @@ export class Durability {
     });
   }
 
+  /**
+   * Makes `write` once the microtasks of this turn have run, and before the sync that follows:
+   * what a change sets off in this turn (its room's frame on the way to the lamps) does not wait
+   * for the database, while `synced()` still waits for the write. The same write deferred again
+   * in the turn is made once. One that fails is logged and made again later, and the syncs
+   * waiting on it fail with `StorageNotSynced`.
+   */
+  deferWrite(write: DeferredWrite): void {
+    if (this.#deferred) {
+      this.#deferred.writes.add(write);
+      return;
+    }
+    const writes = new Set([write]);
+    let settle!: (failure: Error | null) => void;
+    const done = new Promise<void>((resolve, reject) => {
+      settle = (failure) => (failure ? reject(failure) : resolve());
+    });
+    // Nobody may be waiting (a fade's step): the failure is logged below, not left unhandled.
+    done.catch(() => {});
+    this.#deferred = { writes, done };
+    setImmediate(() => {
+      this.#deferred = null;
+      settle(this.#makeWrites(writes));
+    });
+  }
+
+  #makeWrites(writes: Iterable<DeferredWrite>): Error | null {
+    let failure: Error | null = null;
+    for (const write of writes) {
+      try {
+        write();
+      } catch (error) {
+        this.#options.logger.error({ err: error }, 'could not store a change in the database');
+        failure ??= new StorageNotSynced(`could not store the change in the database: ${(error as Error).message}`);
+        this.#failedWrites.add(write);
+      }
+    }
+    if (this.#failedWrites.size > 0 && !this.#disposed) {
+      this.#writeRetry ??= setTimeout(() => {
+        this.#writeRetry = undefined;
+        const failed = [...this.#failedWrites];
+        this.#failedWrites.clear();
+        for (const write of failed) this.deferWrite(write);
+      }, BACKGROUND_RETRY_MS).unref();
+    }
+    return failure;
+  }
+
   #start(): Promise<void> {
     // Inside an open transaction the count includes changes not yet committed: claim none of them.
     const covers = this.#options.inTransaction() ? this.#syncedChanges : this.#options.changes();
@@ -118,6 +182,13 @@ export class Durability {
     this.#disposed = true;
     clearTimeout(this.#retry);
     this.#retry = undefined;
+    clearTimeout(this.#writeRetry);
+    this.#writeRetry = undefined;
+    // Writes still deferred, or waiting to be tried again, get their last chance now.
+    await this.#deferred?.done.catch(() => {});
+    const failed = [...this.#failedWrites];
+    this.#failedWrites.clear();
+    this.#makeWrites(failed);
     // A sync queued for after this turn still runs: its callers were promised one.
     while (this.#running || this.#queued) await (this.#running?.done ?? this.#queued?.done)?.catch(() => {});
     await this.#options.syncFile.close?.();

@@ -232,19 +232,27 @@ describe('a mutation', () => {
     return { http: port, databaseFile: database.name, database };
   }
 
-  it('is answered only after a sync that began once its change was committed', async () => {
-    const syncs = heldSyncs();
-    const { http, databaseFile } = await startWith(syncs.syncFile);
-
+  /**
+   * Sends `query` with every sync from now on held, and returns once the sync it waits for has
+   * begun: that sync, whether the mutation has been answered yet, and its answer.
+   */
+  async function heldAtSync(http: number, syncs: ReturnType<typeof heldSyncs>, query: string) {
     syncs.holding = true;
     stops.unshift(() => Promise.resolve(syncs.releaseAll()));
     const sync = syncs.nextCall();
     let answered = false;
-    const mutation = graphqlData(http, 'mutation { createRoom(name: "Attic") { name } }').then((answer) => {
+    const mutation = graphqlData(http, query).then((answer) => {
       answered = true;
       return answer;
     });
-    const call = await sync;
+    return { call: await sync, answered: () => answered, mutation };
+  }
+
+  it('is answered only after a sync that began once its change was committed', async () => {
+    const syncs = heldSyncs();
+    const { http, databaseFile } = await startWith(syncs.syncFile);
+
+    const { call, answered, mutation } = await heldAtSync(http, syncs, 'mutation { createRoom(name: "Attic") { name } }');
     // Committed before the sync began: another connection to the file sees it.
     const reader = new Database(databaseFile, { readonly: true });
     expect(reader.prepare('SELECT name FROM rooms WHERE name = ?').pluck().get('Attic')).toBe('Attic');
@@ -252,7 +260,7 @@ describe('a mutation', () => {
     // The API goes on answering (a query sees the new room) while the mutation waits for the disk.
     const rooms = await graphqlData(http, '{ rooms { name } }');
     expect(rooms.rooms.map((room: { name: string }) => room.name)).toContain('Attic');
-    expect(answered).toBe(false);
+    expect(answered()).toBe(false);
     call.release();
     expect(await mutation).toEqual({ createRoom: { name: 'Attic' } });
   });
@@ -262,21 +270,13 @@ describe('a mutation', () => {
     const { http, databaseFile } = await startWith(syncs.syncFile);
     // Everything so far on disk: the change below is all a sync could still owe.
     await graphqlData(http, 'mutation { setPulse(pulse: 0) { frame } }');
-    syncs.holding = true;
-    stops.unshift(() => Promise.resolve(syncs.releaseAll()));
-    const sync = syncs.nextCall();
-    let answered = false;
-    const mutation = graphqlData(http, 'mutation { setColor(color: { hex: "#123456" }) { frame } }').then((answer) => {
-      answered = true;
-      return answer;
-    });
-    const call = await sync;
+    const { call, answered, mutation } = await heldAtSync(http, syncs, 'mutation { setColor(color: { hex: "#123456" }) { frame } }');
     const reader = new Database(databaseFile, { readonly: true });
     expect(reader.prepare("SELECT red, green, blue FROM rooms WHERE id = 'home'").get()).toEqual({ red: 0x12, green: 0x34, blue: 0x56 });
     reader.close();
     // A request sent after it is answered first: the mutation waits for the disk.
     expect(await graphqlData(http, '{ displayState { frame } }')).toEqual({ displayState: { frame: '[cc:2:18,52,86:0]' } });
-    expect(answered).toBe(false);
+    expect(answered()).toBe(false);
     call.release();
     expect(await mutation).toEqual({ setColor: { frame: '[cc:2:18,52,86:0]' } });
   });

@@ -20,6 +20,13 @@ import {
 import { RequestBatches } from './request-batches.js';
 import { RoomLamps } from './room-lamps.js';
 
+/**
+ * In a burst of lamps arriving (or leaving), one admission (or departure) request each this
+ * often: a storm of 5000 lamps is then a few hundred requests rather than a thousand or more,
+ * and its lamps wait at most this long more for their `ok`.
+ */
+const BURST_SPACING_MS = 5;
+
 export interface AdapterOptions {
   /** Bind address of the device port. */
   host: string;
@@ -130,6 +137,7 @@ export function buildAdapter(options: AdapterOptions): Adapter {
     many: (lamps) => link.admitLamps(lamps),
     one: (lamp) => link.admitLamp(lamp),
     max: MAX_LAMPS_PER_BATCH,
+    burstSpacingMs: BURST_SPACING_MS,
     unsupported: /Cannot query field "admitLamps"/,
   });
   const departures = new RequestBatches<{ connectionId: string; reason: string }, unknown>({
@@ -139,6 +147,7 @@ export function buildAdapter(options: AdapterOptions): Adapter {
       return Promise.resolve(gone);
     },
     max: MAX_LAMPS_PER_BATCH,
+    burstSpacingMs: BURST_SPACING_MS,
     unsupported: /Cannot query field "reportLampsDisconnected"/,
   });
 

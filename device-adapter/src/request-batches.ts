@@ -4,6 +4,11 @@ export interface BatchedRequest<Item, Answer> {
   many(items: Item[]): Promise<Answer[]>;
   one(item: Item): Promise<Answer>;
   max: number;
+  /**
+   * During a burst (the last request carried more than one item), the least time between two
+   * requests: what arrives meanwhile goes in the next one.
+   */
+  burstSpacingMs: number;
   /** The error an API without the batched operation gives (graphql validation names the field). */
   unsupported: RegExp;
 }
@@ -15,15 +20,21 @@ interface Waiting<Item, Answer> {
 }
 
 /**
- * Items that arrive close together (lamps' secrets, lamps leaving) go to the API in one request:
- * those that arrive in the same turn of the event loop are sent together, `max` per request, so
- * a fleet reconnecting costs the API a few requests and writes rather than one per lamp, and a
- * lone item waits for nothing. An API that lacks the batched operation is asked one at a time.
+ * Items that arrive close together (lamps' secrets, lamps leaving) go to the API in one request,
+ * `max` per request, so a fleet reconnecting costs the API a few requests and writes rather than
+ * one per lamp. Those that arrive in the same turn of the event loop go together, and a lone
+ * item waits for nothing. In a burst, requests are `burstSpacingMs` apart: lamps reach the event
+ * loop a few per turn, and one request per turn made a storm of 5000 lamps a thousand requests,
+ * each paying the API's whole cost of an operation. An API that lacks the batched operation is
+ * asked one at a time.
  */
 export class RequestBatches<Item, Answer> {
   #waiting: Waiting<Item, Answer>[] = [];
   #scheduled = false;
   #oneByOne = false;
+  /** Items in the last request, and when it went (performance.now()). */
+  #lastSize = 0;
+  #lastSentAt = 0;
 
   constructor(private readonly request: BatchedRequest<Item, Answer>) {}
 
@@ -33,7 +44,9 @@ export class RequestBatches<Item, Answer> {
       this.#waiting.push({ item, resolve, reject });
       if (this.#scheduled) return;
       this.#scheduled = true;
-      setImmediate(() => this.#sendWaiting());
+      const wait = this.#lastSize > 1 ? this.#lastSentAt + this.request.burstSpacingMs - performance.now() : 0;
+      if (wait > 0) setTimeout(() => this.#sendWaiting(), wait);
+      else setImmediate(() => this.#sendWaiting());
     });
   }
 
@@ -46,6 +59,8 @@ export class RequestBatches<Item, Answer> {
     this.#scheduled = false;
     const waiting = this.#waiting;
     this.#waiting = [];
+    this.#lastSize = waiting.length;
+    this.#lastSentAt = performance.now();
     for (let first = 0; first < waiting.length; first += this.request.max) {
       void this.#send(waiting.slice(first, first + this.request.max));
     }

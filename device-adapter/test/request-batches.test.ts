@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RequestBatches } from '../src/request-batches.js';
 
 /** An API stand-in that records each request it gets and answers every item doubled. */
-function recordingApi(options: { batched: boolean }) {
+function recordingApi(options: { batched: boolean; burstSpacingMs?: number }) {
   const requests: (number | number[])[] = [];
   const api = {
     many: (items: number[]) => {
@@ -15,6 +15,7 @@ function recordingApi(options: { batched: boolean }) {
       return Promise.resolve(item * 2);
     },
     max: 3,
+    burstSpacingMs: options.burstSpacingMs ?? 0,
     unsupported: /Cannot query field "admitLamps"/,
   };
   return { requests, api };
@@ -31,6 +32,37 @@ describe('RequestBatches', () => {
     // A later turn is a request of its own.
     expect(await batches.add(8)).toBe(16);
     expect(requests.at(-1)).toEqual([8]);
+  });
+
+  it('in a burst, sends what arrives over the next turns together once the spacing has passed', async () => {
+    const { requests, api } = recordingApi({ batched: true, burstSpacingMs: 300 });
+    const batches = new RequestBatches(api);
+    const burst = [batches.add(1), batches.add(2)];
+    await Promise.all(burst);
+    expect(requests).toEqual([[1, 2]]);
+
+    // A few items a turn, as lamps reach the event loop in a storm.
+    const later: Promise<number>[] = [];
+    for (const item of [3, 4, 5]) {
+      later.push(batches.add(item));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(requests).toEqual([[1, 2]]);
+    expect(await Promise.all(later)).toEqual([6, 8, 10]);
+    expect(requests).toEqual([
+      [1, 2],
+      [3, 4, 5],
+    ]);
+  });
+
+  it('sends a lone item, and the first request of a burst, without waiting for the spacing', async () => {
+    // A wait of a minute would fail the test by its timeout.
+    const { requests, api } = recordingApi({ batched: true, burstSpacingMs: 60_000 });
+    const batches = new RequestBatches(api);
+    expect(await batches.add(1)).toBe(2);
+    expect(await batches.add(2)).toBe(4);
+    expect(await Promise.all([batches.add(3), batches.add(4)])).toEqual([6, 8]);
+    expect(requests).toEqual([[1], [2], [3, 4]]);
   });
 
   it('asks an API without the batched operation one item at a time, from then on, until the link changes', async () => {
@@ -50,6 +82,7 @@ describe('RequestBatches', () => {
       many: (items) => (items.includes(0) ? Promise.reject(new Error('the API link is down')) : Promise.resolve(items)),
       one: (item) => Promise.resolve(item),
       max: 2,
+      burstSpacingMs: 0,
       unsupported: /Cannot query field/,
     });
     const settled = await Promise.allSettled([1, 0, 3].map((item) => batches.add(item)));
@@ -61,6 +94,7 @@ describe('RequestBatches', () => {
       many: () => Promise.resolve([1]),
       one: (item) => Promise.resolve(item),
       max: 5,
+      burstSpacingMs: 0,
       unsupported: /Cannot query field/,
     });
     await expect(Promise.all([1, 2].map((item) => batches.add(item)))).rejects.toThrow('the API answered 1 times for 2 items');

@@ -22,8 +22,8 @@ import { RoomLamps } from './room-lamps.js';
 
 /**
  * In a burst of lamps arriving (or leaving), one admission (or departure) request each this
- * often: a storm of 5000 lamps is then a few hundred requests rather than a thousand or more,
- * and its lamps wait at most this long more for their `ok`.
+ * often: a storm of 5000 lamps is then about 400 requests rather than 3000, and its lamps wait
+ * at most this long more for their `ok`.
  */
 const BURST_SPACING_MS = 5;
 

@@ -24,7 +24,7 @@ interface Waiting<Item, Answer> {
  * `max` per request, so a fleet reconnecting costs the API a few requests and writes rather than
  * one per lamp. Those that arrive in the same turn of the event loop go together, and a lone
  * item waits for nothing. In a burst, requests are `burstSpacingMs` apart: lamps reach the event
- * loop a few per turn, and one request per turn made a storm of 5000 lamps a thousand requests,
+ * loop a few per turn, and one request per turn made a storm of 5000 lamps thousands of requests,
  * each paying the API's whole cost of an operation. An API that lacks the batched operation is
  * asked one at a time.
  */

@@ -115,17 +115,17 @@ export class Durability {
       return;
     }
     const writes = new Set([write]);
-    let settle!: (failure: Error | null) => void;
     const done = new Promise<void>((resolve, reject) => {
-      settle = (failure) => (failure ? reject(failure) : resolve());
+      setImmediate(() => {
+        this.#deferred = null;
+        const failure = this.#makeWrites(writes);
+        if (failure) reject(failure);
+        else resolve();
+      });
     });
-    // Nobody may be waiting (a fade's step): the failure is logged below, not left unhandled.
+    // Nobody may be waiting (a fade's step): the failure is logged by #makeWrites, not left unhandled.
     done.catch(() => {});
     this.#deferred = { writes, done };
-    setImmediate(() => {
-      this.#deferred = null;
-      settle(this.#makeWrites(writes));
-    });
   }
 
   #makeWrites(writes: Iterable<DeferredWrite>): Error | null {

@@ -5,8 +5,8 @@ export interface BatchedRequest<Item, Answer> {
   one(item: Item): Promise<Answer>;
   max: number;
   /**
-   * During a burst (the last request carried more than one item), the least time between two
-   * requests: what arrives meanwhile goes in the next one.
+   * During a burst (more than one item went at the last send, in one request or several of
+   * `max`), the least time between two sends: what arrives meanwhile goes in the next one.
    */
   burstSpacingMs: number;
   /** The error an API without the batched operation gives (graphql validation names the field). */
@@ -32,7 +32,7 @@ export class RequestBatches<Item, Answer> {
   #waiting: Waiting<Item, Answer>[] = [];
   #scheduled = false;
   #oneByOne = false;
-  /** Items in the last request, and when it went (performance.now()). */
+  /** Items that went at the last send, and when (performance.now()). */
   #lastSize = 0;
   #lastSentAt = 0;
 

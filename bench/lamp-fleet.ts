@@ -230,10 +230,13 @@ export class LampFleet {
       current: options.current,
       storm,
     });
+    let giveUp: NodeJS.Timeout | undefined;
     const timedOut = await Promise.race([
       back.then(() => false),
-      new Promise<boolean>((resolve) => setTimeout(() => resolve(true), options.timeoutMs)),
+      new Promise<boolean>((resolve) => (giveUp = setTimeout(() => resolve(true), options.timeoutMs))),
     ]);
+    // Not left behind: a pending timer would keep the bench alive that long after its report.
+    clearTimeout(giveUp);
     if (timedOut) this.#arrivals?.done();
     else storm.allBackMs = performance.now() - started;
     storm.lampsBack = this.showing(options.current);

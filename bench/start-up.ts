@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { residentKiB, startServerProcess } from './server-process.js';
+import { sleep } from './stats.js';
 
 export interface StartUpFigures {
   label: string;
@@ -34,8 +35,6 @@ interface StartUpOptions {
   settleMs: number;
   startTimeoutMs: number;
 }
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 export async function measureStartUp(options: StartUpOptions): Promise<StartUpFigures> {
   const dataDir = mkdtempSync(join(tmpdir(), 'cc-bench-start-'));

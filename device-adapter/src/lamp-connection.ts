@@ -3,7 +3,7 @@ import type { RawData, WebSocket } from 'ws';
 import { LampCloseCode } from '@cloud-cloud/protocol/close-codes';
 import { HANDSHAKE_OK, parseDeviceMessage, PONG } from '@cloud-cloud/protocol/device-message';
 import type { Logger } from 'pino';
-import { Outbox, packetText, type Packet } from './outbox.js';
+import { Outbox, packetText, type Packet, type QueuedPacket } from './outbox.js';
 import { RateLimit } from './rate-limit.js';
 
 /**
@@ -20,7 +20,7 @@ export class AdmissionUnavailable extends Error {
 /** The adapter-side services a connection needs; passed in so connections stay testable. */
 export interface LampConnectionHost {
   admit(lamp: LampConnection, secret: string): Promise<Admission>;
-  /** The lamp was admitted and has had `ok` and its room's frame. */
+  /** The lamp was admitted: `ok` and its frame are queued, and written once this returns. */
   onOpen(lamp: LampConnection, admission: Extract<Admission, { accepted: true }>): void;
   /** The connection has ended, however it ended (handshake or not): called exactly once. */
   onEnded(lamp: LampConnection, reason: string): void;
@@ -59,6 +59,8 @@ type LampSocket = WebSocket & { [CONNECTION]: LampConnection };
 const PONG_BYTES = Buffer.byteLength(PONG);
 /** Encoded packets are sent as text frames, as the protocol's strings are. */
 const AS_TEXT = { binary: false } as const;
+
+type WriteCallback = (error?: Error | null) => void;
 
 type Phase = 'awaiting-secret' | 'admitting' | 'open' | 'closed';
 
@@ -266,9 +268,11 @@ export class LampConnection {
     this.#outbox.pushCommand(HANDSHAKE_OK);
     this.lastDisplayPacket = admission.frame;
     this.#outbox.pushDisplay(admission.frame);
+    // Filed under its room before anything is written: a newer frame (the lamp moved, or its
+    // room changed, while the API was admitting it) takes the admission's place, unsent.
+    this.host.onOpen(this, admission);
+    // `ok` and the frame in one write. (A limit set below their size drops the lamp at once.)
     this.#flush();
-    // (A limit set below the first packets' size drops the lamp at once.)
-    if (this.isOpen) this.host.onOpen(this, admission);
   }
 
   #handle(text: string): void {
@@ -308,26 +312,43 @@ export class LampConnection {
     this.lastSeenAt = this.options.now();
   }
 
-  /** One write in flight at a time: the next packet is chosen only once the socket took the last. */
+  /** One write in flight at a time: what goes next is chosen only once the socket took the last. */
   #flush(): void {
     if (this.#phase === 'closed') return;
-    if (!this.#writing) this.#writeNext();
+    if (!this.#writing) this.#writeWaiting();
     if (this.#phase === 'open' && this.unsentBytes > this.options.maxUnsentBytes) {
       this.close(LampCloseCode.Backlogged, `more than ${this.options.maxUnsentBytes} bytes waiting: the lamp is not reading`);
     }
   }
 
-  #writeNext(): void {
-    const item = this.#outbox.shift();
+  /**
+   * Writes everything waiting as one write: after the handshake, `ok` and the display packet
+   * reach the lamp together, not a socket write apart. The outbox has already kept only what
+   * is still to be sent (the newest display packet, one pong), so nothing goes out stale.
+   */
+  #writeWaiting(): void {
+    let item = this.#outbox.shift();
     if (item === undefined) return;
-    if (item.kind === 'pong') this.#pingsAwaitingPong = 0;
-    this.#send(item.packet);
+    const several = this.#outbox.size > 0;
+    if (several) this.stream.cork();
+    for (let next = this.#outbox.shift(); next !== undefined; next = this.#outbox.shift()) {
+      this.#sendItem(item, undefined);
+      item = next;
+    }
+    // The last write's callback frees the socket: the stream calls back in order.
+    this.#sendItem(item, this.#written);
+    if (several) this.stream.uncork();
   }
 
-  #send(packet: Packet): void {
+  #sendItem(item: QueuedPacket, written: WriteCallback | undefined): void {
+    if (item.kind === 'pong') this.#pingsAwaitingPong = 0;
+    this.#send(item.packet, written);
+  }
+
+  #send(packet: Packet, written: WriteCallback | undefined = this.#written): void {
     this.#writing = true;
-    if (typeof packet === 'string') this.socket.send(packet, AS_TEXT, this.#written);
-    else this.stream.write(packet.frame, this.#written);
+    if (typeof packet === 'string') this.socket.send(packet, AS_TEXT, written);
+    else this.stream.write(packet.frame, written);
   }
 
   /** The socket took the last write: one callback per connection, not one per packet. */

@@ -38,9 +38,13 @@ export function packetText(packet: Packet): string {
   return typeof packet === 'string' ? packet : packet.text;
 }
 
-interface Item {
-  packet: Packet;
-  kind: Kind;
+/** A packet taken from the outbox, with what it is. */
+export interface QueuedPacket {
+  readonly packet: Packet;
+  readonly kind: Kind;
+}
+
+interface Item extends QueuedPacket {
   bytes: number;
 }
 
@@ -93,7 +97,7 @@ export class Outbox {
     return true;
   }
 
-  shift(): { packet: Packet; kind: Kind } | undefined {
+  shift(): QueuedPacket | undefined {
     const item = this.#queue.shift();
     if (!item) return undefined;
     this.#bytes -= item.bytes;

@@ -18,7 +18,9 @@ interface Frame {
 }
 
 /** An admitted lamp: the connection, and every frame the lamp has received after its first packet. */
-async function openLamp(): Promise<{ connection: LampConnection; frames: Frame[]; received: (count: number) => Promise<void> }> {
+async function openLamp(
+  onOpen: LampConnectionHost['onOpen'] = () => {},
+): Promise<{ connection: LampConnection; frames: Frame[]; received: (count: number) => Promise<void> }> {
   const { lamp, accepted, stream } = await connectedPair();
   const frames: Frame[] = [];
   let wake = () => {};
@@ -29,7 +31,7 @@ async function openLamp(): Promise<{ connection: LampConnection; frames: Frame[]
   const host: LampConnectionHost = {
     logger: pino({ level: 'silent' }),
     admit: () => Promise.resolve({ accepted: true, lampId: 'lamp-1', name: null, roomId: 'home', frame: '[cc:0:?:?]' }),
-    onOpen: () => {},
+    onOpen,
     onEnded: () => {},
     onLeft: () => {},
     onDebugMessage: () => {},
@@ -58,6 +60,13 @@ async function openLamp(): Promise<{ connection: LampConnection; frames: Frame[]
 }
 
 describe("a lamp's writes", () => {
+  it("hand the handshake's `ok` and display packet to the socket together, not one after the other's write", async () => {
+    let waitingOnceOpen: number | null = null;
+    // Read once the admission has been written (the write itself calls back later).
+    await openLamp((lamp) => queueMicrotask(() => (waitingOnceOpen = lamp.pendingPackets)));
+    expect(waitingOnceOpen).toBe(0);
+  });
+
   it('send an encoded packet as a text frame, and skip one the lamp already has', async () => {
     const { connection, frames, received } = await openLamp();
     const frame = new EncodedPacket('[cc:2:255,65,174:0]');

@@ -188,7 +188,7 @@ export class LampConnection {
     if (this.#phase !== 'open' || text === this.lastDisplayPacket) return;
     this.lastDisplayPacket = text;
     // The common case, a lamp that has taken everything: straight to the socket.
-    if (!this.#writing && this.#outbox.size === 0) this.#send(packet);
+    if (!this.#writing && this.#outbox.size === 0) this.#send(packet, this.#written);
     else this.#outbox.pushDisplay(packet);
     this.#flush();
   }
@@ -196,7 +196,7 @@ export class LampConnection {
   /** Queues a command packet; false when the lamp is not open (or was dropped for its backlog). */
   sendCommand(packet: Packet): boolean {
     if (this.#phase !== 'open') return false;
-    if (!this.#writing && this.#outbox.size === 0) this.#send(packet);
+    if (!this.#writing && this.#outbox.size === 0) this.#send(packet, this.#written);
     else this.#outbox.pushCommand(packet);
     this.#flush();
     return this.isOpen;
@@ -345,7 +345,8 @@ export class LampConnection {
     this.#send(item.packet, written);
   }
 
-  #send(packet: Packet, written: WriteCallback | undefined = this.#written): void {
+  /** `written` only on the last of a corked run: its callback is what frees the socket. */
+  #send(packet: Packet, written: WriteCallback | undefined): void {
     this.#writing = true;
     if (typeof packet === 'string') this.socket.send(packet, AS_TEXT, written);
     else this.stream.write(packet.frame, written);

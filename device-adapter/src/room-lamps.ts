@@ -14,12 +14,21 @@ interface KnownFrame {
 }
 
 /**
- * How many lamps a room's change is written to before the adapter lets the event loop run
+ * How long a room's change is written to its lamps before the adapter lets the event loop run
  * again. A change to thousands of lamps then never holds up a mutation's answer, a lamp's
  * handshake or a ping for more than a few milliseconds; and a change that arrives while the
  * last one is still on its way goes to the lamps it has not reached yet instead (newest wins).
+ * A time rather than a number of lamps: a Raspberry Pi Zero writes a lamp many times slower
+ * than a desktop, and a count that suits one stalls or fragments the other.
  */
-export const LAMPS_PER_TURN = 250;
+export const TURN_BUDGET_MS = 2;
+
+/** What is left of the turn under way: passes write lamps until its deadline. */
+interface Turn {
+  /** `performance.now()` at which the turn is over. */
+  readonly deadline: number;
+  lampsLeft: number;
+}
 
 /** A room's change on its way to the room's lamps, a turn's worth at a time. */
 interface Pass<Lamp> {
@@ -36,19 +45,23 @@ interface Pass<Lamp> {
  * writes however many lamps the adapter holds. A lamp filed under a room whose frame is not
  * known yet gets it when it arrives.
  *
- * A change goes out in passes over the room's lamps, `LAMPS_PER_TURN` per turn of the event
- * loop. Each lamp is handed the room's newest frame when the pass reaches it, so under a
- * stream of changes every lamp is written once per pass, in turn, and ends on the last frame.
+ * A change goes out in passes over the room's lamps, `TURN_BUDGET_MS` of writing per turn of
+ * the event loop. Each lamp is handed the room's newest frame when the pass reaches it, so
+ * under a stream of changes every lamp is written once per pass, in turn, and ends on the last
+ * frame.
  */
 export class RoomLamps<Lamp extends RoomMember> {
   readonly #frames = new Map<string, KnownFrame>();
   readonly #members = new Map<string, Set<Lamp>>();
   readonly #roomOf = new Map<Lamp, string>();
   readonly #passes = new Map<string, Pass<Lamp>>();
+  readonly #turnBudgetMs: number;
   readonly #lampsPerTurn: number;
   #turnScheduled = false;
 
-  constructor({ lampsPerTurn = LAMPS_PER_TURN }: { lampsPerTurn?: number } = {}) {
+  /** `lampsPerTurn` also caps a turn by count (tests use it to see the turns). */
+  constructor({ turnBudgetMs = TURN_BUDGET_MS, lampsPerTurn = Infinity }: { turnBudgetMs?: number; lampsPerTurn?: number } = {}) {
+    this.#turnBudgetMs = turnBudgetMs;
     this.#lampsPerTurn = lampsPerTurn;
   }
 
@@ -87,7 +100,7 @@ export class RoomLamps<Lamp extends RoomMember> {
     if (pass) pass.again = true;
     else this.#passes.set(roomId, (pass = { roomId, lamps: members.values(), again: false }));
     // The room's first lamps get the change in this turn, ahead of other rooms' passes.
-    this.#advance(pass, this.#lampsPerTurn);
+    this.#advance(pass, this.#startTurn());
     this.#scheduleTurn();
     return true;
   }
@@ -102,16 +115,23 @@ export class RoomLamps<Lamp extends RoomMember> {
     if (known) lamp.showDisplay(known.packet);
   }
 
-  /** Takes a pass up to `budget` lamps further; returns what is left of the budget. */
-  #advance(pass: Pass<Lamp>, budget: number): number {
+  #startTurn(): Turn {
+    return { deadline: performance.now() + this.#turnBudgetMs, lampsLeft: this.#lampsPerTurn };
+  }
+
+  /**
+   * Takes a pass further, until it is over or the turn is; returns whether the turn has time
+   * left. A turn always writes at least one lamp, so a pass moves on however slow the writes.
+   */
+  #advance(pass: Pass<Lamp>, turn: Turn): boolean {
     const packet = this.#frames.get(pass.roomId)!.packet;
-    while (budget > 0) {
+    for (;;) {
       const next = pass.lamps.next();
       if (next.done) {
         const members = this.#members.get(pass.roomId);
         if (!pass.again || !members) {
           this.#passes.delete(pass.roomId);
-          return budget;
+          return true;
         }
         pass.lamps = members.values();
         pass.again = false;
@@ -119,9 +139,9 @@ export class RoomLamps<Lamp extends RoomMember> {
       }
       // A lamp that already has the frame (passed twice, or placed meanwhile) costs no write.
       next.value.showDisplay(packet);
-      budget -= 1;
+      turn.lampsLeft -= 1;
+      if (turn.lampsLeft <= 0 || performance.now() >= turn.deadline) return false;
     }
-    return budget;
   }
 
   #scheduleTurn(): void {
@@ -129,11 +149,8 @@ export class RoomLamps<Lamp extends RoomMember> {
     this.#turnScheduled = true;
     setImmediate(() => {
       this.#turnScheduled = false;
-      let budget = this.#lampsPerTurn;
-      for (const pass of this.#passes.values()) {
-        budget = this.#advance(pass, budget);
-        if (budget === 0) break;
-      }
+      const turn = this.#startTurn();
+      for (const pass of this.#passes.values()) if (!this.#advance(pass, turn)) break;
       this.#scheduleTurn();
     });
   }

@@ -89,6 +89,38 @@ describe('RoomLamps', () => {
     expect(lamps.every((lamp) => lamp.shown.join() === '[cc:2:1,1,1:0]')).toBe(true);
   });
 
+  it('lets the event loop run once a turn has written for its time, however few lamps that was', async () => {
+    // Each write takes 2 ms, as on a slow board: a 5 ms turn gets through a few lamps, not all 20.
+    class SlowLamp extends RecordingLamp {
+      override showDisplay(packet: EncodedPacket): void {
+        const until = performance.now() + 2;
+        while (performance.now() < until);
+        super.showDisplay(packet);
+      }
+    }
+    const rooms = new RoomLamps<SlowLamp>({ turnBudgetMs: 5 });
+    const lamps = Array.from({ length: 20 }, () => new SlowLamp());
+    for (const lamp of lamps) rooms.place(lamp, 'home');
+    rooms.frameArrived('home', '[cc:2:1,1,1:0]', 1);
+    const firstTurn = lamps.filter((lamp) => lamp.shown.length > 0).length;
+    expect(firstTurn).toBeGreaterThanOrEqual(1);
+    expect(firstTurn).toBeLessThanOrEqual(3);
+    while (lamps.some((lamp) => lamp.shown.length === 0)) await nextTurn();
+    expect(lamps.every((lamp) => lamp.shown.join() === '[cc:2:1,1,1:0]')).toBe(true);
+  });
+
+  it('writes one lamp per turn when a turn has no time at all, so a change still reaches every lamp', async () => {
+    const rooms = new RoomLamps<RecordingLamp>({ turnBudgetMs: 0 });
+    const lamps = Array.from({ length: 3 }, () => new RecordingLamp());
+    for (const lamp of lamps) rooms.place(lamp, 'home');
+    rooms.frameArrived('home', '[cc:2:1,1,1:0]', 1);
+    expect(lamps.map((lamp) => lamp.shown.length)).toEqual([1, 0, 0]);
+    await nextTurn();
+    expect(lamps.map((lamp) => lamp.shown.length)).toEqual([1, 1, 0]);
+    await nextTurn();
+    expect(lamps.map((lamp) => lamp.shown.length)).toEqual([1, 1, 1]);
+  });
+
   it('hands a newer frame to the lamps a change has not reached yet, instead of the older one, and then to the rest', async () => {
     const rooms = new RoomLamps<RecordingLamp>({ lampsPerTurn: 2 });
     const lamps = Array.from({ length: 5 }, () => new RecordingLamp());

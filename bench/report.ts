@@ -101,6 +101,32 @@ export function table(
         '',
       ],
     );
+    const socket = size.overSocket;
+    if (socket) {
+      rows.push(
+        [
+          `  sent over an open graphql-ws connection (floor: its POST) → first of ${n} lamps, p50`,
+          ms(socket.firstLampMs.p50),
+          ms(floor.firstLampMs.p50),
+          diff(socket.firstLampMs.p50, floor.firstLampMs.p50),
+          '',
+        ],
+        [
+          `  sent over an open graphql-ws connection → last of ${n} lamps, p50`,
+          ms(socket.lastLampMs.p50),
+          ms(floor.lastLampMs.p50),
+          ratio(socket.lastLampMs.p50, floor.lastLampMs.p50),
+          '',
+        ],
+        [
+          `  sent over an open graphql-ws connection → last of ${n} lamps, p99`,
+          ms(socket.lastLampMs.p99),
+          ms(floor.lastLampMs.p99),
+          ratio(socket.lastLampMs.p99, floor.lastLampMs.p99),
+          '',
+        ],
+      );
+    }
   }
   rows.push(
     [

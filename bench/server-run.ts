@@ -38,6 +38,8 @@ export interface RunOptions {
 
 export interface SizeFigures extends RoundFigures {
   lamps: number;
+  /** The same rounds with the trigger sent over one open graphql-ws connection (cloud-cloud only). */
+  overSocket: RoundFigures | null;
   rssKiB: number | null;
   rssPerLampKiB: number | null;
 }
@@ -136,9 +138,17 @@ export async function benchmarkServer(
     const rssKiB = residentKiB(target.process.pid);
     progress(`${target.label}: ${options.rounds} measured rounds with ${lamps} lamps`);
     const rounds = await phase(`broadcast to ${lamps}`, () => measureRounds(target, fleet, options.rounds, colors));
+    let overSocket: RoundFigures | null = null;
+    if (target.broadcastOverSocket) {
+      const socketTarget: ServerUnderTest = { ...target, broadcast: target.broadcastOverSocket };
+      progress(`${target.label}: ${options.rounds} measured rounds with ${lamps} lamps, sent over graphql-ws`);
+      await warmUp(socketTarget, fleet, options.warmup, colors);
+      overSocket = await phase(`broadcast to ${lamps} over graphql-ws`, () => measureRounds(socketTarget, fleet, options.rounds, colors));
+    }
     sizes.push({
       lamps,
       ...rounds,
+      overSocket,
       rssKiB,
       rssPerLampKiB: rssKiB !== null && rssBeforeKiB !== null ? round2((rssKiB - rssBeforeKiB) / lamps) : null,
     });

@@ -4,6 +4,8 @@
  * should show now. Requests go over a keep-alive agent, as a real client's would.
  */
 import { Agent, request } from 'node:http';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
 import { formatDisplayPacket, type Rgb } from '@cloud-cloud/protocol/packet';
 import type { ServerProcess } from './server-process.js';
 
@@ -17,6 +19,11 @@ export interface ServerUnderTest {
   secret: string;
   /** Triggers the broadcast of `packet`; resolves when the trigger request is answered. */
   broadcast(color: Rgb, packet: string): Promise<void>;
+  /**
+   * The same trigger over one graphql-ws connection kept open, as a client that also follows
+   * subscriptions may send it (cloud-cloud only: the floor has no such path).
+   */
+  broadcastOverSocket?: (color: Rgb, packet: string) => Promise<void>;
   /** The display packet a lamp connecting now would get. */
   current(): Promise<string>;
 }
@@ -38,6 +45,7 @@ export function displayPacketFor(color: Rgb): string {
 export const deviceUrl = (server: ServerProcess) => `ws://${HOST}:${server.devicePort}/`;
 
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+const socketClients = new Set<Client>();
 
 /** One HTTP request over the shared keep-alive agent; rejects unless it answers 2xx. */
 export function send(
@@ -67,6 +75,52 @@ export function send(
 
 export function closeConnections(): void {
   agent.destroy();
+  for (const client of socketClients) void client.dispose();
+  socketClients.clear();
+}
+
+const SET_COLOR = 'mutation($c: ColorInput!){ setColor(color:$c){ frame } }';
+
+function checkFrame(frame: string | undefined, packet: string): void {
+  if (frame !== packet) throw new Error(`setColor answered frame ${JSON.stringify(frame)}, expected ${packet}`);
+}
+
+/**
+ * `setColor` over a graphql-ws connection opened on first use and kept open (`lazy: false`:
+ * by default graphql-ws closes the connection whenever no operation is running).
+ */
+function socketBroadcast(httpPort: number, apiToken: string): (color: Rgb, packet: string) => Promise<void> {
+  let client: Client | null = null;
+  return async (color, packet) => {
+    if (!client) {
+      client = createClient({
+        url: `ws://${HOST}:${httpPort}/graphql`,
+        webSocketImpl: WebSocket,
+        connectionParams: { authorization: `Bearer ${apiToken}` },
+        lazy: false,
+        retryAttempts: 0,
+        onNonLazyError: () => {},
+      });
+      socketClients.add(client);
+    }
+    const socket = client;
+    const frame = await new Promise<string | undefined>((resolve, reject) => {
+      let answer: string | undefined;
+      socket.subscribe<{ setColor: { frame: string } }>(
+        { query: SET_COLOR, variables: { c: color } },
+        {
+          next: (result) => {
+            if (result.errors) reject(new Error(`setColor over graphql-ws answered ${JSON.stringify(result.errors)}`));
+            answer = result.data?.setColor.frame;
+          },
+          error: (error) =>
+            reject(error instanceof Error ? error : new Error(`the graphql-ws connection closed (${(error as { code?: number }).code})`)),
+          complete: () => resolve(answer),
+        },
+      );
+    });
+    checkFrame(frame, packet);
+  };
 }
 
 /** A GraphQL client of cloud-cloud's public endpoint, as the admin. */
@@ -97,10 +151,9 @@ export function cloudCloudTarget(server: ServerProcess, credentials: BenchCreden
     process: server,
     secret: credentials.deviceSecret,
     broadcast: async (color, packet) => {
-      const answer = await api<{ setColor: { frame: string } }>('mutation($c: ColorInput!){ setColor(color:$c){ frame } }', { c: color });
-      if (answer.setColor.frame !== packet)
-        throw new Error(`setColor answered frame ${JSON.stringify(answer.setColor.frame)}, expected ${packet}`);
+      checkFrame((await api<{ setColor: { frame: string } }>(SET_COLOR, { c: color })).setColor.frame, packet);
     },
+    broadcastOverSocket: socketBroadcast(server.httpPort, credentials.apiToken),
     current: async () =>
       (await api<{ room: { displayState: { frame: string } } }>('{ room(roomId: "home") { displayState { frame } } }')).room.displayState
         .frame,

@@ -1,6 +1,6 @@
 /** The benchmark's table (Markdown, ready for the README) and what else the run showed. */
 import { arch, cpus, loadavg, platform, release, totalmem } from 'node:os';
-import { HANDSHAKE_TIMEOUT_MS } from './broadcast.js';
+import { HANDSHAKE_TIMEOUT_MS, type RoundFigures } from './broadcast.js';
 import { CLIENT_BUSY_P99_MS, type ClientLoad } from './client-load.js';
 import type { RoomLocalFigures } from './room-local.js';
 import type { ServerFigures } from './server-run.js';
@@ -43,6 +43,33 @@ const count = (n: number | null) => (n === null ? 'n/a' : Math.round(n).toLocale
 
 type Row = [string, string, string, string, string];
 
+/** The last lamp (p50, p99) and the first (p50) of changes sent one way, against the floor's. */
+function lampRows(sent: string, n: number, figures: RoundFigures, floor: RoundFigures, targets: { last: string; first: string }): Row[] {
+  return [
+    [
+      `${sent} → last of ${n} lamps, p50`,
+      ms(figures.lastLampMs.p50),
+      ms(floor.lastLampMs.p50),
+      ratio(figures.lastLampMs.p50, floor.lastLampMs.p50),
+      targets.last,
+    ],
+    [
+      `${sent} → last of ${n} lamps, p99`,
+      ms(figures.lastLampMs.p99),
+      ms(floor.lastLampMs.p99),
+      ratio(figures.lastLampMs.p99, floor.lastLampMs.p99),
+      targets.last,
+    ],
+    [
+      `${sent} → first of ${n} lamps, p50`,
+      ms(figures.firstLampMs.p50),
+      ms(floor.firstLampMs.p50),
+      diff(figures.firstLampMs.p50, floor.firstLampMs.p50),
+      targets.first,
+    ],
+  ];
+}
+
 export function table(
   results: BenchResults,
   options: { rounds: number; warmup: number; batch: number; starts: number },
@@ -71,60 +98,16 @@ export function table(
   for (const [i, size] of cc.sizes.entries()) {
     const floor = bare.sizes[i]!;
     const n = size.lamps;
-    rows.push(
-      [
-        `mutation sent → last of ${n} lamps, p50`,
-        ms(size.lastLampMs.p50),
-        ms(floor.lastLampMs.p50),
-        ratio(size.lastLampMs.p50, floor.lastLampMs.p50),
-        '≤ 1.15×',
-      ],
-      [
-        `mutation sent → last of ${n} lamps, p99`,
-        ms(size.lastLampMs.p99),
-        ms(floor.lastLampMs.p99),
-        ratio(size.lastLampMs.p99, floor.lastLampMs.p99),
-        '≤ 1.15×',
-      ],
-      [
-        `mutation sent → first of ${n} lamps, p50`,
-        ms(size.firstLampMs.p50),
-        ms(floor.firstLampMs.p50),
-        diff(size.firstLampMs.p50, floor.firstLampMs.p50),
-        '≤ +1 ms',
-      ],
-      [
-        `mutation answered (HTTP), ${n} lamps, p50`,
-        ms(size.answeredMs.p50),
-        ms(floor.answeredMs.p50),
-        ratio(size.answeredMs.p50, floor.answeredMs.p50),
-        '',
-      ],
-    );
-    const socket = size.overSocket;
-    if (socket) {
+    rows.push(...lampRows('mutation sent', n, size, floor, { last: '≤ 1.15×', first: '≤ +1 ms' }), [
+      `mutation answered (HTTP), ${n} lamps, p50`,
+      ms(size.answeredMs.p50),
+      ms(floor.answeredMs.p50),
+      ratio(size.answeredMs.p50, floor.answeredMs.p50),
+      '',
+    ]);
+    if (size.overSocket) {
       rows.push(
-        [
-          `  sent over an open graphql-ws connection (floor: its POST) → first of ${n} lamps, p50`,
-          ms(socket.firstLampMs.p50),
-          ms(floor.firstLampMs.p50),
-          diff(socket.firstLampMs.p50, floor.firstLampMs.p50),
-          '',
-        ],
-        [
-          `  sent over an open graphql-ws connection → last of ${n} lamps, p50`,
-          ms(socket.lastLampMs.p50),
-          ms(floor.lastLampMs.p50),
-          ratio(socket.lastLampMs.p50, floor.lastLampMs.p50),
-          '',
-        ],
-        [
-          `  sent over an open graphql-ws connection → last of ${n} lamps, p99`,
-          ms(socket.lastLampMs.p99),
-          ms(floor.lastLampMs.p99),
-          ratio(socket.lastLampMs.p99, floor.lastLampMs.p99),
-          '',
-        ],
+        ...lampRows('  sent over an open graphql-ws connection (floor: its POST)', n, size.overSocket, floor, { last: '', first: '' }),
       );
     }
   }

@@ -1,6 +1,6 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { build, type Plugin } from 'esbuild';
+import { build } from 'esbuild';
 import { thinDependencyMappings } from './source-map-thinning.js';
 
 /** The commands, by the name of their compiled file. */
@@ -14,19 +14,6 @@ export const SOURCES_FILE = 'sources.json';
  * and ws's optional native helpers may be missing.
  */
 const OUTSIDE = ['better-sqlite3', 'pino-pretty', 'bufferutil', 'utf-8-validate'];
-
-/**
- * graphql ships an ES module and a CommonJS build; a bundle holding both would have two
- * GraphQLSchema classes and fail "from another realm". Whoever requires it gets the ES module.
- */
-const oneGraphql: Plugin = {
-  name: 'one-graphql',
-  setup(build) {
-    build.onResolve({ filter: /^graphql(\/|$)/ }, (args) =>
-      args.kind === 'require-call' ? build.resolve(args.path, { kind: 'import-statement', resolveDir: args.resolveDir }) : undefined,
-    );
-  },
-};
 
 /**
  * Compiles each command with everything it imports into one JavaScript file under
@@ -45,7 +32,6 @@ export async function buildServer(root: string, outDirectory: string): Promise<v
     format: 'esm',
     target: 'node20',
     external: OUTSIDE,
-    plugins: [oneGraphql],
     // CommonJS dependencies inside an ES module still need `require` for Node's own modules.
     banner: {
       js: "import { createRequire as createRequireOfBundle } from 'node:module';\nconst require = createRequireOfBundle(import.meta.url);",

@@ -196,6 +196,14 @@ describe('missed runs', () => {
       lastOccurrenceBetween(daily('23:00'), new Date('2026-12-04T08:00:00Z'), new Date('2026-12-04T09:00:00Z'), context('UTC')),
     ).toBeNull();
   });
+
+  it('counts a run due on the span’s last millisecond, as when a timer fires right on time', () => {
+    const due = new Date('2026-12-04T08:00:00.000Z');
+    for (const when of [daily('08:00'), { kind: 'cron', expression: '0 0 8 4 12 *' } as const]) {
+      expect(lastOccurrenceBetween(when, new Date('2026-12-04T07:00:00Z'), due, context('UTC'))?.toISOString()).toBe(due.toISOString());
+      expect(lastOccurrenceBetween(when, due, due, context('UTC'))).toBeNull();
+    }
+  });
 });
 
 describe('missed runs over a long outage', () => {

@@ -98,6 +98,14 @@ describe('schedules', () => {
     expect(services.schedules.nextRunAt(services.schedules.require(schedule.id))?.toISOString()).toBe('2026-12-02T12:30:00.000Z');
   });
 
+  it('run when the timer fires on the very millisecond they are due', async () => {
+    const schedule = services.schedules.create(redAt('13:30', ['home']));
+    now = new Date('2026-12-01T12:30:00.000Z');
+    await services.schedules.runDue();
+    expect(services.schedules.runs(schedule.id, 10, null)).toMatchObject([{ outcome: 'SUCCEEDED', scheduledFor: now }]);
+    expect(services.schedules.nextRunAt(services.schedules.require(schedule.id))?.toISOString()).toBe('2026-12-02T12:30:00.000Z');
+  });
+
   it('record a failure with its reason, and go on', async () => {
     const attic = services.rooms.create('Attic');
     const schedule = services.schedules.create(offAt('13:30', [attic.id]));

@@ -56,7 +56,9 @@ export function lastOccurrenceBetween(when: ScheduleWhen, from: Date, to: Date, 
     cursor = new Date(Math.max(from.getTime(), to.getTime() - 8 * DAY_MS));
   } else {
     const cron = when.kind === 'cron' ? cronOf(when.expression, context.timeZone) : timeOfDayCron(when, context.timeZone);
-    const candidate = cron.previousRuns(1, to)[0];
+    // Croner's previous runs are strictly before the instant given; `to` itself belongs in the
+    // span (a timer fires on the very millisecond of a run), so ask from just after it.
+    const candidate = cron.previousRuns(1, new Date(to.getTime() + 1))[0];
     if (!candidate || candidate <= from) return null;
     cursor = new Date(Math.max(from.getTime(), candidate.getTime() - 3 * 3_600_000));
   }
